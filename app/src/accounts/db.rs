@@ -1,0 +1,337 @@
+//! SQL of the accounts feature.
+
+use crate::server::db::Db;
+use sqlx::{Any, Transaction};
+
+#[derive(sqlx::FromRow)]
+pub struct LoginRow {
+    pub id: i64,
+    pub password_hash: String,
+    pub display_name: String,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct UserRow {
+    pub id: i64,
+    pub email: String,
+    pub display_name: String,
+    pub handle: String,
+    pub locale: String,
+    pub email_confirmed_at: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+pub struct SessionRow {
+    pub id: i64,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub user_agent: String,
+    pub ip: String,
+}
+
+pub async fn email_exists(db: &Db, email: &str) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db.r())
+        .await?;
+    Ok(row.is_some())
+}
+
+pub async fn handle_exists(db: &Db, handle: &str) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE handle = $1")
+        .bind(handle)
+        .fetch_optional(db.r())
+        .await?;
+    Ok(row.is_some())
+}
+
+/// Inserts a user unless the e-mail or handle is taken (then `None`).
+pub async fn insert_user(
+    tx: &mut Transaction<'_, Any>,
+    email: &str,
+    password_hash: &str,
+    display_name: &str,
+    handle: &str,
+    locale: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO users (email, password_hash, display_name, handle, locale, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(email)
+    .bind(password_hash)
+    .bind(display_name)
+    .bind(handle)
+    .bind(locale)
+    .bind(now)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+pub async fn insert_role(
+    tx: &mut Transaction<'_, Any>,
+    user_id: i64,
+    role: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+    )
+    .bind(user_id)
+    .bind(role)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_role(db: &Db, user_id: i64, role: &str) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
+            .bind(user_id)
+            .bind(role)
+            .execute(db.w())
+            .await?
+            .rows_affected(),
+    )
+}
+
+pub async fn select_login(db: &Db, email: &str) -> sqlx::Result<Option<LoginRow>> {
+    sqlx::query_as("SELECT id, password_hash, display_name FROM users WHERE email = $1")
+        .bind(email)
+        .fetch_optional(db.r())
+        .await
+}
+
+pub async fn select_password_hash(db: &Db, user_id: i64) -> sqlx::Result<String> {
+    let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(db.r())
+        .await?;
+    Ok(h)
+}
+
+pub async fn select_user(db: &Db, user_id: i64) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, email, display_name, handle, locale, email_confirmed_at FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.r())
+    .await
+}
+
+pub async fn select_user_by_email(db: &Db, email: &str) -> sqlx::Result<Option<UserRow>> {
+    sqlx::query_as(
+        "SELECT id, email, display_name, handle, locale, email_confirmed_at FROM users WHERE email = $1",
+    )
+    .bind(email)
+    .fetch_optional(db.r())
+    .await
+}
+
+pub async fn update_locale(db: &Db, user_id: i64, locale: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
+        .bind(locale)
+        .bind(user_id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+pub async fn update_display_name(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
+        .bind(name)
+        .bind(now)
+        .bind(user_id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+pub async fn update_password(db: &Db, user_id: i64, hash: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
+        .bind(hash)
+        .bind(now)
+        .bind(user_id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Stores a new confirmation code (replacing the previous one and its attempt counter).
+pub async fn upsert_email_code(
+    db: &Db,
+    user_id: i64,
+    code_hash: &str,
+    expires_at: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO email_codes (user_id, code_hash, expires_at, attempts, sent_at) VALUES ($1, $2, $3, 0, $4) \
+         ON CONFLICT (user_id) DO UPDATE SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, \
+         attempts = 0, sent_at = excluded.sent_at",
+    )
+    .bind(user_id)
+    .bind(code_hash)
+    .bind(expires_at)
+    .bind(now)
+    .execute(db.w())
+    .await?;
+    Ok(())
+}
+
+/// Counts one guess and returns (code_hash, expires_at, attempts including this one).
+pub async fn count_code_attempt(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, i64, i64)>> {
+    sqlx::query_as(
+        "UPDATE email_codes SET attempts = attempts + 1 WHERE user_id = $1 RETURNING code_hash, expires_at, attempts",
+    )
+    .bind(user_id)
+    .fetch_optional(db.w())
+    .await
+}
+
+/// Marks the e-mail confirmed and drops the code; false when it already was.
+pub async fn confirm_email(db: &Db, user_id: i64, now: i64) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let done = sqlx::query(
+        "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL",
+    )
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    sqlx::query("DELETE FROM email_codes WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(done == 1)
+}
+
+pub async fn insert_password_reset(
+    db: &Db,
+    user_id: i64,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO password_resets (token_hash, user_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
+        .bind(token_hash)
+        .bind(user_id)
+        .bind(now)
+        .bind(expires_at)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// The user of a usable reset token, without using it.
+pub async fn select_password_reset(
+    db: &Db,
+    token_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db.r())
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Uses a reset token once: sets the new password, confirms the e-mail (the link proved the
+/// mailbox), voids the user's other reset links and ends all their sessions — atomically.
+/// Returns the user, or `None` when the token is unknown, used or expired.
+pub async fn use_password_reset(
+    db: &Db,
+    token_hash: &str,
+    new_hash: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let mut tx = db.w().begin().await?;
+    let row: Option<(i64,)> = sqlx::query_as(
+        "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
+         RETURNING user_id",
+    )
+    .bind(now)
+    .bind(token_hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((user_id,)) = row else {
+        return Ok(None);
+    };
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, updated_at = $2, email_confirmed_at = COALESCE(email_confirmed_at, $2) \
+         WHERE id = $3",
+    )
+    .bind(new_hash)
+    .bind(now)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE password_resets SET used_at = $1 WHERE user_id = $2 AND used_at IS NULL")
+        .bind(now)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Some(user_id))
+}
+
+pub async fn list_sessions(
+    db: &Db,
+    user_id: i64,
+    now: i64,
+    idle_ms: i64,
+) -> sqlx::Result<Vec<SessionRow>> {
+    sqlx::query_as(
+        "SELECT id, created_at, last_seen_at, user_agent, ip FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at > $3 ORDER BY last_seen_at DESC, id DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .bind(now - idle_ms)
+    .fetch_all(db.r())
+    .await
+}
+
+/// Deletes one of the user's own sessions; 0 when it is not theirs.
+pub async fn delete_session(db: &Db, user_id: i64, session_id: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
+            .bind(session_id)
+            .bind(user_id)
+            .execute(db.w())
+            .await?
+            .rows_affected(),
+    )
+}
+
+pub async fn delete_session_by_token(db: &Db, token_hash: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of the user but `keep`.
+pub async fn delete_other_sessions(db: &Db, user_id: i64, keep: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
+            .bind(user_id)
+            .bind(keep)
+            .execute(db.w())
+            .await?
+            .rows_affected(),
+    )
+}

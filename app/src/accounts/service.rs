@@ -1,0 +1,467 @@
+//! What the accounts server functions do, apart from the HTTP edge: easier to read and to test.
+
+use super::{CurrentUser, Role, check_password, db, normalize_email, normalize_name, password};
+use crate::error::{AppError, Checks, Msg};
+use crate::i18n::Locale;
+use crate::server::mail::{Mail, escape_html, html_layout};
+use crate::server::rate_limit::{self, Limit, MINUTE_MS};
+use crate::server::{AppState, now_ms, random_token, session, sha256_hex};
+
+const CODE_TTL_MS: i64 = 30 * MINUTE_MS;
+const CODE_MAX_ATTEMPTS: i64 = 5;
+const RESET_TTL_MS: i64 = 60 * MINUTE_MS;
+const LOGIN_WINDOW_MS: i64 = 15 * MINUTE_MS;
+const HOUR_MS: i64 = 60 * MINUTE_MS;
+
+/// What sign-up asks for.
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+    pub role: String,
+}
+
+/// Where a request comes from, for sessions and limits.
+pub struct Client {
+    pub ip: String,
+    pub user_agent: String,
+    pub locale: Locale,
+}
+
+fn login_limit(state: &AppState) -> (Limit, Limit) {
+    (
+        Limit {
+            max: state.config.limit_login_per_account,
+            window_ms: LOGIN_WINDOW_MS,
+        },
+        Limit {
+            max: state.config.limit_login_per_ip,
+            window_ms: LOGIN_WINDOW_MS,
+        },
+    )
+}
+
+fn mail_limit(state: &AppState) -> (Limit, Limit) {
+    let per = state.config.limit_mail_per_account;
+    (
+        Limit {
+            max: per,
+            window_ms: HOUR_MS,
+        },
+        Limit {
+            max: per * 4,
+            window_ms: HOUR_MS,
+        },
+    )
+}
+
+/// Creates an account (and its profile), sends the confirmation code and opens a session.
+/// Returns the session token.
+pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result<String, AppError> {
+    let mut checks = Checks::new();
+    let email = normalize_email(&input.email);
+    let name = normalize_name(&input.display_name);
+    checks.check("email", email.as_ref().map(|_| ()).map_err(|m| *m));
+    checks.check("display_name", name.as_ref().map(|_| ()).map_err(|m| *m));
+    let role = match input.role.as_str() {
+        "student" => Some(Role::Student),
+        "tutor" => Some(Role::Tutor),
+        _ => None,
+    };
+    if role.is_none() {
+        checks.add("role", Msg::RoleInvalid);
+    }
+    checks.check(
+        "password",
+        check_password(&input.password, &input.email, &input.display_name),
+    );
+    checks.finish()?;
+    let (email, name, role) = (
+        email.unwrap_or_default(),
+        name.unwrap_or_default(),
+        role.unwrap_or(Role::Student),
+    );
+
+    rate_limit::hit(
+        &state.db,
+        &format!("signup:ip:{}", client.ip),
+        Limit {
+            max: state.config.limit_signup_per_ip,
+            window_ms: HOUR_MS,
+        },
+    )
+    .await?;
+    if db::email_exists(&state.db, &email).await? {
+        return Err(AppError::field("email", Msg::EmailTaken));
+    }
+    let hash = password::hash(input.password).await?;
+    let now = now_ms();
+    let base = crate::profiles::handle_from_name(&name);
+    let mut user_id = None;
+    for attempt in 0..20 {
+        let handle = if attempt == 0 {
+            base.clone()
+        } else if attempt < 10 {
+            format!("{base}-{}", attempt + 1)
+        } else {
+            format!(
+                "{base}-{}",
+                &random_token(4).to_lowercase().replace(['_', '-'], "x")
+            )
+        };
+        if attempt < 10 && db::handle_exists(&state.db, &handle).await? {
+            continue;
+        }
+        let mut tx = state.db.w().begin().await?;
+        if let Some(id) = db::insert_user(
+            &mut tx,
+            &email,
+            &hash,
+            &name,
+            &handle,
+            client.locale.code(),
+            now,
+        )
+        .await?
+        {
+            db::insert_role(&mut tx, id, Role::Student.code(), now).await?;
+            if role == Role::Tutor {
+                db::insert_role(&mut tx, id, Role::Tutor.code(), now).await?;
+            }
+            crate::profiles::db::insert_profile(&mut tx, id, role == Role::Tutor, now).await?;
+            tx.commit().await?;
+            user_id = Some(id);
+            break;
+        }
+        drop(tx);
+        // Lost a race: either the e-mail (a double submit) or the handle was taken meanwhile.
+        if db::email_exists(&state.db, &email).await? {
+            return Err(AppError::field("email", Msg::EmailTaken));
+        }
+    }
+    let user_id = user_id.ok_or(AppError::Internal)?;
+    issue_code(state, user_id, &email, &name, client.locale).await?;
+    Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
+}
+
+/// Creates and mails a new 6-digit confirmation code.
+async fn issue_code(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    name: &str,
+    locale: Locale,
+) -> Result<(), AppError> {
+    let code = format!("{:06}", rand::random_range(0..1_000_000u32));
+    let now = now_ms();
+    db::upsert_email_code(
+        &state.db,
+        user_id,
+        &sha256_hex(&format!("{user_id}:{code}")),
+        now + CODE_TTL_MS,
+        now,
+    )
+    .await?;
+    let (subject, text, html) = match locale {
+        Locale::En => (
+            format!("Your Tutorium confirmation code: {code}"),
+            format!(
+                "Hello, {name}!\n\nYour confirmation code is {code}\n\nEnter it on the confirmation page. It is valid for 30 minutes.\nIf you did not sign up for Tutorium, ignore this e-mail.\n"
+            ),
+            html_layout(
+                "Confirm your e-mail",
+                &format!(
+                    "<p>Hello, {}!</p><p>Your confirmation code is</p><p style=\"font-size:32px;font-weight:700;letter-spacing:6px\">{code}</p><p>It is valid for 30 minutes. If you did not sign up for Tutorium, ignore this e-mail.</p>",
+                    escape_html(name)
+                ),
+            ),
+        ),
+        Locale::Ru => (
+            format!("Код подтверждения Tutorium: {code}"),
+            format!(
+                "Здравствуйте, {name}!\n\nВаш код подтверждения: {code}\n\nВведите его на странице подтверждения. Код действует 30 минут.\nЕсли вы не регистрировались в Tutorium, просто проигнорируйте это письмо.\n"
+            ),
+            html_layout(
+                "Подтвердите почту",
+                &format!(
+                    "<p>Здравствуйте, {}!</p><p>Ваш код подтверждения</p><p style=\"font-size:32px;font-weight:700;letter-spacing:6px\">{code}</p><p>Код действует 30 минут. Если вы не регистрировались в Tutorium, проигнорируйте это письмо.</p>",
+                    escape_html(name)
+                ),
+            ),
+        ),
+    };
+    state.mailer.send(Mail {
+        to: email.to_string(),
+        subject,
+        text,
+        html,
+    });
+    Ok(())
+}
+
+/// Sends a fresh confirmation code to the signed-in user (rate-limited).
+pub async fn resend_code(state: &AppState, user_id: i64, client: &Client) -> Result<(), AppError> {
+    let user = db::select_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.email_confirmed_at.is_some() {
+        return Err(AppError::BadRequest(Msg::AlreadyConfirmed));
+    }
+    let (per_account, per_ip) = mail_limit(state);
+    rate_limit::hit(&state.db, &format!("code:user:{user_id}"), per_account).await?;
+    rate_limit::hit(&state.db, &format!("mail:ip:{}", client.ip), per_ip).await?;
+    issue_code(
+        state,
+        user_id,
+        &user.email,
+        &user.display_name,
+        client.locale,
+    )
+    .await
+}
+
+/// Checks a confirmation code: at most five guesses per code, within 30 minutes.
+pub async fn confirm_email(state: &AppState, user_id: i64, code: &str) -> Result<(), AppError> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
+        return Err(AppError::field("code", Msg::CodeInvalid));
+    }
+    let user = db::select_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if user.email_confirmed_at.is_some() {
+        return Err(AppError::BadRequest(Msg::AlreadyConfirmed));
+    }
+    let Some((hash, expires_at, attempts)) = db::count_code_attempt(&state.db, user_id).await?
+    else {
+        return Err(AppError::field("code", Msg::CodeExpired));
+    };
+    if attempts > CODE_MAX_ATTEMPTS {
+        return Err(AppError::field("code", Msg::CodeAttemptsExhausted));
+    }
+    if expires_at <= now_ms() {
+        return Err(AppError::field("code", Msg::CodeExpired));
+    }
+    if hash != sha256_hex(&format!("{user_id}:{code}")) {
+        return Err(AppError::field("code", Msg::CodeInvalid));
+    }
+    db::confirm_email(&state.db, user_id, now_ms()).await?;
+    Ok(())
+}
+
+/// Checks e-mail and password and opens a session; returns its token.
+/// Unknown e-mail and wrong password get the same answer, in the same time.
+pub async fn log_in(
+    state: &AppState,
+    email: &str,
+    password_input: String,
+    client: &Client,
+) -> Result<String, AppError> {
+    let email =
+        normalize_email(email).map_err(|_| AppError::BadRequest(Msg::InvalidCredentials))?;
+    if password_input.is_empty() || password_input.chars().count() > super::PASSWORD_MAX {
+        return Err(AppError::BadRequest(Msg::InvalidCredentials));
+    }
+    let (per_account, per_ip) = login_limit(state);
+    let account_key = format!("login:acct:{email}");
+    let ip_key = format!("login:ip:{}", client.ip);
+    rate_limit::check(&state.db, &account_key, per_account).await?;
+    rate_limit::check(&state.db, &ip_key, per_ip).await?;
+    let row = db::select_login(&state.db, &email).await?;
+    let ok = password::verify(
+        password_input,
+        row.as_ref().map(|r| r.password_hash.clone()),
+    )
+    .await?;
+    match row {
+        Some(r) if ok => {
+            rate_limit::clear(&state.db, &account_key).await?;
+            Ok(session::create(state, r.id, &client.user_agent, &client.ip).await?)
+        }
+        _ => {
+            // Count the failure on both keys; the next attempt past a limit is refused with a wait time.
+            let a = rate_limit::hit(&state.db, &account_key, per_account).await;
+            let b = rate_limit::hit(&state.db, &ip_key, per_ip).await;
+            a.and(b)?;
+            Err(AppError::BadRequest(Msg::InvalidCredentials))
+        }
+    }
+}
+
+/// Changes the password after checking the current one; ends every other session.
+pub async fn change_password(
+    state: &AppState,
+    auth: &session::AuthSession,
+    current: String,
+    new: String,
+) -> Result<(), AppError> {
+    let user = db::select_user(&state.db, auth.user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_password(&new, &user.email, &user.display_name)
+        .map_err(|m| AppError::field("new_password", m))?;
+    let (per_account, _) = login_limit(state);
+    let key = format!("password:user:{}", auth.user_id);
+    rate_limit::check(&state.db, &key, per_account).await?;
+    let hash = db::select_password_hash(&state.db, auth.user_id).await?;
+    if !password::verify(current, Some(hash)).await? {
+        rate_limit::hit(&state.db, &key, per_account).await?;
+        return Err(AppError::field(
+            "current_password",
+            Msg::WrongCurrentPassword,
+        ));
+    }
+    let new_hash = password::hash(new).await?;
+    db::update_password(&state.db, auth.user_id, &new_hash, now_ms()).await?;
+    db::delete_other_sessions(&state.db, auth.user_id, auth.session_id).await?;
+    Ok(())
+}
+
+/// Mails a single-use reset link when the e-mail has an account. Answers the same either way.
+pub async fn request_reset(state: &AppState, email: &str, client: &Client) -> Result<(), AppError> {
+    let email = normalize_email(email).map_err(|m| AppError::field("email", m))?;
+    let (per_account, per_ip) = mail_limit(state);
+    rate_limit::hit(&state.db, &format!("reset:acct:{email}"), per_account).await?;
+    rate_limit::hit(&state.db, &format!("mail:ip:{}", client.ip), per_ip).await?;
+    let Some(user) = db::select_user_by_email(&state.db, &email).await? else {
+        return Ok(());
+    };
+    let token = random_token(32);
+    let now = now_ms();
+    db::insert_password_reset(
+        &state.db,
+        user.id,
+        &sha256_hex(&token),
+        now,
+        now + RESET_TTL_MS,
+    )
+    .await?;
+    let link = format!("{}/reset-password?token={token}", state.config.base_url());
+    let locale = Locale::from_code(&user.locale).unwrap_or_default();
+    let name = user.display_name;
+    let (subject, text, html) = match locale {
+        Locale::En => (
+            "Reset your Tutorium password".to_string(),
+            format!(
+                "Hello, {name}!\n\nTo choose a new password, open this link within one hour:\n{link}\n\nThe link works once. If you did not ask for it, ignore this e-mail: your password stays the same.\n"
+            ),
+            html_layout(
+                "Reset your password",
+                &format!(
+                    "<p>Hello, {}!</p><p>To choose a new password, open this link within one hour:</p><p><a href=\"{link}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none\">Choose a new password</a></p><p style=\"word-break:break-all\">{link}</p><p>The link works once. If you did not ask for it, ignore this e-mail.</p>",
+                    escape_html(&name)
+                ),
+            ),
+        ),
+        Locale::Ru => (
+            "Сброс пароля Tutorium".to_string(),
+            format!(
+                "Здравствуйте, {name}!\n\nЧтобы задать новый пароль, откройте эту ссылку в течение часа:\n{link}\n\nСсылка работает один раз. Если вы не запрашивали сброс, проигнорируйте письмо: пароль останется прежним.\n"
+            ),
+            html_layout(
+                "Сброс пароля",
+                &format!(
+                    "<p>Здравствуйте, {}!</p><p>Чтобы задать новый пароль, откройте эту ссылку в течение часа:</p><p><a href=\"{link}\" style=\"display:inline-block;background:#4f46e5;color:#fff;padding:12px 20px;border-radius:8px;text-decoration:none\">Задать новый пароль</a></p><p style=\"word-break:break-all\">{link}</p><p>Ссылка работает один раз. Если вы не запрашивали сброс, проигнорируйте письмо.</p>",
+                    escape_html(&name)
+                ),
+            ),
+        ),
+    };
+    state.mailer.send(Mail {
+        to: user.email,
+        subject,
+        text,
+        html,
+    });
+    Ok(())
+}
+
+/// Whether a reset token can still be used (for the reset page).
+pub async fn reset_token_valid(state: &AppState, token: &str) -> Result<bool, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Ok(false);
+    }
+    Ok(
+        db::select_password_reset(&state.db, &sha256_hex(token), now_ms())
+            .await?
+            .is_some(),
+    )
+}
+
+/// Sets a new password with a reset token, ends every session, and opens a new one.
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new: String,
+    client: &Client,
+) -> Result<String, AppError> {
+    if token.is_empty() || token.len() > 100 {
+        return Err(AppError::BadRequest(Msg::ResetLinkInvalid));
+    }
+    let hash = sha256_hex(token);
+    let Some(user_id) = db::select_password_reset(&state.db, &hash, now_ms()).await? else {
+        return Err(AppError::BadRequest(Msg::ResetLinkInvalid));
+    };
+    let user = db::select_user(&state.db, user_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    check_password(&new, &user.email, &user.display_name)
+        .map_err(|m| AppError::field("password", m))?;
+    let new_hash = password::hash(new).await?;
+    let user_id = db::use_password_reset(&state.db, &hash, &new_hash, now_ms())
+        .await?
+        .ok_or(AppError::BadRequest(Msg::ResetLinkInvalid))?;
+    rate_limit::clear(&state.db, &format!("login:acct:{}", user.email)).await?;
+    Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
+}
+
+/// The signed-in user as the UI shows them.
+pub async fn current_user(
+    state: &AppState,
+    auth: &session::AuthSession,
+) -> Result<Option<CurrentUser>, AppError> {
+    let Some(u) = db::select_user(&state.db, auth.user_id).await? else {
+        return Ok(None);
+    };
+    let roles = session::roles(state, u.id).await?;
+    let avatar_url = crate::profiles::db::select_avatar_key(&state.db, u.id)
+        .await?
+        .map(|k| crate::profiles::avatar_url(&k, 64));
+    Ok(Some(CurrentUser {
+        id: u.id,
+        email: u.email,
+        display_name: u.display_name,
+        handle: u.handle,
+        email_confirmed: u.email_confirmed_at.is_some(),
+        roles,
+        avatar_url,
+    }))
+}
+
+/// Grants a role to the account with this e-mail (CLI: `tutorium user grant EMAIL ROLE`).
+pub async fn grant_role(state: &AppState, email: &str, role: Role) -> anyhow::Result<()> {
+    let email = normalize_email(email).map_err(|_| anyhow::anyhow!("invalid e-mail"))?;
+    let user = db::select_user_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
+    let mut tx = state.db.w().begin().await?;
+    db::insert_role(&mut tx, user.id, role.code(), now_ms()).await?;
+    tx.commit().await?;
+    if role == Role::Tutor {
+        crate::profiles::db::set_tutor(&state.db, user.id, true).await?;
+    }
+    Ok(())
+}
+
+/// Takes a role away (CLI).
+pub async fn revoke_role(state: &AppState, email: &str, role: Role) -> anyhow::Result<()> {
+    let email = normalize_email(email).map_err(|_| anyhow::anyhow!("invalid e-mail"))?;
+    let user = db::select_user_by_email(&state.db, &email)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
+    db::delete_role(&state.db, user.id, role.code()).await?;
+    if role == Role::Tutor {
+        crate::profiles::db::set_tutor(&state.db, user.id, false).await?;
+    }
+    Ok(())
+}

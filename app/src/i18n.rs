@@ -1,0 +1,174 @@
+//! Russian and English.
+//!
+//! Every visible string is written in both languages at the place it is used, with `tr!("…", "…")`,
+//! which returns a reactive closure: switching the language updates the page without a reload.
+//! The first visit follows `Accept-Language`; a choice is remembered in the `lang` cookie.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Ru,
+}
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ru];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::Ru => "ru",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        match code.trim().to_ascii_lowercase().as_str() {
+            "en" => Some(Locale::En),
+            "ru" => Some(Locale::Ru),
+            _ => None,
+        }
+    }
+
+    /// The best match for an `Accept-Language` header, by quality; English when nothing matches.
+    pub fn from_accept_language(header: &str) -> Self {
+        let mut best: Option<(f32, Locale)> = None;
+        for part in header.split(',') {
+            let mut pieces = part.trim().split(';');
+            let tag = pieces.next().unwrap_or("").trim();
+            let q = pieces
+                .find_map(|p| p.trim().strip_prefix("q="))
+                .and_then(|q| q.parse::<f32>().ok())
+                .unwrap_or(1.0);
+            let primary = tag.split('-').next().unwrap_or("");
+            if let Some(l) = Locale::from_code(primary)
+                && best.is_none_or(|(bq, _)| q > bq)
+            {
+                best = Some((q, l));
+            }
+        }
+        best.map(|(_, l)| l).unwrap_or_default()
+    }
+
+    /// Picks the string for this language.
+    pub fn pick<T>(self, en: T, ru: T) -> T {
+        match self {
+            Locale::En => en,
+            Locale::Ru => ru,
+        }
+    }
+
+    /// The name of the language in itself.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::En => "English",
+            Locale::Ru => "Русский",
+        }
+    }
+
+    /// The OpenGraph locale.
+    pub fn og(self) -> &'static str {
+        match self {
+            Locale::En => "en_US",
+            Locale::Ru => "ru_RU",
+        }
+    }
+}
+
+/// The reader's language, shared by the whole app.
+#[derive(Clone, Copy)]
+pub struct I18n(pub RwSignal<Locale>);
+
+pub fn provide_i18n(initial: Locale) {
+    provide_context(I18n(RwSignal::new(initial)));
+}
+
+/// The current language signal (English outside an app, e.g. in unit tests).
+pub fn use_i18n() -> RwSignal<Locale> {
+    use_context::<I18n>()
+        .map(|i| i.0)
+        .unwrap_or_else(|| RwSignal::new(Locale::En))
+}
+
+/// The current language, read untracked (for one-off formatting).
+pub fn locale() -> Locale {
+    use_i18n().get_untracked()
+}
+
+/// A reactive translated string: `tr!("Log in", "Войти")`.
+#[macro_export]
+macro_rules! tr {
+    ($en:expr, $ru:expr) => {{
+        let __l = $crate::i18n::use_i18n();
+        move || __l.get().pick($en, $ru)
+    }};
+}
+
+/// Formats a count with the right Russian plural: `plural_ru(n, "подписчик", "подписчика", "подписчиков")`.
+pub fn plural_ru(n: i64, one: &'static str, few: &'static str, many: &'static str) -> &'static str {
+    let (d, dd) = (n.rem_euclid(10), n.rem_euclid(100));
+    if d == 1 && dd != 11 {
+        one
+    } else if (2..=4).contains(&d) && !(12..=14).contains(&dd) {
+        few
+    } else {
+        many
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_the_highest_quality_supported_language() {
+        assert_eq!(
+            Locale::from_accept_language("ru-RU,ru;q=0.9,en;q=0.8"),
+            Locale::Ru
+        );
+        assert_eq!(
+            Locale::from_accept_language("de-DE,en;q=0.5,ru;q=0.7"),
+            Locale::Ru
+        );
+        assert_eq!(Locale::from_accept_language("en-GB,en"), Locale::En);
+        assert_eq!(Locale::from_accept_language("fr, de"), Locale::En);
+        assert_eq!(Locale::from_accept_language(""), Locale::En);
+    }
+
+    #[test]
+    fn russian_plurals() {
+        assert_eq!(plural_ru(1, "a", "b", "c"), "a");
+        assert_eq!(plural_ru(2, "a", "b", "c"), "b");
+        assert_eq!(plural_ru(12, "a", "b", "c"), "c");
+        assert_eq!(plural_ru(101, "a", "b", "c"), "a");
+        assert_eq!(plural_ru(0, "a", "b", "c"), "c");
+    }
+}
+
+/// The language of the current request: the `lang` cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    let Some(parts) = crate::server::request::parts() else {
+        return Locale::En;
+    };
+    locale_from_headers(&parts.headers)
+}
+
+/// The language for request headers: the `lang` cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
+    if let Some(l) = crate::server::request::cookie_from_headers(headers, LOCALE_COOKIE)
+        .and_then(|c| Locale::from_code(&c))
+    {
+        return l;
+    }
+    headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_accept_language)
+        .unwrap_or_default()
+}
+
+pub const LOCALE_COOKIE: &str = "lang";

@@ -1,0 +1,62 @@
+//! The signed-in user, shared by the whole app, and the actions that change who is signed in.
+
+use crate::accounts::CurrentUser;
+use crate::accounts::api::{ConfirmEmail, LogIn, LogOut, ResetPassword, SignUp, get_me};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[derive(Clone, Copy)]
+pub struct Auth {
+    pub user: Resource<Result<Option<CurrentUser>, AppError>>,
+    pub login: ServerAction<LogIn>,
+    pub logout: ServerAction<LogOut>,
+    pub signup: ServerAction<SignUp>,
+    pub confirm: ServerAction<ConfirmEmail>,
+    pub reset: ServerAction<ResetPassword>,
+    /// Bumped when something the header shows changes (name, avatar).
+    pub refresh: RwSignal<u32>,
+}
+
+pub fn provide_auth() -> Auth {
+    let login = ServerAction::<LogIn>::new();
+    let logout = ServerAction::<LogOut>::new();
+    let signup = ServerAction::<SignUp>::new();
+    let confirm = ServerAction::<ConfirmEmail>::new();
+    let reset = ServerAction::<ResetPassword>::new();
+    let refresh = RwSignal::new(0u32);
+    let user = Resource::new(
+        move || {
+            (
+                login.version().get(),
+                logout.version().get(),
+                signup.version().get(),
+                confirm.version().get(),
+                reset.version().get(),
+                refresh.get(),
+            )
+        },
+        |_| get_me(),
+    );
+    let auth = Auth {
+        user,
+        login,
+        logout,
+        signup,
+        confirm,
+        reset,
+        refresh,
+    };
+    provide_context(auth);
+    auth
+}
+
+pub fn use_auth() -> Auth {
+    expect_context::<Auth>()
+}
+
+/// The signed-in user, `None` while loading or when signed out. Read it inside a Suspense or
+/// Transition so server rendering waits for it.
+pub fn use_user() -> Signal<Option<CurrentUser>> {
+    let auth = use_auth();
+    Signal::derive(move || auth.user.get().and_then(|r| r.ok()).flatten())
+}

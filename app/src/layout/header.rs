@@ -1,0 +1,123 @@
+//! Header (navigation, theme, language, the user's menu) and footer.
+
+use super::{LanguageSwitch, ThemeToggle, use_auth};
+use crate::error::AppError;
+use crate::i18n::use_i18n;
+use crate::tr;
+use crate::ui::Avatar;
+use leptos::prelude::*;
+use leptos_router::components::A;
+
+/// Remembers the signed-in user's language (for e-mails) and sets the cookie. Anyone may call it.
+/// Errors: `BadRequest` for an unknown language.
+#[server(endpoint = "prefs/locale")]
+pub async fn set_locale(locale: String) -> Result<(), AppError> {
+    let Some(l) = crate::i18n::Locale::from_code(&locale) else {
+        return Err(AppError::BadRequest(crate::error::Msg::BadInput));
+    };
+    crate::server::request::set_cookie(
+        crate::i18n::LOCALE_COOKIE,
+        l.code(),
+        365 * 24 * 3600,
+        false,
+    );
+    if let Some(s) = crate::server::session::current() {
+        crate::accounts::db::update_locale(&crate::server::state().db, s.user_id, l.code()).await?;
+    }
+    Ok(())
+}
+
+#[component]
+pub fn Header() -> impl IntoView {
+    let auth = use_auth();
+    let l = use_i18n();
+    view! {
+        <a class="skip-link" href="#main">{tr!("Skip to content", "Перейти к содержимому")}</a>
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a class="brand" href="/" aria-label="Tutorium">
+                    <svg viewBox="0 0 32 32" width="28" height="28" aria-hidden="true">
+                        <rect width="32" height="32" rx="8" fill="var(--brand)"/>
+                        <path d="M8 10h16v3h-6.5v11h-3V13H8z" fill="#fff"/>
+                    </svg>
+                    <span class="brand__name">"Tutorium"</span>
+                </a>
+                <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                    <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
+                </nav>
+                <div class="site-header__tools">
+                    <LanguageSwitch/>
+                    <ThemeToggle/>
+                    <Transition fallback=|| view! { <span class="user-menu__placeholder"></span> }>
+                        {move || Suspend::new(async move {
+                            let user = auth.user.await.ok().flatten();
+                            match user {
+                                Some(u) => view! { <UserMenu user=u/> }.into_any(),
+                                None => view! {
+                                    <div class="auth-links">
+                                        <a class="button button--ghost" href="/login">{tr!("Log in", "Войти")}</a>
+                                        <a class="button" href="/signup">{tr!("Sign up", "Регистрация")}</a>
+                                    </div>
+                                }.into_any(),
+                            }
+                        })}
+                    </Transition>
+                </div>
+            </div>
+        </header>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                let user = auth.user.await.ok().flatten();
+                user.filter(|u| !u.email_confirmed).map(|u| view! {
+                    <div class="banner" role="status">
+                        <span>{move || match l.get() {
+                            crate::i18n::Locale::En => format!("Confirm your e-mail: we sent a 6-digit code to {}.", u.email),
+                            crate::i18n::Locale::Ru => format!("Подтвердите почту: мы отправили 6-значный код на {}.", u.email),
+                        }}</span>
+                        <a href="/confirm">{tr!("Enter the code", "Ввести код")}</a>
+                    </div>
+                })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
+    let auth = use_auth();
+    let l = use_i18n();
+    let profile_href = format!("/u/{}", user.handle);
+    let name = user.display_name.clone();
+    view! {
+        <details class="user-menu">
+            <summary class="user-menu__button" aria-label=move || l.get().pick("Account menu", "Меню аккаунта")>
+                <Avatar url=user.avatar_url.clone() name=name.clone() size=32/>
+                <span class="user-menu__name">{name.clone()}</span>
+            </summary>
+            <div class="user-menu__panel">
+                <p class="user-menu__email">{user.email.clone()}</p>
+                <a href=profile_href>{tr!("My profile", "Мой профиль")}</a>
+                <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
+                <a href="/settings/account">{tr!("Settings", "Настройки")}</a>
+                <ActionForm action=auth.logout>
+                    <button type="submit" class="user-menu__logout">{tr!("Log out", "Выйти")}</button>
+                </ActionForm>
+            </div>
+        </details>
+    }
+}
+
+#[component]
+pub fn Footer() -> impl IntoView {
+    view! {
+        <footer class="site-footer">
+            <div class="site-footer__inner">
+                <p>"© Tutorium · "{tr!("Learn from people who love teaching.", "Учитесь у тех, кто любит учить.")}</p>
+                <nav aria-label="Footer">
+                    <a href="/tutors">{tr!("Tutors", "Репетиторы")}</a>
+                    <a href="/sitemap.xml">{tr!("Sitemap", "Карта сайта")}</a>
+                </nav>
+            </div>
+        </footer>
+    }
+}

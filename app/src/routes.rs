@@ -1,0 +1,33 @@
+//! The route table in one place: path → page.
+
+use crate::{
+    accounts::pages::*, home::HomePage, layout::NotFoundPage, profiles::pages::*, settings::*,
+};
+use leptos::prelude::*;
+use leptos_router::{
+    SsrMode,
+    components::{Route, Routes},
+    path,
+};
+
+/// Every page of the app. Pages render completely on the server (`SsrMode::Async`): crawlers and
+/// readers without JavaScript get the whole page, title and metadata included.
+#[component]
+pub fn AppRoutes() -> impl IntoView {
+    view! {
+        <Routes fallback=|| view! { <NotFoundPage/> }>
+            <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
+            <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
+            <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+            <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async/>
+            <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
+            <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
+            <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async/>
+            <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
+            <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>
+            <Route path=path!("/settings/account") view=AccountSettingsPage ssr=SsrMode::Async/>
+            <Route path=path!("/settings/sessions") view=SessionsPage ssr=SsrMode::Async/>
+            <Route path=path!("/settings/notifications") view=NotificationSettingsPage ssr=SsrMode::Async/>
+        </Routes>
+    }
+}

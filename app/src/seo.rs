@@ -1,0 +1,71 @@
+//! robots.txt and sitemap.xml (server only).
+
+use crate::server::AppState;
+use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
+
+pub async fn robots(State(state): State<AppState>) -> impl IntoResponse {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /settings/\nDisallow: /confirm\nDisallow: /reset-password\n\nSitemap: {}/sitemap.xml\n",
+        state.config.base_url()
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body)
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&apos;")
+}
+
+/// Every public page: home, directory, and public profiles (keyset-paged through the table).
+pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response {
+    let base = state.config.base_url();
+    let mut out = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    for path in ["/", "/tutors"] {
+        out.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            xml_escape(&format!("{base}{path}"))
+        ));
+    }
+    let mut after = 0i64;
+    // A sitemap file holds at most 50 000 URLs.
+    let mut budget = 49_000i64;
+    while budget > 0 {
+        let rows =
+            match crate::profiles::db::list_sitemap_profiles(&state.db, after, 1000.min(budget))
+                .await
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::error!(error = %e, "sitemap query failed");
+                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+                }
+            };
+        if rows.is_empty() {
+            break;
+        }
+        budget -= rows.len() as i64;
+        for (id, handle, updated) in &rows {
+            after = *id;
+            let date = chrono::DateTime::from_timestamp_millis(*updated)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  <url><loc>{}</loc><lastmod>{date}</lastmod></url>\n",
+                xml_escape(&format!("{base}/u/{handle}"))
+            ));
+        }
+    }
+    out.push_str("</urlset>\n");
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        out,
+    )
+        .into_response()
+}

@@ -1,0 +1,108 @@
+//! Configuration: environment variables with defaults, parsed once at start.
+//! Every variable is listed in `.env.example`.
+
+use std::path::PathBuf;
+
+#[derive(Clone, Debug, clap::Args)]
+pub struct Config {
+    /// Database URL: `sqlite://PATH` (default, created if missing) or `postgres://USER@HOST/DB`.
+    #[arg(
+        long,
+        env = "DATABASE_URL",
+        default_value = "sqlite://data/tutorium.db"
+    )]
+    pub database_url: String,
+
+    /// Folder for the embedded defaults: media, outbox.
+    #[arg(long, env = "DATA_DIR", default_value = "data")]
+    pub data_dir: PathBuf,
+
+    /// Where uploaded media are stored (local storage). Defaults to DATA_DIR/media.
+    #[arg(long, env = "MEDIA_DIR")]
+    pub media_dir: Option<PathBuf>,
+
+    /// The address people reach the site at; used for links in mail, canonical URLs and sitemaps.
+    #[arg(long, env = "PUBLIC_URL", default_value = "http://127.0.0.1:3000")]
+    pub public_url: String,
+
+    /// SMTP server, e.g. `smtp://user:pass@mail.example.com:587?tls=required`. When unset, every
+    /// mail is written to OUTBOX_DIR (and logged).
+    #[arg(long, env = "SMTP_URL")]
+    pub smtp_url: Option<String>,
+
+    /// The From: address of outgoing mail.
+    #[arg(
+        long,
+        env = "MAIL_FROM",
+        default_value = "Tutorium <no-reply@tutorium.local>"
+    )]
+    pub mail_from: String,
+
+    /// Folder mails are written to when SMTP_URL is unset. Defaults to DATA_DIR/outbox.
+    #[arg(long, env = "OUTBOX_DIR")]
+    pub outbox_dir: Option<PathBuf>,
+
+    /// A session ends after this many days without use.
+    #[arg(long, env = "SESSION_IDLE_DAYS", default_value_t = 14)]
+    pub session_idle_days: i64,
+
+    /// A session ends this many days after log-in, used or not.
+    #[arg(long, env = "SESSION_ABSOLUTE_DAYS", default_value_t = 90)]
+    pub session_absolute_days: i64,
+
+    /// Take the client address from X-Forwarded-For (only behind a proxy you control).
+    #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
+    pub trust_proxy: bool,
+
+    /// Failed log-ins allowed per account per 15 minutes.
+    #[arg(long, env = "LIMIT_LOGIN_PER_ACCOUNT", default_value_t = 5)]
+    pub limit_login_per_account: i64,
+
+    /// Failed log-ins allowed per IP address per 15 minutes.
+    #[arg(long, env = "LIMIT_LOGIN_PER_IP", default_value_t = 30)]
+    pub limit_login_per_ip: i64,
+
+    /// Sign-ups allowed per IP address per hour.
+    #[arg(long, env = "LIMIT_SIGNUP_PER_IP", default_value_t = 10)]
+    pub limit_signup_per_ip: i64,
+
+    /// Password-reset and confirmation-code mails allowed per account (and 4× that per IP) per hour.
+    #[arg(long, env = "LIMIT_MAIL_PER_ACCOUNT", default_value_t = 5)]
+    pub limit_mail_per_account: i64,
+
+    /// Largest avatar upload, in bytes.
+    #[arg(long, env = "AVATAR_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
+    pub avatar_max_bytes: usize,
+}
+
+impl Config {
+    /// Configuration from the environment only (for tests and tools that do not parse a CLI).
+    pub fn from_env() -> Self {
+        use clap::{Args, FromArgMatches};
+        let cmd = Config::augment_args(clap::Command::new("tutorium").no_binary_name(true));
+        let matches = cmd.get_matches_from(Vec::<String>::new());
+        Config::from_arg_matches(&matches).expect("configuration")
+    }
+
+    pub fn media_dir(&self) -> PathBuf {
+        self.media_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("media"))
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.outbox_dir
+            .clone()
+            .unwrap_or_else(|| self.data_dir.join("outbox"))
+    }
+
+    /// Cookies get `Secure` when the site is served over HTTPS.
+    pub fn secure_cookies(&self) -> bool {
+        self.public_url.starts_with("https://")
+    }
+
+    /// PUBLIC_URL without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        self.public_url.trim_end_matches('/')
+    }
+}

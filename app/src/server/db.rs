@@ -1,0 +1,164 @@
+//! The database: one binary on SQLite (default) or PostgreSQL, chosen from the URL at start.
+//!
+//! Queries go through sqlx's `Any` driver with `$1, $2…` placeholders and portable types only
+//! (i64 for ids, times in unix ms and 0/1 booleans; String for text), so the same SQL runs on both.
+//! SQLite gets one writer connection and a pool of readers: writes queue in the pool instead of
+//! failing with `database is locked`, and readers never wait for writers (WAL).
+
+use sqlx::any::{AnyPoolOptions, install_default_drivers};
+use sqlx::{AnyPool, Executor};
+use std::time::Duration;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Clone)]
+pub struct Db {
+    reader: AnyPool,
+    writer: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+const SQLITE_PRAGMAS: [&str; 4] = [
+    "PRAGMA journal_mode = WAL",
+    // FULL: an acknowledged write survives a power cut, not only a crash of the process.
+    "PRAGMA synchronous = FULL",
+    "PRAGMA busy_timeout = 5000",
+    "PRAGMA foreign_keys = ON",
+];
+
+impl Db {
+    /// Connects to `url`, creating a SQLite file (and its folder) when missing.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        install_default_drivers();
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            let pool = AnyPoolOptions::new()
+                .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .connect(url)
+                .await?;
+            return Ok(Db {
+                reader: pool.clone(),
+                writer: pool,
+                backend: Backend::Postgres,
+            });
+        }
+        let url = sqlite_url(url)?;
+        let writer = sqlite_pool(&url, 1).await?;
+        let reader = sqlite_pool(&url, 8).await?;
+        Ok(Db {
+            reader,
+            writer,
+            backend: Backend::Sqlite,
+        })
+    }
+
+    /// Runs the migrations of this backend.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATOR,
+            Backend::Postgres => &POSTGRES_MIGRATOR,
+        };
+        migrator.run(&self.writer).await?;
+        Ok(())
+    }
+
+    /// Pool for reads.
+    pub fn r(&self) -> &AnyPool {
+        &self.reader
+    }
+
+    /// Pool for writes and transactions (one connection on SQLite).
+    pub fn w(&self) -> &AnyPool {
+        &self.writer
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}
+
+/// The migration versions of one backend's tree (for the test that keeps the two in step).
+pub fn migration_versions(backend: Backend) -> Vec<(i64, String)> {
+    let m = match backend {
+        Backend::Sqlite => &SQLITE_MIGRATOR,
+        Backend::Postgres => &POSTGRES_MIGRATOR,
+    };
+    m.iter()
+        .map(|m| (m.version, m.description.to_string()))
+        .collect()
+}
+
+fn sqlite_url(url: &str) -> anyhow::Result<String> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))
+        .ok_or_else(|| anyhow::anyhow!("DATABASE_URL must start with sqlite:// or postgres://"))?;
+    let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if let Some(dir) = std::path::Path::new(path).parent()
+        && !dir.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(dir)?;
+    }
+    let query = if query.contains("mode=") {
+        query.to_string()
+    } else if query.is_empty() {
+        "mode=rwc".to_string()
+    } else {
+        format!("{query}&mode=rwc")
+    };
+    Ok(format!("sqlite://{path}?{query}"))
+}
+
+async fn sqlite_pool(url: &str, size: u32) -> anyhow::Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
+        .max_connections(size)
+        .min_connections(1)
+        .acquire_timeout(Duration::from_secs(30))
+        .after_connect(|conn, _| {
+            Box::pin(async move {
+                for p in SQLITE_PRAGMAS {
+                    conn.execute(p).await?;
+                }
+                Ok(())
+            })
+        })
+        .connect(url)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sqlite_urls_get_create_mode() {
+        assert_eq!(
+            sqlite_url("sqlite:///tmp/x/t.db").ok().as_deref(),
+            Some("sqlite:///tmp/x/t.db?mode=rwc")
+        );
+        assert!(sqlite_url("mysql://x").is_err());
+    }
+
+    #[test]
+    fn both_migration_trees_list_the_same_versions() {
+        let s = migration_versions(Backend::Sqlite);
+        let p = migration_versions(Backend::Postgres);
+        assert!(!s.is_empty());
+        assert_eq!(
+            s, p,
+            "migrations/sqlite and migrations/postgres are out of step"
+        );
+    }
+}

@@ -1,0 +1,129 @@
+//! Outgoing mail: SMTP through lettre when SMTP_URL is set; otherwise each mail is written to the
+//! outbox folder as an .eml file (and logged), so every flow works with nothing installed.
+//! Sending happens off the request path.
+
+use lettre::message::{Mailbox, MultiPart, SinglePart};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// A mail to send: plain text plus an HTML alternative.
+#[derive(Clone, Debug)]
+pub struct Mail {
+    pub to: String,
+    pub subject: String,
+    pub text: String,
+    pub html: String,
+}
+
+#[derive(Clone)]
+pub struct Mailer {
+    inner: Arc<Inner>,
+}
+
+enum Transport {
+    Outbox(PathBuf),
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+}
+
+struct Inner {
+    from: Mailbox,
+    transport: Transport,
+}
+
+impl Mailer {
+    pub fn new(config: &super::config::Config) -> anyhow::Result<Self> {
+        let from: Mailbox = config.mail_from.parse()?;
+        let transport = match &config.smtp_url {
+            Some(url) if !url.is_empty() => {
+                Transport::Smtp(AsyncSmtpTransport::<Tokio1Executor>::from_url(url)?.build())
+            }
+            _ => {
+                let dir = config.outbox_dir();
+                std::fs::create_dir_all(&dir)?;
+                Transport::Outbox(dir)
+            }
+        };
+        Ok(Mailer {
+            inner: Arc::new(Inner { from, transport }),
+        })
+    }
+
+    fn build(&self, mail: &Mail) -> anyhow::Result<Message> {
+        // lettre picks the transfer encoding (7bit, quoted-printable or base64) per part.
+        let text = SinglePart::plain(mail.text.clone());
+        let html = SinglePart::html(mail.html.clone());
+        Ok(Message::builder()
+            .from(self.inner.from.clone())
+            .to(mail.to.parse()?)
+            .subject(mail.subject.clone())
+            .multipart(MultiPart::alternative().singlepart(text).singlepart(html))?)
+    }
+
+    /// Sends now and waits for the result.
+    pub async fn send_now(&self, mail: &Mail) -> anyhow::Result<()> {
+        let message = self.build(mail)?;
+        match &self.inner.transport {
+            Transport::Smtp(t) => {
+                t.send(message).await?;
+                tracing::info!(to = %mail.to, subject = %mail.subject, "mail sent by SMTP");
+            }
+            Transport::Outbox(dir) => {
+                let safe_to: String = mail
+                    .to
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii_alphanumeric() || c == '@' || c == '.' || c == '-' {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
+                    .collect();
+                let name = format!(
+                    "{}-{}-{}.eml",
+                    super::now_ms(),
+                    safe_to,
+                    &uuid::Uuid::new_v4().simple().to_string()[..8]
+                );
+                let path = dir.join(name);
+                tokio::fs::write(&path, message.formatted()).await?;
+                tracing::info!(to = %mail.to, subject = %mail.subject, path = %path.display(), "mail written to outbox\n{}", mail.text);
+            }
+        }
+        Ok(())
+    }
+
+    /// Sends in the background; failures are logged.
+    pub fn send(&self, mail: Mail) {
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.send_now(&mail).await {
+                tracing::error!(to = %mail.to, error = %e, "sending mail failed");
+            }
+        });
+    }
+}
+
+/// Escapes text for HTML mail bodies.
+pub fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+/// Wraps paragraphs into the house HTML mail layout.
+pub fn html_layout(title: &str, body_html: &str) -> String {
+    format!(
+        "<!doctype html><html><body style=\"margin:0;background:#f4f5fb;font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1c1d2b\">\
+<table width=\"100%\" cellpadding=\"0\" cellspacing=\"0\"><tr><td align=\"center\" style=\"padding:32px 12px\">\
+<table width=\"560\" cellpadding=\"0\" cellspacing=\"0\" style=\"background:#fff;border-radius:12px;padding:32px\"><tr><td>\
+<p style=\"font-size:20px;font-weight:700;color:#4f46e5;margin:0 0 24px\">Tutorium</p>\
+<h1 style=\"font-size:22px;margin:0 0 16px\">{}</h1>{}\
+</td></tr></table></td></tr></table></body></html>",
+        escape_html(title),
+        body_html
+    )
+}

@@ -1,0 +1,33 @@
+//! Server-only infrastructure shared by the features: configuration, application state, the
+//! database, sessions, storage, mail and rate limits. Compiled only with the `ssr` feature.
+
+pub mod config;
+pub mod db;
+pub mod mail;
+pub mod rate_limit;
+pub mod request;
+pub mod session;
+pub mod state;
+pub mod storage;
+
+pub use state::{AppState, state};
+
+/// Unix time in milliseconds.
+pub fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// A random URL-safe token with `bytes` bytes of entropy.
+pub fn random_token(bytes: usize) -> String {
+    use base64::Engine;
+    use rand::RngCore;
+    let mut buf = vec![0u8; bytes];
+    rand::rng().fill_bytes(&mut buf);
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(buf)
+}
+
+/// Hex SHA-256 of a secret, for storing tokens and codes.
+pub fn sha256_hex(secret: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}

@@ -1,0 +1,111 @@
+//! What a server function knows about the request it serves: cookies, client address, user agent.
+
+use http::request::Parts;
+use leptos::prelude::use_context;
+
+/// The client's address, put into request extensions by the server's middleware.
+#[derive(Clone, Debug)]
+pub struct ClientIp(pub String);
+
+/// The request parts of the current server function or render.
+pub fn parts() -> Option<Parts> {
+    use_context::<Parts>()
+}
+
+/// A cookie's value from a `Cookie` header.
+pub fn cookie_from_headers(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(http::header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.trim().to_string())
+}
+
+/// A cookie of the current request.
+pub fn cookie(name: &str) -> Option<String> {
+    parts().and_then(|p| cookie_from_headers(&p.headers, name))
+}
+
+/// The client's address ("" when unknown).
+pub fn client_ip() -> String {
+    parts()
+        .and_then(|p| p.extensions.get::<ClientIp>().map(|c| c.0.clone()))
+        .unwrap_or_default()
+}
+
+/// The User-Agent header, shortened.
+pub fn user_agent() -> String {
+    parts()
+        .and_then(|p| {
+            p.headers
+                .get(http::header::USER_AGENT)
+                .and_then(|v| v.to_str().ok())
+                .map(|s| s.chars().take(300).collect())
+        })
+        .unwrap_or_default()
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, Path=/, Secure on HTTPS.
+pub fn set_cookie_value(
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+    secure: bool,
+    http_only: bool,
+) -> String {
+    let mut c = format!("{name}={value}; Path=/; Max-Age={max_age_secs}; SameSite=Lax");
+    if http_only {
+        c.push_str("; HttpOnly");
+    }
+    if secure {
+        c.push_str("; Secure");
+    }
+    c
+}
+
+/// Adds a `Set-Cookie` header to the response of the current server function or render.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, http_only: bool) {
+    let secure = super::state().config.secure_cookies();
+    let value = set_cookie_value(name, value, max_age_secs, secure, http_only);
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(v) = http::HeaderValue::from_str(&value)
+    {
+        resp.append_header(http::header::SET_COOKIE, v);
+    }
+}
+
+/// Sets the HTTP status of the current response.
+pub fn set_status(code: u16) {
+    if let Some(resp) = use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(s) = http::StatusCode::from_u16(code)
+    {
+        resp.set_status(s);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_a_cookie_among_several() {
+        let mut h = http::HeaderMap::new();
+        h.insert(
+            http::header::COOKIE,
+            "a=1; sid=abc; theme=dark".parse().unwrap(),
+        );
+        assert_eq!(cookie_from_headers(&h, "sid").as_deref(), Some("abc"));
+        assert_eq!(cookie_from_headers(&h, "theme").as_deref(), Some("dark"));
+        assert_eq!(cookie_from_headers(&h, "x"), None);
+    }
+
+    #[test]
+    fn session_cookies_are_http_only_and_lax() {
+        let c = set_cookie_value("sid", "t", 60, true, true);
+        assert!(c.contains("HttpOnly") && c.contains("SameSite=Lax") && c.contains("Secure"));
+        assert!(!set_cookie_value("sid", "t", 60, false, true).contains("Secure"));
+    }
+}

@@ -1,0 +1,133 @@
+//! Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 is stored.
+//! A session ends after SESSION_IDLE_DAYS without use or SESSION_ABSOLUTE_DAYS after log-in.
+//!
+//! The server's middleware resolves the cookie once per request (`resolve`) and leaves an
+//! `AuthSession` in the request extensions; server functions ask `require_user()`.
+
+use super::{AppState, now_ms, random_token, sha256_hex};
+use crate::accounts::Role;
+use crate::error::AppError;
+use sqlx::Row;
+
+pub const SESSION_COOKIE: &str = "tutorium_session";
+const DAY_MS: i64 = 24 * 3600 * 1000;
+/// last_seen_at is written at most this often per session, so reads do not turn into writes.
+const TOUCH_EVERY_MS: i64 = 60 * 1000;
+
+/// The session of the current request.
+#[derive(Clone, Debug)]
+pub struct AuthSession {
+    pub session_id: i64,
+    pub user_id: i64,
+    pub email_confirmed: bool,
+}
+
+/// Looks up the session for a cookie token; touches it; deletes it when expired.
+pub async fn resolve(state: &AppState, token: &str) -> Option<AuthSession> {
+    if token.is_empty() || token.len() > 100 {
+        return None;
+    }
+    let hash = sha256_hex(token);
+    let row = sqlx::query(
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email_confirmed_at \
+         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    )
+    .bind(&hash)
+    .fetch_optional(state.db.r())
+    .await
+    .ok()??;
+    let (id, user_id, last_seen, expires): (i64, i64, i64, i64) = (
+        row.try_get(0).ok()?,
+        row.try_get(1).ok()?,
+        row.try_get(2).ok()?,
+        row.try_get(3).ok()?,
+    );
+    let confirmed: Option<i64> = row.try_get(4).ok()?;
+    let now = now_ms();
+    let idle_limit = state.config.session_idle_days * DAY_MS;
+    if expires <= now || last_seen + idle_limit <= now {
+        let _ = sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id)
+            .execute(state.db.w())
+            .await;
+        return None;
+    }
+    if now - last_seen > TOUCH_EVERY_MS {
+        let _ = sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(state.db.w())
+            .await;
+    }
+    Some(AuthSession {
+        session_id: id,
+        user_id,
+        email_confirmed: confirmed.is_some(),
+    })
+}
+
+/// Creates a session and returns its cookie token.
+pub async fn create(
+    state: &AppState,
+    user_id: i64,
+    user_agent: &str,
+    ip: &str,
+) -> sqlx::Result<String> {
+    let token = random_token(32);
+    let now = now_ms();
+    sqlx::query(
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, user_agent, ip) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+    )
+    .bind(sha256_hex(&token))
+    .bind(user_id)
+    .bind(now)
+    .bind(now + state.config.session_absolute_days * DAY_MS)
+    .bind(user_agent)
+    .bind(ip)
+    .execute(state.db.w())
+    .await?;
+    Ok(token)
+}
+
+/// The session of the current server function or render, if any.
+pub fn current() -> Option<AuthSession> {
+    super::request::parts().and_then(|p| p.extensions.get::<AuthSession>().cloned())
+}
+
+/// The signed-in user's session, or `NotAuthenticated`.
+pub fn require_user() -> Result<AuthSession, AppError> {
+    current().ok_or(AppError::NotAuthenticated)
+}
+
+/// The roles a user holds.
+pub async fn roles(state: &AppState, user_id: i64) -> sqlx::Result<Vec<Role>> {
+    let rows: Vec<(String,)> =
+        sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
+            .bind(user_id)
+            .fetch_all(state.db.r())
+            .await?;
+    Ok(rows.iter().filter_map(|(r,)| Role::from_code(r)).collect())
+}
+
+/// The signed-in user's session if they hold `role` (admins hold every role), else
+/// `NotAuthenticated` or `Forbidden`.
+pub async fn require_role(role: Role) -> Result<AuthSession, AppError> {
+    let s = require_user()?;
+    let held = roles(&super::state(), s.user_id).await?;
+    if held.contains(&role) || held.contains(&Role::Admin) {
+        Ok(s)
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Sets the session cookie.
+pub fn set_cookie(token: &str, absolute_days: i64) {
+    super::request::set_cookie(SESSION_COOKIE, token, absolute_days * 24 * 3600, true);
+}
+
+/// Clears the session cookie.
+pub fn clear_cookie() {
+    super::request::set_cookie(SESSION_COOKIE, "", 0, true);
+}

@@ -1,0 +1,99 @@
+//! Feature-agnostic pieces of UI: form fields, errors, avatars, page metadata.
+
+mod form;
+mod seo;
+
+pub use form::*;
+pub use seo::*;
+
+use leptos::prelude::*;
+
+/// An avatar picture, or the person's initials on a colour derived from their name.
+#[component]
+pub fn Avatar(
+    #[prop(into)] url: Signal<Option<String>>,
+    #[prop(into)] name: Signal<String>,
+    #[prop(default = 48)] size: u32,
+) -> impl IntoView {
+    let initials = move || {
+        name.get()
+            .split_whitespace()
+            .filter_map(|w| w.chars().next())
+            .take(2)
+            .flat_map(|c| c.to_uppercase())
+            .collect::<String>()
+    };
+    let hue = move || {
+        name.get()
+            .bytes()
+            .fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32))
+            % 360
+    };
+    let style = move || format!("width:{size}px;height:{size}px;--avatar-hue:{}", hue());
+    view! {
+        {move || match url.get() {
+            Some(u) => view! {
+                <img class="avatar" src=u alt=move || name.get() width=size height=size style=style loading="lazy" />
+            }.into_any(),
+            None => view! {
+                <span class="avatar avatar--initials" role="img" aria-label=move || name.get() style=style>
+                    <span aria-hidden="true" style=format!("font-size:{}px", size * 2 / 5)>{initials}</span>
+                </span>
+            }.into_any(),
+        }}
+    }
+}
+
+/// Formats unix milliseconds as a date in the reader's language ("23 Nov 2026", "23 нояб. 2026").
+pub fn format_date(ms: i64, locale: crate::i18n::Locale) -> String {
+    use chrono::{Datelike, TimeZone, Utc};
+    let Some(d) = Utc.timestamp_millis_opt(ms).single() else {
+        return String::new();
+    };
+    const EN: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    const RU: [&str; 12] = [
+        "янв.",
+        "февр.",
+        "мар.",
+        "апр.",
+        "мая",
+        "июн.",
+        "июл.",
+        "авг.",
+        "сент.",
+        "окт.",
+        "нояб.",
+        "дек.",
+    ];
+    let m = d.month0() as usize;
+    format!("{} {} {}", d.day(), locale.pick(EN[m], RU[m]), d.year())
+}
+
+/// Formats unix milliseconds as date and time (UTC).
+pub fn format_datetime(ms: i64, locale: crate::i18n::Locale) -> String {
+    use chrono::{TimeZone, Timelike, Utc};
+    let Some(d) = Utc.timestamp_millis_opt(ms).single() else {
+        return String::new();
+    };
+    format!(
+        "{}, {:02}:{:02} UTC",
+        format_date(ms, locale),
+        d.hour(),
+        d.minute()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn dates_are_formatted_per_language() {
+        let ms = 1_795_000_000_000; // 18 Nov 2026
+        assert_eq!(format_date(ms, Locale::En), "18 Nov 2026");
+        assert_eq!(format_date(ms, Locale::Ru), "18 нояб. 2026");
+    }
+}

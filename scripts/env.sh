@@ -1,0 +1,10 @@
+# Sourced by the scripts: where tools and build output live, and PATH for them.
+# The build directory sits outside the checkout so a fresh clone on the same machine reuses it.
+export TOOLS_DIR="${TUTORIUM_TOOLS_DIR:-$HOME/.cache/tutorium}"
+export CARGO_HOME_DIR="${CARGO_HOME:-$HOME/.cargo}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$TOOLS_DIR/target}"
+export PATH="$CARGO_HOME_DIR/bin:$PWD/tools/node_modules/.bin:$PATH"
+# cargo-leptos builds debug with this flag; plain cargo commands use it too so both share one set
+# of compiled dependencies.
+export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"
+mkdir -p "$TOOLS_DIR"

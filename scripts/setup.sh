@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Installs what building and running Tutorium needs, idempotently and without downloading
+# anything from outside the package registries (crates.io, npm, PyPI, Debian).
+#   scripts/setup.sh          toolchain for building and running
+#   scripts/setup.sh --test   also what the tests need (Chromium, Playwright, SMTP sink, PostgreSQL client)
+# Everything installed is reused by later runs; a step is skipped when its tool is already there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+want_test=0
+[[ "${1:-}" == "--test" ]] && want_test=1
+
+log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+apt_install() {
+  local missing=()
+  for pkg in "$@"; do
+    dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+  done
+  if ((${#missing[@]})); then
+    log "apt-get install ${missing[*]}"
+    if [[ $(id -u) -ne 0 ]]; then SUDO=sudo; else SUDO=; fi
+    $SUDO apt-get update -qq || true
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}"
+  fi
+}
+
+# --- Rust ------------------------------------------------------------------------------------
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "cargo is missing: install Rust with rustup (https://rustup.rs) first" >&2
+  exit 1
+fi
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "rustup target add wasm32-unknown-unknown"
+  rustup target add wasm32-unknown-unknown
+fi
+rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+
+# Debian packages the build and the media pipeline use (pkg-config and a C compiler for -sys crates).
+apt_install pkg-config gcc g++ make curl ca-certificates
+
+# --- cargo-leptos 0.3.11 -------------------------------------------------------------------------
+# Its published lockfile pins cargo-util-schemas 0.14.2 (needs rustc >= 1.96). We build it from the
+# registry source with that one crate held at 0.14.1 (see TOOLCHAIN notes in README).
+CARGO_LEPTOS_VERSION=0.3.11
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (one time, ~13 min on 2 cores)"
+  if ! cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --target-dir "$TOOLS_DIR/build" 2>/dev/null; then
+    src=$(ls -d "$CARGO_HOME_DIR"/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION 2>/dev/null | head -1 || true)
+    if [[ -z "$src" ]]; then
+      crate=$(ls "$CARGO_HOME_DIR"/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate 2>/dev/null | head -1 || true)
+      [[ -n "$crate" ]] || { echo "cargo-leptos source was not downloaded" >&2; exit 1; }
+      mkdir -p "$TOOLS_DIR/src"
+      tar -xzf "$crate" -C "$TOOLS_DIR/src"
+      src="$TOOLS_DIR/src/cargo-leptos-$CARGO_LEPTOS_VERSION"
+    fi
+    work="$TOOLS_DIR/src/cargo-leptos-patched"
+    rm -rf "$work"; cp -r "$src" "$work"
+    grep -q '^\[workspace\]' "$work/Cargo.toml" || printf '\n[workspace]\n' >> "$work/Cargo.toml"
+    (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && \
+      cargo install --path . --locked --target-dir "$TOOLS_DIR/build")
+  fi
+fi
+
+# --- wasm-bindgen CLI: must equal the wasm-bindgen in Cargo.lock --------------------------------
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
+  log "installing wasm-bindgen-cli $WB_VERSION (~3 min)"
+  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force --target-dir "$TOOLS_DIR/build"
+fi
+
+# --- wasm-opt (npm binaryen; Debian's 108 produces WASM that never hydrates) ---------------------
+if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
+  log "npm install (tools: binaryen)"
+  (cd tools && npm ci --no-audit --no-fund --loglevel=error)
+fi
+
+if ((want_test)); then
+  apt_install chromium postgresql-client python3-venv
+  # SMTP sink for tests that talk real SMTP.
+  if [[ ! -x "$TOOLS_DIR/venv/bin/python" ]] || ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
+    log "python venv with aiosmtpd"
+    python3 -m venv "$TOOLS_DIR/venv"
+    "$TOOLS_DIR/venv/bin/pip" install -q 'aiosmtpd==1.4.6'
+  fi
+  if [[ ! -d end2end/node_modules/@playwright/test ]]; then
+    log "npm install (end2end: Playwright, no browser download)"
+    (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error)
+  fi
+fi
+log "tools ready"

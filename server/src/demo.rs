@@ -1,0 +1,291 @@
+//! Demo data: tutors with avatars and bios, students, and follows, so that a new platform looks
+//! alive. `tutorium demo` (or `scripts/run.sh`, which adds it to an empty platform).
+
+use app::accounts::{Role, db as accounts_db, password};
+use app::profiles::{CleanProfile, avatar, db as profiles_db};
+use app::server::{AppState, now_ms};
+
+pub const PASSWORD: &str = "demo-password-2026";
+
+pub const SUMMARY: &str = "Demo data added: 6 tutors and 4 students.\n\
+Log in as any of them with the password demo-password-2026, e.g.\n\
+  anna.petrova@demo.tutorium.local (tutor)\n\
+  maria.ivanova@demo.tutorium.local (student)";
+
+struct Person {
+    name: &'static str,
+    email: &'static str,
+    tutor: bool,
+    headline: &'static str,
+    bio: &'static str,
+    subjects: &'static [&'static str],
+    languages: &'static [&'static str],
+    years: Option<i64>,
+    rate: Option<i64>,
+    currency: &'static str,
+    hue: u16,
+}
+
+const PEOPLE: &[Person] = &[
+    Person {
+        name: "Анна Петрова",
+        email: "anna.petrova@demo.tutorium.local",
+        tutor: true,
+        headline: "Математика и физика: ОГЭ, ЕГЭ, олимпиады",
+        bio: "Преподаю математику и физику 12 лет. Объясняю сложное простыми словами и помогаю полюбить задачи.\n\nГотовлю к ОГЭ и ЕГЭ, к олимпиадам и к поступлению в технические вузы.",
+        subjects: &["math", "physics", "exam-prep"],
+        languages: &["ru", "en"],
+        years: Some(12),
+        rate: Some(2_000_00),
+        currency: "RUB",
+        hue: 250,
+    },
+    Person {
+        name: "James Carter",
+        email: "james.carter@demo.tutorium.local",
+        tutor: true,
+        headline: "Conversational English for busy adults",
+        bio: "Native speaker from Manchester. I help adults speak English with confidence: travel, work meetings and interviews.\n\nLessons are relaxed, practical and full of real conversations.",
+        subjects: &["english"],
+        languages: &["en", "ru"],
+        years: Some(8),
+        rate: Some(30_00),
+        currency: "USD",
+        hue: 20,
+    },
+    Person {
+        name: "Дмитрий Соколов",
+        email: "dmitry.sokolov@demo.tutorium.local",
+        tutor: true,
+        headline: "Программирование на Python и Rust с нуля",
+        bio: "Разработчик с 15-летним стажем. Учу программировать через проекты: от первой строчки кода до собственного веб-сервиса.",
+        subjects: &["programming", "computer-science"],
+        languages: &["ru"],
+        years: Some(6),
+        rate: Some(2_500_00),
+        currency: "RUB",
+        hue: 140,
+    },
+    Person {
+        name: "Elena Müller",
+        email: "elena.mueller@demo.tutorium.local",
+        tutor: true,
+        headline: "Deutsch A1–C1 · Немецкий для работы и учёбы",
+        bio: "Teaching German in Berlin and online since 2014. Grammar that finally makes sense, and lots of speaking practice.",
+        subjects: &["german"],
+        languages: &["de", "ru", "en"],
+        years: Some(10),
+        rate: Some(25_00),
+        currency: "EUR",
+        hue: 320,
+    },
+    Person {
+        name: "Ольга Смирнова",
+        email: "olga.smirnova@demo.tutorium.local",
+        tutor: true,
+        headline: "Русский язык и литература, подготовка к сочинению",
+        bio: "Учитель высшей категории. Помогаю писать грамотно и интересно, разбираем классику без скуки.",
+        subjects: &["russian", "literature", "exam-prep"],
+        languages: &["ru"],
+        years: Some(20),
+        rate: Some(1_800_00),
+        currency: "RUB",
+        hue: 40,
+    },
+    Person {
+        name: "Li Wei",
+        email: "li.wei@demo.tutorium.local",
+        tutor: true,
+        headline: "Chinese for beginners: characters, tones, HSK 1–4",
+        bio: "I make Chinese approachable: tones through songs, characters through stories.",
+        subjects: &["chinese"],
+        languages: &["zh", "en"],
+        years: Some(5),
+        rate: Some(20_00),
+        currency: "USD",
+        hue: 0,
+    },
+    Person {
+        name: "Мария Иванова",
+        email: "maria.ivanova@demo.tutorium.local",
+        tutor: false,
+        headline: "Учу английский и немецкий",
+        bio: "Готовлюсь к переезду, учу языки по вечерам.",
+        subjects: &[],
+        languages: &[],
+        years: None,
+        rate: None,
+        currency: "RUB",
+        hue: 200,
+    },
+    Person {
+        name: "Alex Kim",
+        email: "alex.kim@demo.tutorium.local",
+        tutor: false,
+        headline: "Learning to code",
+        bio: "",
+        subjects: &[],
+        languages: &[],
+        years: None,
+        rate: None,
+        currency: "USD",
+        hue: 100,
+    },
+    Person {
+        name: "Сергей Новиков",
+        email: "sergey.novikov@demo.tutorium.local",
+        tutor: false,
+        headline: "",
+        bio: "",
+        subjects: &[],
+        languages: &[],
+        years: None,
+        rate: None,
+        currency: "RUB",
+        hue: 280,
+    },
+    Person {
+        name: "Sofia Rossi",
+        email: "sofia.rossi@demo.tutorium.local",
+        tutor: false,
+        headline: "Maths student",
+        bio: "",
+        subjects: &[],
+        languages: &[],
+        years: None,
+        rate: None,
+        currency: "EUR",
+        hue: 170,
+    },
+];
+
+/// Who follows whom (indexes into PEOPLE).
+const FOLLOWS: &[(usize, usize)] = &[
+    (6, 0),
+    (6, 1),
+    (6, 3),
+    (7, 2),
+    (7, 0),
+    (7, 1),
+    (8, 0),
+    (8, 2),
+    (8, 4),
+    (9, 0),
+    (9, 5),
+    (1, 0),
+    (2, 0),
+    (3, 1),
+    (0, 2),
+    (4, 0),
+];
+
+/// A soft gradient portrait placeholder with circles, drawn so that no image file is needed.
+fn avatar_png(hue: u16, seed: u32) -> Vec<u8> {
+    let size = 320u32;
+    let hsl = |h: f32, s: f32, l: f32| -> [u8; 3] {
+        let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+        let hp = (h % 360.0) / 60.0;
+        let x = c * (1.0 - (hp % 2.0 - 1.0).abs());
+        let (r, g, b) = match hp as u32 {
+            0 => (c, x, 0.0),
+            1 => (x, c, 0.0),
+            2 => (0.0, c, x),
+            3 => (0.0, x, c),
+            4 => (x, 0.0, c),
+            _ => (c, 0.0, x),
+        };
+        let m = l - c / 2.0;
+        [
+            ((r + m) * 255.0) as u8,
+            ((g + m) * 255.0) as u8,
+            ((b + m) * 255.0) as u8,
+        ]
+    };
+    let base = hue as f32;
+    let img = image::RgbImage::from_fn(size, size, |x, y| {
+        let t = (x + y) as f32 / (2 * size) as f32;
+        let mut px = hsl(base + t * 40.0, 0.55, 0.55 + t * 0.2);
+        // head and shoulders silhouette
+        let (cx, cy) = (size as f32 / 2.0, size as f32 * 0.42);
+        let dx = x as f32 - cx;
+        let dy = y as f32 - cy;
+        let head = dx * dx + dy * dy < (size as f32 * 0.18).powi(2);
+        let sy = y as f32 - size as f32 * 1.02;
+        let shoulders = dx * dx / 1.4 + sy * sy < (size as f32 * 0.42).powi(2);
+        if head || shoulders {
+            px = hsl(base + 180.0 + (seed % 30) as f32, 0.25, 0.92);
+        }
+        image::Rgb(px)
+    });
+    let mut buf = Vec::new();
+    let _ = image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut buf), image::ImageFormat::Png);
+    buf
+}
+
+/// Adds the demo people. With `if_empty`, does nothing when any account exists.
+/// Returns whether data was added.
+pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
+    let (count,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
+        .fetch_one(state.db.r())
+        .await?;
+    if if_empty && count > 0 {
+        return Ok(false);
+    }
+    let hash = password::hash(PASSWORD.to_string()).await?;
+    let now = now_ms();
+    let mut ids = Vec::new();
+    for (i, p) in PEOPLE.iter().enumerate() {
+        if let Some(existing) = accounts_db::select_user_by_email(&state.db, p.email).await? {
+            ids.push(existing.id);
+            continue;
+        }
+        let handle = app::profiles::handle_from_name(p.name);
+        let mut tx = state.db.w().begin().await?;
+        let locale = if p.name.is_ascii() { "en" } else { "ru" };
+        let id = accounts_db::insert_user(
+            &mut tx,
+            p.email,
+            &hash,
+            p.name,
+            &handle,
+            locale,
+            now - (i as i64) * 86_400_000,
+        )
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("handle {handle} is taken"))?;
+        accounts_db::insert_role(&mut tx, id, Role::Student.code(), now).await?;
+        profiles_db::insert_profile(&mut tx, id, p.tutor, now).await?;
+        tx.commit().await?;
+        accounts_db::confirm_email(&state.db, id, now).await?;
+        profiles_db::update_profile(
+            &state.db,
+            id,
+            &CleanProfile {
+                display_name: p.name.to_string(),
+                headline: p.headline.to_string(),
+                bio: p.bio.to_string(),
+                is_tutor: p.tutor,
+                subjects: p.subjects.iter().map(|s| s.to_string()).collect(),
+                languages: p.languages.iter().map(|s| s.to_string()).collect(),
+                years_experience: p.years,
+                hourly_rate_minor: p.rate,
+                currency: p.currency.to_string(),
+            },
+            now,
+        )
+        .await?;
+        if p.tutor || i % 2 == 0 {
+            let png = avatar_png(p.hue, i as u32 * 7);
+            let sizes = tokio::task::spawn_blocking(move || avatar::process(&png))
+                .await?
+                .map_err(|m| anyhow::anyhow!("demo avatar: {m:?}"))?;
+            avatar::store(state, id, sizes).await?;
+        }
+        ids.push(id);
+    }
+    for (a, b) in FOLLOWS {
+        profiles_db::insert_follow(&state.db, ids[*a], ids[*b], now).await?;
+    }
+    Ok(true)
+}

@@ -1,0 +1,138 @@
+//! The Tutorium server: builds the application state and the HTTP router.
+//! `main.rs` adds the command line (serve, migrate, demo, user grant).
+
+pub mod demo;
+pub mod media;
+pub mod middleware;
+
+use anyhow::Context;
+use app::server::{AppState, config::Config, db::Db, mail::Mailer, storage::Storage};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::sync::Arc;
+
+/// Connects to the database, runs migrations and builds the state.
+pub async fn build_state(
+    config: Config,
+    leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    let db = Db::connect(&config.database_url)
+        .await
+        .with_context(|| "connecting to the database (DATABASE_URL)")?;
+    db.migrate().await.context("running migrations")?;
+    let storage = Storage::local(&config.media_dir()).context("opening the media folder")?;
+    let mailer = Mailer::new(&config).context("setting up mail (SMTP_URL / OUTBOX_DIR)")?;
+    Ok(AppState {
+        db,
+        config: Arc::new(config),
+        storage,
+        mailer,
+        leptos_options,
+    })
+}
+
+/// Leptos options from LEPTOS_* variables (set by cargo-leptos), with the defaults of this project.
+pub fn leptos_options(site_addr: Option<std::net::SocketAddr>) -> anyhow::Result<LeptosOptions> {
+    let env = |k: &str, d: &str| std::env::var(k).unwrap_or_else(|_| d.to_string());
+    let addr = match site_addr {
+        Some(a) => a,
+        None => env("LEPTOS_SITE_ADDR", "127.0.0.1:3000")
+            .parse()
+            .context("LEPTOS_SITE_ADDR")?,
+    };
+    Ok(LeptosOptions::builder()
+        .output_name(env("LEPTOS_OUTPUT_NAME", "tutorium"))
+        .site_root(env("LEPTOS_SITE_ROOT", "target/site"))
+        .site_pkg_dir(env("LEPTOS_SITE_PKG_DIR", "pkg"))
+        .site_addr(addr)
+        .build())
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let options = state.leptos_options.clone();
+    let page_context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            middleware::set_page_csp();
+        }
+    };
+    let fn_context = {
+        let state = state.clone();
+        move || provide_context(state.clone())
+    };
+    let server_fns = {
+        let fn_context = fn_context.clone();
+        move |req: axum::extract::Request| {
+            let fn_context = fn_context.clone();
+            async move { leptos_axum::handle_server_fns_with_context(fn_context, req).await }
+        }
+    };
+    Router::new()
+        .route(
+            "/api/profiles/avatar",
+            post(app::profiles::avatar::upload)
+                .layer(DefaultBodyLimit::max(app::profiles::avatar::DRAIN_LIMIT)),
+        )
+        .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
+        .leptos_routes_with_context(&state, routes, page_context, {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .route("/media/{*key}", get(media::serve))
+        .route("/robots.txt", get(app::seo::robots))
+        .route("/sitemap.xml", get(app::seo::sitemap))
+        .route("/healthz", get(media::healthz))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(fn_context, shell))
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::session,
+        ))
+        .layer(axum::middleware::from_fn(middleware::same_origin))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until Ctrl-C / SIGTERM.
+pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    let app = router(state);
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

@@ -1,0 +1,115 @@
+//! `tutorium`: the server binary and its command line.
+//!
+//! ```text
+//! tutorium                          serve the platform (same as `tutorium serve`)
+//! tutorium migrate                  run database migrations and exit
+//! tutorium demo [--if-empty]        fill the platform with demo tutors, students and follows
+//! tutorium user grant EMAIL ROLE    give a role (student, tutor, moderator, admin)
+//! tutorium user revoke EMAIL ROLE   take a role away
+//! ```
+
+use anyhow::Context;
+use app::accounts::Role;
+use app::server::config::Config;
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "tutorium", version, about = "Tutorium learning platform")]
+struct Cli {
+    #[command(flatten)]
+    config: Config,
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the platform (the default).
+    Serve,
+    /// Run database migrations and exit.
+    Migrate,
+    /// Fill the platform with demo tutors, students and follows.
+    Demo {
+        /// Do nothing when the platform already has accounts.
+        #[arg(long)]
+        if_empty: bool,
+    },
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        action: UserAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserAction {
+    /// Give a role: student, tutor, moderator or admin.
+    Grant { email: String, role: String },
+    /// Take a role away.
+    Revoke { email: String, role: String },
+}
+
+fn init_tracing() {
+    use tracing_subscriber::{EnvFilter, fmt};
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    if std::env::var("LOG_FORMAT").as_deref() == Ok("json") {
+        fmt().with_env_filter(filter).json().init();
+    } else {
+        fmt().with_env_filter(filter).init();
+    }
+}
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    let _ = dotenvy::dotenv();
+    init_tracing();
+    let cli = Cli::parse();
+    let options = server::leptos_options(None)?;
+    let addr = options.site_addr;
+    let started = std::time::Instant::now();
+    let state = server::build_state(cli.config, options).await?;
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding {addr} (is another server running?)"))?;
+            tracing::info!(
+                "Tutorium is ready at http://{} ({} ms; database: {:?})",
+                listener.local_addr()?,
+                started.elapsed().as_millis(),
+                state.db.backend()
+            );
+            server::serve(state.clone(), listener).await?;
+        }
+        Command::Migrate => {
+            tracing::info!("migrations are up to date");
+        }
+        Command::Demo { if_empty } => {
+            let made = server::demo::fill(&state, if_empty).await?;
+            if made {
+                println!("{}", server::demo::SUMMARY);
+            } else {
+                println!("The platform already has accounts; demo data not added.");
+            }
+        }
+        Command::User { action } => {
+            let (email, role, grant) = match action {
+                UserAction::Grant { email, role } => (email, role, true),
+                UserAction::Revoke { email, role } => (email, role, false),
+            };
+            let role = Role::from_code(&role.to_lowercase()).ok_or_else(|| {
+                anyhow::anyhow!("unknown role {role}: use student, tutor, moderator or admin")
+            })?;
+            if grant {
+                app::accounts::service::grant_role(&state, &email, role).await?;
+                println!("{email} is now {}", role.code());
+            } else {
+                app::accounts::service::revoke_role(&state, &email, role).await?;
+                println!("{email} is no longer {}", role.code());
+            }
+        }
+    }
+    state.db.close().await;
+    Ok(())
+}

@@ -1,0 +1,344 @@
+//! `spawn_app()` and the calls tests make.
+
+use app::error::AppError;
+use app::server::config::Config;
+use app::server::db::Db;
+use serde::de::DeserializeOwned;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub use app::server::db::Backend;
+
+/// Generates `name::sqlite` and `name::postgres` tests from `async fn name(backend: Backend)`.
+#[macro_export]
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::helpers::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::helpers::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+pub struct TestApp {
+    pub addr: String,
+    pub state: app::server::AppState,
+    pub db: Db,
+    pub backend: Backend,
+    pub media_dir: PathBuf,
+    mail_dir: PathBuf,
+    _tmp: tempfile::TempDir,
+    next_ip: std::sync::atomic::AtomicU32,
+}
+
+/// Limits high enough that ordinary tests never meet them; the rate-limit tests lower them.
+pub fn test_config(tmp: &std::path::Path, database_url: String) -> Config {
+    let mut c = Config::from_env();
+    c.database_url = database_url;
+    c.data_dir = tmp.to_path_buf();
+    c.media_dir = Some(tmp.join("media"));
+    c.outbox_dir = Some(tmp.join("outbox"));
+    c.public_url = "http://127.0.0.1".into();
+    c.trust_proxy = true;
+    c.limit_login_per_account = 1000;
+    c.limit_login_per_ip = 1000;
+    c.limit_signup_per_ip = 1000;
+    c.limit_mail_per_account = 1000;
+    c
+}
+
+async fn database_url(backend: Backend, tmp: &std::path::Path) -> String {
+    match backend {
+        Backend::Sqlite => format!("sqlite://{}/test.db", tmp.display()),
+        Backend::Postgres => {
+            let admin = std::env::var("TEST_POSTGRES_URL")
+                .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
+            let name = format!("tutorium_t_{}", uuid::Uuid::new_v4().simple());
+            sqlx::any::install_default_drivers();
+            let pool = sqlx::AnyPool::connect(&admin).await.expect(
+                "PostgreSQL on 127.0.0.1:5432 must be running for the PostgreSQL half of the tests",
+            );
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&pool)
+                .await
+                .expect("create test database");
+            pool.close().await;
+            let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(&admin);
+            format!("{base}/{name}")
+        }
+    }
+}
+
+pub async fn spawn_app(backend: Backend) -> TestApp {
+    spawn_app_with(backend, |_| {}).await
+}
+
+pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let url = database_url(backend, tmp.path()).await;
+    let mut config = test_config(tmp.path(), url);
+    // Real SMTP to the local sink when the test script started one.
+    let mail_dir = match (
+        std::env::var("TEST_SMTP_URL"),
+        std::env::var("TEST_SMTP_DIR"),
+    ) {
+        (Ok(url), Ok(dir)) => {
+            config.smtp_url = Some(url);
+            PathBuf::from(dir)
+        }
+        _ => tmp.path().join("outbox"),
+    };
+    tweak(&mut config);
+    let media_dir = config.media_dir();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("addr");
+    let options = server::leptos_options(Some(addr)).expect("options");
+    let state = server::build_state(config, options).await.expect("state");
+    let db = state.db.clone();
+    let served = state.clone();
+    tokio::spawn(async move {
+        let _ = server::serve(served, listener).await;
+    });
+    TestApp {
+        addr: format!("http://{addr}"),
+        state,
+        db,
+        backend,
+        media_dir,
+        mail_dir,
+        _tmp: tmp,
+        next_ip: std::sync::atomic::AtomicU32::new(1),
+    }
+}
+
+/// A browser: its own cookies and its own client address.
+pub struct Client {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl TestApp {
+    /// A new visitor with an empty cookie jar and a fresh address.
+    pub fn client(&self) -> Client {
+        let n = self
+            .next_ip
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.client_from(&format!("10.0.{}.{}", n / 250, n % 250 + 1))
+    }
+
+    /// A new visitor coming from `ip`.
+    pub fn client_from(&self, ip: &str) -> Client {
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("x-forwarded-for", ip.parse().expect("ip header"));
+        headers.insert(
+            "user-agent",
+            "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 test"
+                .parse()
+                .expect("ua"),
+        );
+        Client {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .default_headers(headers)
+                .timeout(Duration::from_secs(30))
+                .build()
+                .expect("client"),
+            base: self.addr.clone(),
+        }
+    }
+
+    /// The newest mail to `to` (waits for it up to 10 s).
+    pub async fn mail_to(&self, to: &str) -> String {
+        self.mail_to_after(to, 0).await
+    }
+
+    /// The newest mail to `to` once more than `seen` mails have arrived for them.
+    pub async fn mail_to_after(&self, to: &str, seen: usize) -> String {
+        for _ in 0..100 {
+            let mails = self.mails_to(to);
+            if mails.len() > seen {
+                return mails.last().cloned().unwrap_or_default();
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("no mail to {to} in {}", self.mail_dir.display());
+    }
+
+    /// Every mail to `to`, oldest first.
+    pub fn mails_to(&self, to: &str) -> Vec<String> {
+        let Ok(rd) = std::fs::read_dir(&self.mail_dir) else {
+            return Vec::new();
+        };
+        let mut files: Vec<(std::time::SystemTime, String, String)> = rd
+            .filter_map(|e| e.ok())
+            .filter_map(|e| {
+                let raw = std::fs::read(e.path()).ok()?;
+                let t = e.metadata().ok()?.modified().ok()?;
+                let msg = mail_parser::MessageParser::default().parse(&raw)?;
+                let to_matches = msg
+                    .to()
+                    .and_then(|a| a.first())
+                    .and_then(|a| a.address())
+                    .is_some_and(|a| a.eq_ignore_ascii_case(to));
+                if !to_matches {
+                    return None;
+                }
+                let text = format!(
+                    "Subject: {}\n\n{}",
+                    msg.subject().unwrap_or_default(),
+                    msg.body_text(0).unwrap_or_default()
+                );
+                Some((t, e.file_name().to_string_lossy().to_string(), text))
+            })
+            .collect();
+        files.sort();
+        files.into_iter().map(|(_, _, b)| b).collect()
+    }
+
+    /// The 6-digit code of the newest confirmation mail to `to`.
+    pub async fn confirmation_code(&self, to: &str) -> String {
+        let mail = self.mail_to(to).await;
+        code_in(&mail)
+    }
+
+    pub async fn count(&self, sql: &'static str, bind: i64) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .bind(bind)
+            .fetch_one(self.db.r())
+            .await
+            .expect("count");
+        n
+    }
+
+    pub async fn user_id(&self, email: &str) -> i64 {
+        let (id,): (i64,) = sqlx::query_as("SELECT id FROM users WHERE email = $1")
+            .bind(email)
+            .fetch_one(self.db.r())
+            .await
+            .expect("user id");
+        id
+    }
+
+    pub async fn cleanup(self) {
+        self.db.close().await;
+        if self.backend == Backend::Postgres {
+            // The test script drops every tutorium_t_* database; nothing to do per test.
+        }
+    }
+}
+
+pub fn code_in(mail: &str) -> String {
+    let re = regex::Regex::new(r"\b(\d{6})\b").expect("regex");
+    re.captures_iter(mail)
+        .map(|c| c[1].to_string())
+        .next()
+        .unwrap_or_else(|| panic!("no code in mail:\n{mail}"))
+}
+
+/// The result of a server function call: the value, or the HTTP status and the error.
+pub type Call<T> = Result<T, (u16, AppError)>;
+
+impl Client {
+    /// POSTs a form to a server function (`/api/{endpoint}`) like the app's own client does.
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+    ) -> Call<T> {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .form(form)
+            .send()
+            .await
+            .expect("request");
+        decode(res).await
+    }
+
+    /// POSTs JSON to a server function that takes JSON.
+    pub async fn call_json<T: DeserializeOwned>(
+        &self,
+        endpoint: &str,
+        body: serde_json::Value,
+    ) -> Call<T> {
+        let res = self
+            .http
+            .post(format!("{}/api/{endpoint}", self.base))
+            .json(&body)
+            .send()
+            .await
+            .expect("request");
+        decode(res).await
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs up (and stays logged in).
+    pub async fn sign_up(&self, email: &str, password: &str, name: &str, role: &str) -> Call<()> {
+        self.call(
+            "accounts/signup",
+            &[
+                ("email", email),
+                ("password", password),
+                ("display_name", name),
+                ("role", role),
+            ],
+        )
+        .await
+    }
+
+    pub async fn log_in(&self, email: &str, password: &str) -> Call<()> {
+        self.call(
+            "accounts/login",
+            &[("email", email), ("password", password)],
+        )
+        .await
+    }
+
+    pub async fn me(&self) -> Option<app::accounts::CurrentUser> {
+        self.call::<Option<app::accounts::CurrentUser>>("accounts/me", &[])
+            .await
+            .expect("me")
+    }
+}
+
+async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Call<T> {
+    let status = res.status().as_u16();
+    let text = res.text().await.expect("body");
+    if (200..300).contains(&status) {
+        Ok(serde_json::from_str(&text).unwrap_or_else(|e| panic!("cannot decode {text}: {e}")))
+    } else {
+        let err = serde_json::from_str::<AppError>(&text)
+            .unwrap_or_else(|_| panic!("status {status}: {text}"));
+        Err((status, err))
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// A confirmed account, logged in on the returned client.
+pub async fn confirmed_user(app: &TestApp, email: &str, name: &str, role: &str) -> Client {
+    let c = app.client();
+    c.sign_up(email, PASSWORD, name, role)
+        .await
+        .expect("sign up");
+    let code = app.confirmation_code(email).await;
+    let r: Call<()> = c.call("accounts/confirm", &[("code", &code)]).await;
+    r.expect("confirm");
+    c
+}

@@ -1,0 +1,103 @@
+//! The app shell over HTTP: health, robots, sitemap, 404s, languages, security headers.
+
+use crate::both;
+use crate::helpers::*;
+
+both!(
+    health_robots_and_sitemap_answer,
+    unknown_pages_are_404_with_a_page,
+    the_language_follows_accept_language_then_the_cookie,
+    responses_carry_security_headers,
+);
+
+async fn health_robots_and_sitemap_answer(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let res = c.get("/healthz").await;
+    assert_eq!(res.status(), 200);
+    let robots = c.get("/robots.txt").await.text().await.unwrap();
+    assert!(
+        robots.contains("Sitemap: http://127.0.0.1/sitemap.xml")
+            && robots.contains("Disallow: /api/")
+    );
+    confirmed_user(
+        &app,
+        "sitemap-person@example.com",
+        "Sitemap Person",
+        "student",
+    )
+    .await;
+    let res = c.get("/sitemap.xml").await;
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/xml; charset=utf-8"
+    );
+    let xml = res.text().await.unwrap();
+    assert!(
+        xml.starts_with("<?xml") && xml.contains("<loc>http://127.0.0.1/u/sitemap-person</loc>"),
+        "{xml}"
+    );
+    app.cleanup().await;
+}
+
+async fn unknown_pages_are_404_with_a_page(b: Backend) {
+    let app = spawn_app(b).await;
+    let res = app.client().get("/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("This page does not exist"));
+    app.cleanup().await;
+}
+
+async fn the_language_follows_accept_language_then_the_cookie(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let ru = c
+        .http
+        .get(format!("{}/login", c.base))
+        .header("accept-language", "ru-RU,ru;q=0.9,en;q=0.5")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        ru.contains(r#"lang="ru""#) && ru.contains("С возвращением"),
+        "Russian by Accept-Language"
+    );
+    let en = c
+        .http
+        .get(format!("{}/login", c.base))
+        .header("accept-language", "ru-RU")
+        .header("cookie", "lang=en")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        en.contains(r#"lang="en""#) && en.contains("Welcome back"),
+        "the cookie wins"
+    );
+    let r: Call<()> = c.call("prefs/locale", &[("locale", "xx")]).await;
+    assert_eq!(r.unwrap_err().0, 422);
+    app.cleanup().await;
+}
+
+async fn responses_carry_security_headers(b: Backend) {
+    let app = spawn_app(b).await;
+    let res = app.client().get("/").await;
+    assert_eq!(res.status(), 200);
+    let h = res.headers();
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    let csp = h["content-security-policy"].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self' 'nonce-") && csp.contains("frame-ancestors 'none'"),
+        "{csp}"
+    );
+    assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    app.cleanup().await;
+}
