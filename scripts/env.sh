@@ -8,3 +8,6 @@ export PATH="$CARGO_HOME_DIR/bin:$PWD/tools/node_modules/.bin:$PATH"
 # of compiled dependencies.
 export RUSTFLAGS="${RUSTFLAGS:---cfg erase_components}"
 mkdir -p "$TOOLS_DIR"
+# Leptos reads this at compile time (the name of the JS/WASM bundle); every cargo command sets it
+# so that cargo-leptos and plain cargo builds share compiled dependencies.
+export LEPTOS_OUTPUT_NAME=tutorium

@@ -118,6 +118,32 @@ pub fn plural_ru(n: i64, one: &'static str, few: &'static str, many: &'static st
     }
 }
 
+/// The language of the current request: the `lang` cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn request_locale() -> Locale {
+    let Some(parts) = crate::server::request::parts() else {
+        return Locale::En;
+    };
+    locale_from_headers(&parts.headers)
+}
+
+/// The language for request headers: the `lang` cookie, else `Accept-Language`.
+#[cfg(feature = "ssr")]
+pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
+    if let Some(l) = crate::server::request::cookie_from_headers(headers, LOCALE_COOKIE)
+        .and_then(|c| Locale::from_code(&c))
+    {
+        return l;
+    }
+    headers
+        .get(http::header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .map(Locale::from_accept_language)
+        .unwrap_or_default()
+}
+
+pub const LOCALE_COOKIE: &str = "lang";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,29 +172,3 @@ mod tests {
         assert_eq!(plural_ru(0, "a", "b", "c"), "c");
     }
 }
-
-/// The language of the current request: the `lang` cookie, else `Accept-Language`.
-#[cfg(feature = "ssr")]
-pub fn request_locale() -> Locale {
-    let Some(parts) = crate::server::request::parts() else {
-        return Locale::En;
-    };
-    locale_from_headers(&parts.headers)
-}
-
-/// The language for request headers: the `lang` cookie, else `Accept-Language`.
-#[cfg(feature = "ssr")]
-pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
-    if let Some(l) = crate::server::request::cookie_from_headers(headers, LOCALE_COOKIE)
-        .and_then(|c| Locale::from_code(&c))
-    {
-        return l;
-    }
-    headers
-        .get(http::header::ACCEPT_LANGUAGE)
-        .and_then(|v| v.to_str().ok())
-        .map(Locale::from_accept_language)
-        .unwrap_or_default()
-}
-
-pub const LOCALE_COOKIE: &str = "lang";

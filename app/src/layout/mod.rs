@@ -21,7 +21,7 @@ pub fn NotFoundPage() -> impl IntoView {
     let l = use_i18n();
     view! {
         <Seo title=Signal::derive(move || l.get().pick("Page not found", "Страница не найдена").to_string())
-            description=Signal::derive(|| String::new()) path="/404" noindex=true />
+            description=Signal::derive(String::new) path="/404" noindex=true />
         <section class="page page--narrow empty-state">
             <p class="empty-state__code" aria-hidden="true">"404"</p>
             <h1>{crate::tr!("This page does not exist", "Такой страницы нет")}</h1>

@@ -22,7 +22,7 @@ pub fn ProfilePage() -> impl IntoView {
                     Ok(ProfileLookup::Found(p)) => view! { <ProfileView profile=*p /> }.into_any(),
                     Ok(ProfileLookup::MembersOnly { display_name }) => view! { <MembersOnly name=display_name handle=handle() /> }.into_any(),
                     Err(e) => view! {
-                        <Seo title=Signal::derive(move || String::new()) description=Signal::derive(String::new) path=format!("/u/{}", handle()) noindex=true />
+                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/u/{}", handle()) noindex=true />
                         <ErrorPanel error=e />
                     }.into_any(),
                 }

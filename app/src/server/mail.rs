@@ -86,8 +86,11 @@ impl Mailer {
                     safe_to,
                     &uuid::Uuid::new_v4().simple().to_string()[..8]
                 );
-                let path = dir.join(name);
-                tokio::fs::write(&path, message.formatted()).await?;
+                let path = dir.join(&name);
+                // Written under a temporary name first, so a reader never sees half a mail.
+                let tmp = dir.join(format!("{name}.tmp"));
+                tokio::fs::write(&tmp, message.formatted()).await?;
+                tokio::fs::rename(&tmp, &path).await?;
                 tracing::info!(to = %mail.to, subject = %mail.subject, path = %path.display(), "mail written to outbox\n{}", mail.text);
             }
         }

@@ -31,7 +31,9 @@ fn SettingsShell(
     path: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let auth = use_auth();
+    // Its own look-up of the user: the header's refetches (after a profile save) must not re-create
+    // the page, which would drop the form's state and its "saved" note.
+    let me = Resource::new(|| (), |_| crate::accounts::api::get_me());
     let location = use_location();
     let children = StoredValue::new(children);
     let tabs: [(&str, &str, &str); 4] = [
@@ -59,7 +61,7 @@ fn SettingsShell(
             </nav>
             <Transition fallback=|| view! { <p class="loading">"…"</p> }>
                 {move || Suspend::new(async move {
-                    match auth.user.await {
+                    match me.await {
                         Ok(Some(_)) => children.with_value(|c| c()).into_any(),
                         Ok(None) => view! {
                             <div class="empty-state">

@@ -109,7 +109,7 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             Msg::EmailInvalid,
         ),
         (
-            &"x@example.com",
+            "x@example.com",
             "short",
             "Ann",
             "student",

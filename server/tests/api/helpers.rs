@@ -180,6 +180,7 @@ impl TestApp {
         };
         let mut files: Vec<(std::time::SystemTime, String, String)> = rd
             .filter_map(|e| e.ok())
+            .filter(|e| e.file_name().to_string_lossy().ends_with(".eml"))
             .filter_map(|e| {
                 let raw = std::fs::read(e.path()).ok()?;
                 let t = e.metadata().ok()?.modified().ok()?;

@@ -1,6 +1,8 @@
 //! HTTP-level tests: each starts the real router on a free port with a fresh database, on SQLite
 //! and on PostgreSQL, and talks to it like a browser or another client would.
 
+#![allow(clippy::unwrap_used)]
+
 mod helpers;
 
 mod accounts;

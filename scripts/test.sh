@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Installs what the tests need and runs every check and test:
+#   formatting, clippy (server and WASM builds), the WASM bundle's dependency check,
+#   unit tests, HTTP integration tests on SQLite and on PostgreSQL (real SMTP to a local sink),
+#   and Playwright end-to-end tests in Debian's Chromium against a fresh server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+scripts/setup.sh --test
+
+step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
+started=$(date +%s)
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "clippy: server build (ssr) and its tests"
+cargo clippy -p app --features ssr --all-targets -- -D warnings
+cargo clippy -p server --all-targets -- -D warnings
+
+step "clippy: browser build (wasm32, hydrate)"
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+step "the WASM bundle has no server-only crates"
+for crate in sqlx argon2 lettre object_store image tokio axum; do
+  if cargo tree -p frontend --target wasm32-unknown-unknown -e normal -i "$crate" >/dev/null 2>&1; then
+    echo "server-only crate '$crate' is in the WASM dependency tree:" >&2
+    cargo tree -p frontend --target wasm32-unknown-unknown -e normal -i "$crate" >&2
+    exit 1
+  fi
+done
+echo "ok: none of sqlx, argon2, lettre, object_store, image, tokio, axum"
+
+step "PostgreSQL on 127.0.0.1:5432"
+if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  echo "starting PostgreSQL"
+  if command -v pg_ctlcluster >/dev/null 2>&1 && ls /etc/postgresql >/dev/null 2>&1; then
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start
+  else
+    echo "PostgreSQL is not installed: installing it from Debian" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql
+    pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -1)" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && break; sleep 1; done
+fi
+pg_isready -h 127.0.0.1 -p 5432
+export TEST_POSTGRES_URL="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
+# Databases left by interrupted runs.
+psql "$TEST_POSTGRES_URL" -Atc "SELECT datname FROM pg_database WHERE datname LIKE 'tutorium_t_%'" 2>/dev/null |
+  while read -r db; do psql "$TEST_POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$db\"" >/dev/null 2>&1 || true; done
+
+step "SMTP sink on a free port (aiosmtpd)"
+SMTP_DIR=$(mktemp -d)
+SMTP_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+"$TOOLS_DIR/venv/bin/python" scripts/smtp_sink.py --port "$SMTP_PORT" --dir "$SMTP_DIR" &
+SMTP_PID=$!
+trap 'kill $SMTP_PID 2>/dev/null || true; rm -rf "$SMTP_DIR"' EXIT
+for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$SMTP_PORT) 2>/dev/null && break; sleep 0.1; done
+export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TEST_SMTP_DIR="$SMTP_DIR"
+
+step "unit tests"
+cargo test -p app --features ssr
+
+step "integration tests (SQLite and PostgreSQL)"
+cargo test -p server
+
+step "build for the browser tests (cargo leptos build)"
+cargo leptos build
+
+step "end-to-end tests (Playwright, Debian Chromium)"
+(cd end2end && CARGO_TARGET_DIR="$CARGO_TARGET_DIR" npx playwright test)
+
+step "all tests passed in $(( $(date +%s) - started )) s"
