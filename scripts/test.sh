@@ -23,9 +23,10 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 step "the WASM bundle has no server-only crates"
 for crate in sqlx argon2 lettre object_store image tokio axum; do
-  if cargo tree -p frontend --target wasm32-unknown-unknown -e normal -i "$crate" >/dev/null 2>&1; then
+  found=$(cargo tree -p frontend --target wasm32-unknown-unknown -e normal -i "$crate" 2>/dev/null || true)
+  if [[ -n "$found" ]]; then
     echo "server-only crate '$crate' is in the WASM dependency tree:" >&2
-    cargo tree -p frontend --target wasm32-unknown-unknown -e normal -i "$crate" >&2
+    echo "$found" >&2
     exit 1
   fi
 done

@@ -20,13 +20,8 @@ async fn health_robots_and_sitemap_answer(b: Backend) {
         robots.contains("Sitemap: http://127.0.0.1/sitemap.xml")
             && robots.contains("Disallow: /api/")
     );
-    confirmed_user(
-        &app,
-        "sitemap-person@example.com",
-        "Sitemap Person",
-        "student",
-    )
-    .await;
+    let email = format!("sitemap-{}@example.com", uuid::Uuid::new_v4().simple());
+    confirmed_user(&app, &email, "Sitemap Person", "student").await;
     let res = c.get("/sitemap.xml").await;
     assert_eq!(
         res.headers()["content-type"],
