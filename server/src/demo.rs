@@ -7,10 +7,12 @@ use app::server::{AppState, now_ms};
 
 pub const PASSWORD: &str = "demo-password-2026";
 
-pub const SUMMARY: &str = "Demo data added: 6 tutors and 4 students.\n\
-Log in as any of them with the password demo-password-2026, e.g.\n\
-  anna.petrova@demo.tutorium.local (tutor)\n\
-  maria.ivanova@demo.tutorium.local (student)";
+pub const SUMMARY: &str = concat!(
+    "Demo data added: 6 tutors and 4 students.\n",
+    "Log in as any of them with the password demo-password-2026, e.g.\n",
+    "  anna.petrova@demo.tutorium.local (tutor)\n",
+    "  maria.ivanova@demo.tutorium.local (student)"
+);
 
 struct Person {
     name: &'static str,

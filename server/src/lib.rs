@@ -106,8 +106,27 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
+/// Deletes expired sessions, used reset links and old rate-limit windows, hourly.
+pub fn spawn_housekeeping(state: AppState) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            let now = app::server::now_ms();
+            let idle = state.config.session_idle_days * 24 * 3600 * 1000;
+            let a = app::accounts::db::delete_expired(&state.db, now, idle).await;
+            let b = app::server::rate_limit::purge(&state.db, now).await;
+            match (a, b) {
+                (Ok(a), Ok(b)) => tracing::debug!(rows = a + b, "housekeeping done"),
+                (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
+            }
+        }
+    });
+}
+
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
+    spawn_housekeeping(state.clone());
     let app = router(state);
     axum::serve(
         listener,

@@ -335,3 +335,20 @@ pub async fn delete_other_sessions(db: &Db, user_id: i64, keep: i64) -> sqlx::Re
             .rows_affected(),
     )
 }
+
+/// Deletes sessions past their absolute or idle expiry, and reset links older than a day.
+/// Returns how many rows went.
+pub async fn delete_expired(db: &Db, now: i64, idle_ms: i64) -> sqlx::Result<u64> {
+    let s = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
+        .bind(now)
+        .bind(now - idle_ms)
+        .execute(db.w())
+        .await?
+        .rows_affected();
+    let r = sqlx::query("DELETE FROM password_resets WHERE expires_at <= $1")
+        .bind(now - 24 * 3600 * 1000)
+        .execute(db.w())
+        .await?
+        .rows_affected();
+    Ok(s + r)
+}

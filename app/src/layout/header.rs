@@ -109,11 +109,12 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
+    let l = use_i18n();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
                 <p>"© Tutorium · "{tr!("Learn from people who love teaching.", "Учитесь у тех, кто любит учить.")}</p>
-                <nav aria-label="Footer">
+                <nav aria-label=move || l.get().pick("Footer", "Нижнее меню")>
                     <a href="/tutors">{tr!("Tutors", "Репетиторы")}</a>
                     <a href="/sitemap.xml">{tr!("Sitemap", "Карта сайта")}</a>
                 </nav>

@@ -66,3 +66,14 @@ pub async fn clear(db: &Db, key: &str) -> Result<(), AppError> {
         .await?;
     Ok(())
 }
+
+/// Forgets windows that ended long ago (the longest window is an hour).
+pub async fn purge(db: &Db, now: i64) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM rate_limits WHERE window_start <= $1")
+            .bind(now - 24 * 3600 * 1000)
+            .execute(db.w())
+            .await?
+            .rows_affected(),
+    )
+}

@@ -30,6 +30,7 @@ both!(
     session_cookies_are_http_only_and_same_site,
     cross_site_posts_are_refused,
     roles_are_granted_from_the_command_line,
+    housekeeping_removes_expired_sessions_links_and_limits,
 );
 
 async fn signing_up_creates_an_unconfirmed_account_and_mails_a_code(b: Backend) {
@@ -709,5 +710,50 @@ async fn roles_are_granted_from_the_command_line(b: Backend) {
             .await
             .is_err()
     );
+    app.cleanup().await;
+}
+
+async fn housekeeping_removes_expired_sessions_links_and_limits(b: Backend) {
+    let app = spawn_app(b).await;
+    let email = unique("house");
+    let c = app.client();
+    c.sign_up(&email, PASSWORD, "House", "student")
+        .await
+        .unwrap();
+    let other = app.client();
+    other.log_in(&email, PASSWORD).await.unwrap();
+    let r: Call<()> = c.call("accounts/forgot", &[("email", &email)]).await;
+    r.unwrap();
+    let _ = app.client().log_in(&email, "wrong password 12345").await;
+    let id = app.user_id(&email).await;
+    // One session idle for too long, the reset link and the limits from two days ago.
+    sqlx::query("UPDATE sessions SET last_seen_at = 1 WHERE id = (SELECT MIN(id) FROM sessions WHERE user_id = $1)")
+        .bind(id)
+        .execute(app.db.w())
+        .await
+        .unwrap();
+    let two_days_ago = app::server::now_ms() - 2 * 24 * 3600 * 1000;
+    sqlx::query("UPDATE password_resets SET expires_at = $1")
+        .bind(two_days_ago)
+        .execute(app.db.w())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE rate_limits SET window_start = $1")
+        .bind(two_days_ago)
+        .execute(app.db.w())
+        .await
+        .unwrap();
+    let now = app::server::now_ms();
+    let removed = app::accounts::db::delete_expired(&app.db, now, 14 * 24 * 3600 * 1000)
+        .await
+        .unwrap();
+    assert_eq!(removed, 2, "one session and one reset link");
+    assert!(app::server::rate_limit::purge(&app.db, now).await.unwrap() >= 2);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM sessions WHERE user_id = $1", id)
+            .await,
+        1
+    );
+    assert!(other.me().await.is_some(), "the session in use stays");
     app.cleanup().await;
 }
