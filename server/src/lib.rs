@@ -1,6 +1,7 @@
 //! The Tutorium server: builds the application state and the HTTP router.
 //! `main.rs` adds the command line (serve, migrate, demo, user grant).
 
+pub mod assets;
 pub mod demo;
 pub mod media;
 pub mod middleware;
@@ -100,8 +101,12 @@ pub fn router(state: AppState) -> Router {
             middleware::session,
         ))
         .layer(axum::middleware::from_fn(middleware::same_origin))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(axum::middleware::from_fn_with_state(
+            assets::Assets::load(std::path::Path::new(options.site_root.as_ref())),
+            assets::serve,
+        ))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
 }
