@@ -17,6 +17,7 @@ BASE="http://127.0.0.1:$PORT"
 
 echo "== release build"
 cargo leptos build --release 2>&1 | tail -1
+scripts/compress-site.sh
 BIN="$CARGO_TARGET_DIR/release/tutorium"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
 export LIMIT_LOGIN_PER_IP=1000000 LIMIT_LOGIN_PER_ACCOUNT=1000000

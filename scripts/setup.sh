@@ -38,7 +38,7 @@ fi
 rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
 
 # Debian packages the build and the media pipeline use (pkg-config and a C compiler for -sys crates).
-apt_install pkg-config gcc g++ make curl ca-certificates
+apt_install pkg-config gcc g++ make curl ca-certificates brotli
 
 # --- cargo-leptos 0.3.11 -------------------------------------------------------------------------
 # Its published lockfile pins cargo-util-schemas 0.14.2 (needs rustc >= 1.96). We build it from the

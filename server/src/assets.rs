@@ -1,7 +1,7 @@
 //! The built site (`LEPTOS_SITE_ROOT`: JS, WASM, CSS, icons) served from memory.
 //!
-//! Files are read once at start; gzip and brotli versions are made in the background (or taken
-//! from `file.br` / `file.gz` next to the file when the build made them), so every request is a
+//! Files are read once at start; gzip and brotli versions are taken from `file.br` / `file.gz`
+//! next to the file when the build made them, else made in the background for small files, so every request is a
 //! map lookup: no file system work, no compression on the request path. Responses carry an ETag
 //! and are revalidated (`no-cache`), so a new build is picked up at once while an unchanged file
 //! costs a 304.
@@ -15,6 +15,10 @@ use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+
+/// Larger files (the WASM bundle) are compressed at build time (`file.br`, `file.gz`, made by
+/// scripts/run.sh): brotli at its best level takes seconds per megabyte.
+const RUNTIME_COMPRESS_MAX: usize = 512 * 1024;
 
 #[derive(Clone)]
 struct Asset {
@@ -117,7 +121,7 @@ impl Assets {
                 .iter()
                 .filter(|(_, a)| {
                     compressible(a.content_type)
-                        && a.raw.len() > 512
+                        && (512..=RUNTIME_COMPRESS_MAX).contains(&a.raw.len())
                         && (a.gzip.is_none() || a.brotli.is_none())
                 })
                 .map(|(k, a)| (k.clone(), a.raw.clone()))

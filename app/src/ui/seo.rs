@@ -56,8 +56,14 @@ pub fn Seo(
             format!("{t} · Tutorium")
         }
     };
+    // On the server the title is rendered once, as text: leptos_meta reads it after the page's
+    // reactive owners may be gone. In the browser it follows the language.
+    #[cfg(feature = "ssr")]
+    let title_text = leptos::text_prop::TextProp::from(full_title());
+    #[cfg(not(feature = "ssr"))]
+    let title_text = leptos::text_prop::TextProp::from(full_title);
     view! {
-        <Title text=full_title />
+        <Title text=title_text />
         <Meta name="description" content=move || description.get() />
         <Link rel="canonical" href=canonical.clone() />
         <Meta property="og:site_name" content="Tutorium" />

@@ -79,7 +79,25 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
+/// Panics on server threads (request handlers, rendering), counted by a hook installed once.
+/// A panic there is a bug even when the client sees an answer, so `cleanup()` fails on any.
+static SERVER_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+fn count_server_panics() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if std::thread::current().name() == Some("tokio-rt-worker") {
+                SERVER_PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            }
+            default(info);
+        }));
+    });
+}
+
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    count_server_panics();
     let tmp = tempfile::tempdir().expect("tempdir");
     let url = database_url(backend, tmp.path()).await;
     let mut config = test_config(tmp.path(), url);
@@ -230,6 +248,11 @@ impl TestApp {
     }
 
     pub async fn cleanup(self) {
+        assert_eq!(
+            SERVER_PANICS.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "a server task panicked (see the output above)"
+        );
         self.db.close().await;
         if self.backend == Backend::Postgres {
             // The test script drops every tutorium_t_* database; nothing to do per test.

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Writes .br and .gz next to the built JS, WASM and CSS (the server serves them as they are,
+# instead of compressing on every request).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+command -v brotli >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
+for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+  [[ -f "$f" ]] || continue
+  brotli -f -q 11 -o "$f.br" "$f"
+  gzip -f -9 -k "$f"
+done
