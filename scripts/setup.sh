@@ -71,10 +71,17 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
 fi
 
 # --- wasm-opt (npm binaryen; Debian's 108 produces WASM that never hydrates) ---------------------
-if [[ ! -x tools/node_modules/.bin/wasm-opt ]]; then
-  log "npm install (tools: binaryen)"
+if [[ ! -x tools/node_modules/.bin/wasm-opt || ! -f tools/node_modules/hls.js/dist/hls.min.js ]]; then
+  log "npm install (tools: binaryen, hls.js)"
   (cd tools && npm ci --no-audit --no-fund --loglevel=error)
 fi
+# hls.js plays the HLS ladder in browsers without native HLS; served from /vendor/.
+mkdir -p public/vendor
+cmp -s tools/node_modules/hls.js/dist/hls.min.js public/vendor/hls.min.js ||
+  cp tools/node_modules/hls.js/dist/hls.min.js public/vendor/hls.min.js
+
+# ffmpeg/ffprobe check and transcode uploaded videos.
+apt_install ffmpeg
 
 if ((want_test)); then
   apt_install chromium postgresql-client python3-venv

@@ -16,6 +16,7 @@ pub mod seo;
 pub mod server;
 pub mod settings;
 pub mod ui;
+pub mod video;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, MetaTags, Stylesheet, provide_meta_context};

@@ -1,5 +1,6 @@
 //! The route table in one place: path → page.
 
+use crate::video::pages::{StudioPage, VideoStudioPage, WatchPage};
 use crate::{
     accounts::pages::*, home::HomePage, layout::NotFoundPage, profiles::pages::*, settings::*,
 };
@@ -28,6 +29,9 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/settings/account") view=AccountSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/sessions") view=SessionsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/notifications") view=NotificationSettingsPage ssr=SsrMode::Async/>
+            <Route path=path!("/studio/videos") view=StudioPage ssr=SsrMode::Async/>
+            <Route path=path!("/studio/videos/:id") view=VideoStudioPage ssr=SsrMode::Async/>
+            <Route path=path!("/videos/:id") view=WatchPage ssr=SsrMode::Async/>
         </Routes>
     }
 }

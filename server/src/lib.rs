@@ -26,13 +26,17 @@ pub async fn build_state(
         .await
         .with_context(|| "connecting to the database (DATABASE_URL)")?;
     db.migrate().await.context("running migrations")?;
-    let storage = Storage::local(&config.media_dir()).context("opening the media folder")?;
+    let storage =
+        Storage::from_config(&config).context("opening media storage (MEDIA_DIR or S3_*)")?;
     let mailer = Mailer::new(&config).context("setting up mail (SMTP_URL / OUTBOX_DIR)")?;
+    let signer = app::video::signing::Signer::from_config(&config).context("media signing key")?;
+    std::fs::create_dir_all(config.uploads_dir()).context("creating the uploads folder")?;
     Ok(AppState {
         db,
         config: Arc::new(config),
         storage,
         mailer,
+        signer,
         leptos_options,
     })
 }
@@ -82,12 +86,29 @@ pub fn router(state: AppState) -> Router {
             post(app::profiles::avatar::upload)
                 .layer(DefaultBodyLimit::max(app::profiles::avatar::DRAIN_LIMIT)),
         )
+        .route(
+            "/api/videos/uploads",
+            post(app::video::upload::create).options(app::video::upload::options),
+        )
+        .route(
+            "/api/videos/uploads/{id}",
+            axum::routing::head(app::video::upload::head)
+                .patch(app::video::upload::patch)
+                .delete(app::video::upload::terminate)
+                .options(app::video::upload::options)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/videos/{id}/captions",
+            post(app::video::api::upload_captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/api/videos/{id}/events", get(app::video::api::events))
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .route("/media/{*key}", get(media::serve))
+        .route("/media/{*key}", get(media::serve).head(media::serve))
         .route("/robots.txt", get(app::seo::robots))
         .route("/sitemap.xml", get(app::seo::sitemap))
         .route("/healthz", get(media::healthz))
@@ -101,7 +122,7 @@ pub fn router(state: AppState) -> Router {
             middleware::session,
         ))
         .layer(axum::middleware::from_fn(middleware::same_origin))
-        .layer(tower_http::compression::CompressionLayer::new())
+        .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible()))
         .layer(axum::middleware::from_fn_with_state(
             assets::Assets::load(std::path::Path::new(options.site_root.as_ref())),
             assets::serve,
@@ -109,6 +130,19 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(tower_http::trace::TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// What the response compression applies to: not video, not already-compressed media, not
+/// event streams (and never responses to Range requests, which would break byte offsets).
+fn compressible() -> impl tower_http::compression::Predicate {
+    use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate};
+    DefaultPredicate::new()
+        .and(NotForContentType::const_new("video/"))
+        .and(NotForContentType::const_new("application/octet-stream"))
+        .and(NotForContentType::const_new(
+            "application/vnd.apple.mpegurl",
+        ))
+        .and(NotForContentType::const_new("text/vtt"))
 }
 
 /// Deletes expired sessions, used reset links and old rate-limit windows, hourly.
@@ -121,6 +155,10 @@ pub fn spawn_housekeeping(state: AppState) {
             let idle = state.config.session_idle_days * 24 * 3600 * 1000;
             let a = app::accounts::db::delete_expired(&state.db, now, idle).await;
             let b = app::server::rate_limit::purge(&state.db, now).await;
+            let _ = app::server::jobs::purge_done(&state.db, 7 * 24 * 3600 * 1000).await;
+            if let Err(e) = app::video::upload::purge_stale(&state).await {
+                tracing::warn!(error = %e, "removing abandoned uploads failed");
+            }
             match (a, b) {
                 (Ok(a), Ok(b)) => tracing::debug!(rows = a + b, "housekeeping done"),
                 (Err(e), _) | (_, Err(e)) => tracing::warn!(error = %e, "housekeeping failed"),
@@ -132,6 +170,10 @@ pub fn spawn_housekeeping(state: AppState) {
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     spawn_housekeeping(state.clone());
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    if state.config.worker_in_server {
+        tokio::spawn(app::server::worker::run(state.clone(), stop.clone()));
+    }
     let app = router(state);
     axum::serve(
         listener,

@@ -3,6 +3,7 @@
 //! ```text
 //! tutorium                          serve the platform (same as `tutorium serve`)
 //! tutorium migrate                  run database migrations and exit
+//! tutorium worker                   run only the job worker (video processing)
 //! tutorium demo [--if-empty]        fill the platform with demo tutors, students and follows
 //! tutorium user grant EMAIL ROLE    give a role (student, tutor, moderator, admin)
 //! tutorium user revoke EMAIL ROLE   take a role away
@@ -28,6 +29,8 @@ enum Command {
     Serve,
     /// Run database migrations and exit.
     Migrate,
+    /// Run only the job worker (video processing), e.g. on another machine or process.
+    Worker,
     /// Fill the platform with demo tutors, students and follows.
     Demo {
         /// Do nothing when the platform already has accounts.
@@ -81,6 +84,16 @@ async fn main() -> anyhow::Result<()> {
                 state.db.backend()
             );
             server::serve(state.clone(), listener).await?;
+        }
+        Command::Worker => {
+            tracing::info!("worker ready (database: {:?})", state.db.backend());
+            let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let flag = stop.clone();
+            tokio::spawn(async move {
+                let _ = tokio::signal::ctrl_c().await;
+                flag.store(true, std::sync::atomic::Ordering::SeqCst);
+            });
+            app::server::worker::run(state.clone(), stop).await;
         }
         Command::Migrate => {
             tracing::info!("migrations are up to date");

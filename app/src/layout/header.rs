@@ -98,6 +98,8 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
                 <p class="user-menu__email">{user.email.clone()}</p>
                 <a href=profile_href>{tr!("My profile", "Мой профиль")}</a>
                 <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
+                {(user.has(crate::accounts::Role::Tutor) || user.has(crate::accounts::Role::Admin))
+                    .then(|| view! { <a href="/studio/videos">{tr!("My videos", "Мои видео")}</a> })}
                 <a href="/settings/account">{tr!("Settings", "Настройки")}</a>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="user-menu__logout">{tr!("Log out", "Выйти")}</button>

@@ -73,6 +73,54 @@ pub struct Config {
     /// Largest avatar upload, in bytes.
     #[arg(long, env = "AVATAR_MAX_BYTES", default_value_t = 5 * 1024 * 1024)]
     pub avatar_max_bytes: usize,
+
+    /// Largest video upload, in bytes (default 2 GB).
+    #[arg(long, env = "VIDEO_MAX_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
+    pub video_max_bytes: u64,
+
+    /// Longest video, in seconds (default 3 hours).
+    #[arg(long, env = "VIDEO_MAX_SECONDS", default_value_t = 3 * 3600)]
+    pub video_max_seconds: u64,
+
+    /// ffmpeg and ffprobe programs.
+    #[arg(long, env = "FFMPEG", default_value = "ffmpeg")]
+    pub ffmpeg: String,
+    #[arg(long, env = "FFPROBE", default_value = "ffprobe")]
+    pub ffprobe: String,
+
+    /// x264 preset for transcoding (veryfast is the measured balance on 2 cores).
+    #[arg(long, env = "VIDEO_PRESET", default_value = "veryfast")]
+    pub video_preset: String,
+
+    /// Run the job worker inside the server (default); set false when `tutorium worker` runs apart.
+    #[arg(long, env = "WORKER_IN_SERVER", default_value_t = true, action = clap::ArgAction::Set)]
+    pub worker_in_server: bool,
+
+    /// A worker's lease on a job, in seconds: a job whose worker died is taken again after this.
+    #[arg(long, env = "JOB_LEASE_SECONDS", default_value_t = 60)]
+    pub job_lease_seconds: u64,
+
+    /// The longest a video job may run, in seconds, before it is stopped and retried.
+    #[arg(long, env = "VIDEO_JOB_TIMEOUT_SECONDS", default_value_t = 6 * 3600)]
+    pub video_job_timeout_seconds: u64,
+
+    /// Key for signing private media links (any long random string; the same on every instance).
+    /// When unset, one is generated and kept in DATA_DIR/signing.key.
+    #[arg(long, env = "MEDIA_SIGNING_KEY")]
+    pub media_signing_key: Option<String>,
+
+    /// S3-compatible storage for media: the bucket. When unset, media stay in MEDIA_DIR.
+    #[arg(long, env = "S3_BUCKET")]
+    pub s3_bucket: Option<String>,
+    /// S3 endpoint, e.g. http://127.0.0.1:9000 (empty for AWS).
+    #[arg(long, env = "S3_ENDPOINT")]
+    pub s3_endpoint: Option<String>,
+    #[arg(long, env = "S3_REGION", default_value = "us-east-1")]
+    pub s3_region: String,
+    #[arg(long, env = "S3_ACCESS_KEY_ID")]
+    pub s3_access_key: Option<String>,
+    #[arg(long, env = "S3_SECRET_ACCESS_KEY")]
+    pub s3_secret_key: Option<String>,
 }
 
 impl Config {
@@ -94,6 +142,16 @@ impl Config {
         self.outbox_dir
             .clone()
             .unwrap_or_else(|| self.data_dir.join("outbox"))
+    }
+
+    /// Where uploads are kept while they arrive and until they are processed.
+    pub fn uploads_dir(&self) -> PathBuf {
+        self.data_dir.join("uploads")
+    }
+
+    /// Scratch space of the transcoding jobs.
+    pub fn work_dir(&self) -> PathBuf {
+        self.data_dir.join("work")
     }
 
     /// Cookies get `Secure` when the site is served over HTTPS.

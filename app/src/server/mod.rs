@@ -3,12 +3,14 @@
 
 pub mod config;
 pub mod db;
+pub mod jobs;
 pub mod mail;
 pub mod rate_limit;
 pub mod request;
 pub mod session;
 pub mod state;
 pub mod storage;
+pub mod worker;
 
 pub use state::{AppState, state};
 

@@ -9,6 +9,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub storage: Storage,
     pub mailer: Mailer,
+    pub signer: crate::video::signing::Signer,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 

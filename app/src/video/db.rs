@@ -1,0 +1,352 @@
+//! SQL of the video feature.
+
+use crate::server::db::Db;
+use sqlx::{Any, Transaction};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct VideoRow {
+    pub id: i64,
+    pub public_id: String,
+    pub owner_id: i64,
+    pub title: String,
+    pub status: String,
+    pub visibility: String,
+    pub size_bytes: i64,
+    pub uploaded_bytes: i64,
+    pub duration_ms: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub progress: i64,
+    pub error: Option<String>,
+    pub has_poster: i64,
+    pub thumbs: Option<String>,
+    pub storage_bytes: i64,
+    pub created_at: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct RenditionRow {
+    pub name: String,
+    pub width: i64,
+    pub height: i64,
+    pub bitrate: i64,
+    pub mp4_bytes: i64,
+}
+
+const COLUMNS: &str = "id, public_id, owner_id, title, status, visibility, size_bytes, uploaded_bytes, duration_ms, \
+     width, height, progress, error, has_poster, thumbs, storage_bytes, created_at";
+
+pub async fn insert_upload(
+    db: &Db,
+    public_id: &str,
+    owner_id: i64,
+    title: &str,
+    size: i64,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO videos (public_id, owner_id, title, status, visibility, size_bytes, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'uploading', 'private', $4, $5, $5) RETURNING id",
+    )
+    .bind(public_id)
+    .bind(owner_id)
+    .bind(title)
+    .bind(size)
+    .bind(now)
+    .fetch_one(db.w())
+    .await?;
+    Ok(id)
+}
+
+pub async fn select_by_public_id(db: &Db, public_id: &str) -> sqlx::Result<Option<VideoRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM videos WHERE public_id = $1"
+    )))
+    .bind(public_id)
+    .fetch_optional(db.r())
+    .await
+}
+
+pub async fn select_by_id(db: &Db, id: i64) -> sqlx::Result<Option<VideoRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM videos WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db.r())
+    .await
+}
+
+/// The owner's videos, newest first, after the keyset cursor `before_id`.
+pub async fn list_for_owner(
+    db: &Db,
+    owner_id: i64,
+    before_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<VideoRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM videos WHERE owner_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3"
+    )))
+    .bind(owner_id)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(db.r())
+    .await
+}
+
+/// Moves the resume offset from `from` to `to`; false when another request moved it first.
+pub async fn advance_offset(db: &Db, id: i64, from: i64, to: i64, now: i64) -> sqlx::Result<bool> {
+    let n = sqlx::query(
+        "UPDATE videos SET uploaded_bytes = $1, updated_at = $2 WHERE id = $3 AND uploaded_bytes = $4 AND status = 'uploading'",
+    )
+    .bind(to)
+    .bind(now)
+    .bind(id)
+    .bind(from)
+    .execute(db.w())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// A complete, valid upload: store what ffprobe found, mark it processing and queue its job.
+pub async fn start_processing(
+    db: &Db,
+    id: i64,
+    duration_ms: i64,
+    width: i64,
+    height: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let n = sqlx::query(
+        "UPDATE videos SET status = 'processing', progress = 0, error = NULL, duration_ms = $1, width = $2, height = $3, \
+         updated_at = $4 WHERE id = $5 AND status = 'uploading'",
+    )
+    .bind(duration_ms)
+    .bind(width)
+    .bind(height)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        enqueue_transcode(&mut tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
+    crate::server::jobs::enqueue_tx(
+        tx,
+        super::transcode::JOB_KIND,
+        &serde_json::json!({ "video_id": id }),
+        Some(&format!("video:{id}")),
+        3,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues a failed video again (the retry button).
+pub async fn retry(db: &Db, id: i64, now: i64) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let n = sqlx::query(
+        "UPDATE videos SET status = 'processing', progress = 0, error = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed'",
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n == 1 {
+        enqueue_transcode(&mut tx, id).await?;
+    }
+    tx.commit().await?;
+    Ok(n == 1)
+}
+
+pub async fn set_progress(db: &Db, id: i64, progress: i64, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE videos SET progress = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'",
+    )
+    .bind(progress)
+    .bind(now)
+    .bind(id)
+    .execute(db.w())
+    .await?;
+    Ok(())
+}
+
+pub async fn set_failed(db: &Db, id: i64, code: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE videos SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'")
+        .bind(code)
+        .bind(now)
+        .bind(id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// What a finished job stores.
+pub struct Finished<'a> {
+    pub renditions: &'a [RenditionRow],
+    pub thumbs_json: &'a str,
+    pub storage_bytes: i64,
+}
+
+/// Stores the renditions and marks the video ready — only if `worker` still holds job `job_id`.
+/// Returns false (and changes nothing) when it does not.
+pub async fn finish(
+    db: &Db,
+    video_id: i64,
+    job_id: i64,
+    worker: &str,
+    f: Finished<'_>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    if !crate::server::jobs::complete_tx(&mut tx, job_id, worker).await? {
+        return Ok(false);
+    }
+    sqlx::query("DELETE FROM video_renditions WHERE video_id = $1")
+        .bind(video_id)
+        .execute(&mut *tx)
+        .await?;
+    for r in f.renditions {
+        sqlx::query(
+            "INSERT INTO video_renditions (video_id, name, width, height, bitrate, mp4_bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(video_id)
+        .bind(&r.name)
+        .bind(r.width)
+        .bind(r.height)
+        .bind(r.bitrate)
+        .bind(r.mp4_bytes)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query(
+        "UPDATE videos SET status = 'ready', progress = 100, error = NULL, has_poster = 1, thumbs = $1, storage_bytes = $2, \
+         updated_at = $3 WHERE id = $4",
+    )
+    .bind(f.thumbs_json)
+    .bind(f.storage_bytes)
+    .bind(now)
+    .bind(video_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn select_renditions(db: &Db, video_id: i64) -> sqlx::Result<Vec<RenditionRow>> {
+    sqlx::query_as("SELECT name, width, height, bitrate, mp4_bytes FROM video_renditions WHERE video_id = $1 ORDER BY height")
+        .bind(video_id)
+        .fetch_all(db.r())
+        .await
+}
+
+pub async fn select_captions(db: &Db, video_id: i64) -> sqlx::Result<Vec<(String, String)>> {
+    sqlx::query_as("SELECT lang, label FROM video_captions WHERE video_id = $1 ORDER BY lang")
+        .bind(video_id)
+        .fetch_all(db.r())
+        .await
+}
+
+pub async fn upsert_caption(
+    db: &Db,
+    video_id: i64,
+    lang: &str,
+    label: &str,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO video_captions (video_id, lang, label, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (video_id, lang) DO UPDATE SET label = excluded.label, created_at = excluded.created_at",
+    )
+    .bind(video_id)
+    .bind(lang)
+    .bind(label)
+    .bind(now)
+    .execute(db.w())
+    .await?;
+    Ok(())
+}
+
+pub async fn delete_caption(db: &Db, video_id: i64, lang: &str) -> sqlx::Result<u64> {
+    Ok(
+        sqlx::query("DELETE FROM video_captions WHERE video_id = $1 AND lang = $2")
+            .bind(video_id)
+            .bind(lang)
+            .execute(db.w())
+            .await?
+            .rows_affected(),
+    )
+}
+
+pub async fn set_visibility(db: &Db, id: i64, visibility: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE videos SET visibility = $1, updated_at = $2 WHERE id = $3")
+        .bind(visibility)
+        .bind(now)
+        .bind(id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Deletes the video's rows (renditions, captions, positions go with it) and its jobs.
+pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
+    let mut tx = db.w().begin().await?;
+    sqlx::query("DELETE FROM jobs WHERE ref_key = $1 AND status <> 'done'")
+        .bind(format!("video:{id}"))
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM videos WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+pub async fn select_position(db: &Db, user_id: i64, video_id: i64) -> sqlx::Result<i64> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT position_ms FROM video_positions WHERE user_id = $1 AND video_id = $2",
+    )
+    .bind(user_id)
+    .bind(video_id)
+    .fetch_optional(db.r())
+    .await?;
+    Ok(row.map(|r| r.0).unwrap_or(0))
+}
+
+pub async fn upsert_position(
+    db: &Db,
+    user_id: i64,
+    video_id: i64,
+    position_ms: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO video_positions (user_id, video_id, position_ms, updated_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, video_id) DO UPDATE SET position_ms = excluded.position_ms, updated_at = excluded.updated_at",
+    )
+    .bind(user_id)
+    .bind(video_id)
+    .bind(position_ms)
+    .bind(now)
+    .execute(db.w())
+    .await?;
+    Ok(())
+}
+
+/// Uploads abandoned before `before` (their partial files are removed by the caller).
+pub async fn list_stale_uploads(db: &Db, before: i64) -> sqlx::Result<Vec<(i64, String)>> {
+    sqlx::query_as(
+        "SELECT id, public_id FROM videos WHERE status = 'uploading' AND updated_at < $1",
+    )
+    .bind(before)
+    .fetch_all(db.r())
+    .await
+}

@@ -1,0 +1,204 @@
+//! Video: resumable upload (the tus 1.0 protocol), validation with ffprobe, transcoding by a
+//! background job into H.264/AAC renditions (progressive MP4 with faststart, and an HLS ladder with
+//! aligned keyframes), a poster and a thumbnail strip; serving with HTTP Range; and the player.
+//! Used by posts and lessons.
+//!
+//! Invariants:
+//! - uploaded names and types are never trusted: ffprobe reads the bytes;
+//! - a refused upload leaves no row, no job and no file behind;
+//! - a video is `ready` only when every rendition, the poster and the playlists are stored; a
+//!   worker that lost its job's lease cannot mark it ready;
+//! - storage keys are deterministic (`videos/{public_id}/…`), so a retried job overwrites instead
+//!   of adding duplicates;
+//! - private videos are served only to their owner, admins, or holders of a signed, expiring link.
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod probe;
+#[cfg(feature = "ssr")]
+pub mod signing;
+#[cfg(feature = "ssr")]
+pub mod transcode;
+#[cfg(feature = "ssr")]
+pub mod upload;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a video is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    Uploading,
+    Processing,
+    Ready,
+    Failed,
+}
+
+impl Status {
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::Uploading => "uploading",
+            Status::Processing => "processing",
+            Status::Ready => "ready",
+            Status::Failed => "failed",
+        }
+    }
+    pub fn from_code(s: &str) -> Status {
+        match s {
+            "uploading" => Status::Uploading,
+            "processing" => Status::Processing,
+            "ready" => Status::Ready,
+            _ => Status::Failed,
+        }
+    }
+}
+
+/// A video in its owner's list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VideoSummary {
+    pub public_id: String,
+    pub title: String,
+    pub status: Status,
+    pub public: bool,
+    pub progress: i64,
+    pub size_bytes: i64,
+    pub uploaded_bytes: i64,
+    pub duration_ms: Option<i64>,
+    pub width: Option<i64>,
+    pub height: Option<i64>,
+    pub storage_bytes: i64,
+    pub error: Option<crate::error::Msg>,
+    pub poster_url: Option<String>,
+    pub created_at: i64,
+}
+
+/// One playable file of a video.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Source {
+    pub name: String,
+    pub height: i64,
+    pub width: i64,
+    pub url: String,
+}
+
+/// A captions track.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Caption {
+    pub lang: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// The thumbnail strip for seek previews: `count` tiles of `width`×`height`, one every `interval_ms`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Thumbs {
+    pub url: String,
+    pub count: i64,
+    pub interval_ms: i64,
+    pub width: i64,
+    pub height: i64,
+}
+
+/// Everything the player needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct VideoView {
+    pub public_id: String,
+    pub title: String,
+    pub status: Status,
+    pub public: bool,
+    pub is_owner: bool,
+    pub duration_ms: i64,
+    pub width: i64,
+    pub height: i64,
+    pub poster_url: Option<String>,
+    pub hls_url: Option<String>,
+    /// Progressive MP4s, smallest first.
+    pub sources: Vec<Source>,
+    pub captions: Vec<Caption>,
+    pub thumbs: Option<Thumbs>,
+    /// Where the signed-in viewer stopped last time.
+    pub start_ms: i64,
+    pub created_at: i64,
+}
+
+/// The processing state pushed to the owner's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Progress {
+    pub status: Status,
+    pub progress: i64,
+    pub error: Option<crate::error::Msg>,
+}
+
+/// Languages captions can be in: (code, name in that language).
+pub const CAPTION_LANGUAGES: &[(&str, &str)] = &[
+    ("ru", "Русский"),
+    ("en", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+    ("zh", "中文"),
+    ("uk", "Українська"),
+    ("kk", "Қазақ тілі"),
+];
+
+/// A reason code stored with a failed video, as a message.
+pub fn error_msg(code: &str) -> crate::error::Msg {
+    use crate::error::Msg;
+    match code {
+        "truncated" => Msg::VideoTruncated,
+        "no_video_stream" => Msg::VideoNoVideoStream,
+        "not_video" => Msg::VideoNotVideo,
+        _ => Msg::VideoProcessingFailed,
+    }
+}
+
+/// "1:05:09", "4:07".
+pub fn format_duration(ms: i64) -> String {
+    let s = ms / 1000;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    if h > 0 {
+        format!("{h}:{m:02}:{sec:02}")
+    } else {
+        format!("{m}:{sec:02}")
+    }
+}
+
+/// "1.4 GB", "730 MB", "12 KB".
+pub fn format_bytes(b: i64, l: crate::i18n::Locale) -> String {
+    let (v, en, ru) = if b >= 1 << 30 {
+        (b as f64 / (1u64 << 30) as f64, "GB", "ГБ")
+    } else if b >= 1 << 20 {
+        (b as f64 / (1u64 << 20) as f64, "MB", "МБ")
+    } else {
+        (b as f64 / 1024.0, "KB", "КБ")
+    };
+    let n = if v >= 100.0 {
+        format!("{v:.0}")
+    } else {
+        format!("{v:.1}")
+    };
+    let n = if l == crate::i18n::Locale::Ru {
+        n.replace('.', ",")
+    } else {
+        n
+    };
+    format!("{n} {}", l.pick(en, ru))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::Locale;
+
+    #[test]
+    fn durations_and_sizes_read_naturally() {
+        assert_eq!(format_duration(247_000), "4:07");
+        assert_eq!(format_duration(3_909_000), "1:05:09");
+        assert_eq!(format_bytes(1_500_000_000, Locale::En), "1.4 GB");
+        assert_eq!(format_bytes(1_500_000_000, Locale::Ru), "1,4 ГБ");
+        assert_eq!(format_bytes(730 << 20, Locale::En), "730 MB");
+    }
+}
