@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v brotli >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq brotli >/dev/null; }
-for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css; do
+for f in target/site/pkg/*.wasm target/site/pkg/*.js target/site/pkg/*.css target/site/vendor/*.js; do
   [[ -f "$f" ]] || continue
   brotli -f -q 11 -o "$f.br" "$f"
   gzip -f -9 -k "$f"

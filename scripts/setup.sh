@@ -86,10 +86,11 @@ apt_install ffmpeg
 if ((want_test)); then
   apt_install chromium postgresql-client python3-venv
   # SMTP sink for tests that talk real SMTP.
-  if [[ ! -x "$TOOLS_DIR/venv/bin/python" ]] || ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd' 2>/dev/null; then
-    log "python venv with aiosmtpd"
+  # SMTP sink and S3-compatible server (moto) for the tests.
+  if [[ ! -x "$TOOLS_DIR/venv/bin/python" ]] || ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd, moto.server' 2>/dev/null; then
+    log "python venv with aiosmtpd and moto[server]"
     python3 -m venv "$TOOLS_DIR/venv"
-    "$TOOLS_DIR/venv/bin/pip" install -q 'aiosmtpd==1.4.6'
+    "$TOOLS_DIR/venv/bin/pip" install -q 'aiosmtpd==1.4.6' 'moto[server]==5.2.5'
   fi
   if [[ ! -d end2end/node_modules/@playwright/test ]]; then
     log "npm install (end2end: Playwright, no browser download)"

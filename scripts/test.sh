@@ -59,6 +59,14 @@ trap 'kill $SMTP_PID 2>/dev/null || true; rm -rf "$SMTP_DIR"' EXIT
 for _ in $(seq 1 50); do (echo > /dev/tcp/127.0.0.1/$SMTP_PORT) 2>/dev/null && break; sleep 0.1; done
 export TEST_SMTP_URL="smtp://127.0.0.1:$SMTP_PORT" TEST_SMTP_DIR="$SMTP_DIR"
 
+step "S3-compatible server on a free port (moto)"
+S3_PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+"$TOOLS_DIR/venv/bin/moto_server" -H 127.0.0.1 -p "$S3_PORT" >/dev/null 2>&1 &
+S3_PID=$!
+trap 'kill $SMTP_PID $S3_PID 2>/dev/null || true; rm -rf "$SMTP_DIR"' EXIT
+for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$S3_PORT/" >/dev/null 2>&1 && break; sleep 0.1; done
+export TEST_S3_ENDPOINT="http://127.0.0.1:$S3_PORT"
+
 step "unit tests"
 cargo test -p app --features ssr
 

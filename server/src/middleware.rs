@@ -13,8 +13,9 @@ use std::net::SocketAddr;
 /// Puts the client's address and the resolved session (if any) into the request extensions.
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path();
+    // Static files and public media need no session (video media may be private: they do).
     let is_static = path.starts_with("/pkg/")
-        || path.starts_with("/media/")
+        || (path.starts_with("/media/") && !path.starts_with("/media/videos/"))
         || path == "/favicon.svg"
         || path == "/healthz";
     if !is_static {

@@ -102,11 +102,10 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
 
     // Set up streaming once the element is live.
     Effect::new(move |prev: Option<()>| {
-        if prev.is_some() {
-            return;
-        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = prev;
         #[cfg(feature = "hydrate")]
-        {
+        if prev.is_none() {
             let Some(video) = video_ref.get() else { return };
             hydrated.set(true);
             let hls_url = hls_url.clone();
@@ -115,7 +114,10 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
                 let Some(url) = hls_url.clone() else {
                     return false;
                 };
-                if video2.can_play_type("application/vnd.apple.mpegurl") != "" {
+                if !video2
+                    .can_play_type("application/vnd.apple.mpegurl")
+                    .is_empty()
+                {
                     video2.set_src(&url);
                     using_hls.set(true);
                     return true;
@@ -422,7 +424,7 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
                 <div class="player__controls">
                     <button type="button" class="player__button" on:click=move |_| toggle_play()
                         aria-label=move || if playing.get() { l.get().pick("Pause", "Пауза") } else { l.get().pick("Play", "Смотреть") }>
-                        {move || if playing.get() { "❚❚" } else { "▶" }}
+                        {move || if playing.get() { icon("M7 5h4v14H7zM13 5h4v14h-4z") } else { icon("M8 5v14l11-7z") }}
                     </button>
                     <span class="player__time" aria-live="off">
                         {move || format!("{} / {}", format_duration((current.get() * 1000.0) as i64), format_duration((duration.get() * 1000.0) as i64))}
@@ -455,7 +457,11 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
                     </div>
                     <button type="button" class="player__button" on:click=move |_| toggle_mute()
                         aria-label=move || if muted.get() { l.get().pick("Unmute", "Включить звук") } else { l.get().pick("Mute", "Выключить звук") }>
-                        {move || if muted.get() || volume.get() == 0.0 { "🔇" } else { "🔊" }}
+                        {move || if muted.get() || volume.get() == 0.0 {
+                            icon("M4 9v6h4l5 4V5L8 9H4zm12.6 3 2.7-2.7-1.4-1.4-2.7 2.7-2.7-2.7-1.4 1.4 2.7 2.7-2.7 2.7 1.4 1.4 2.7-2.7 2.7 2.7 1.4-1.4z")
+                        } else {
+                            icon("M4 9v6h4l5 4V5L8 9H4zm11.5 3A4.5 4.5 0 0 0 13 8v8a4.5 4.5 0 0 0 2.5-4z")
+                        }}
                     </button>
                     <input type="range" class="player__volume" min="0" max="1" step="0.05"
                         prop:value=move || format!("{:.2}", if muted.get() { 0.0 } else { volume.get() })
@@ -504,12 +510,21 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
                             aria-label=move || l.get().pick("Captions", "Субтитры")>"CC"</button>
                     })}
                     <button type="button" class="player__button" on:click=move |_| toggle_fullscreen()
-                        aria-label=move || l.get().pick("Full screen", "Во весь экран")>"⛶"</button>
+                        aria-label=move || l.get().pick("Full screen", "Во весь экран")>
+                        {icon("M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z")}
+                    </button>
                 </div>
             </Show>
             {move || error.get().map(|m| view! { <p class="field__error" role="alert">{m.text(l.get())}</p> })}
             <script src="/vendor/hls.min.js" defer></script>
         </figure>
+    }
+}
+
+/// A 24×24 icon from one SVG path.
+fn icon(d: &'static str) -> impl IntoView {
+    view! {
+        <svg viewBox="0 0 24 24" width="20" height="20" aria-hidden="true"><path fill="currentColor" d=d /></svg>
     }
 }
 
@@ -607,7 +622,7 @@ pub fn VideoUploader(max_bytes: u64, max_seconds: u64, on_done: Callback<String>
                                 if left >= 0 { format!("{} {}", format_duration(left * 1000), lc.pick("left", "осталось")) } else { String::new() }))}
                             {(s.resumed_from > 0.0).then(|| format!(" · {} {} {}", lc.pick("resumed at", "продолжено с"), mb(s.resumed_from), lc.pick("MB", "МБ")))}
                             {s.retrying.then(|| format!(" · {}", lc.pick("connection lost, retrying…", "связь прервалась, пробуем снова…")))}
-                            {s.done.then(|| format!(" · {}", lc.pick("uploaded, processing…", "загружено, обрабатывается…")))}
+                            {s.done.then(|| format!(" · {}", lc.pick("uploaded", "загружено")))}
                         </p>
                     </div>
                 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
-use crate::layout::{ErrorPanel, use_auth, use_user};
+use crate::layout::{ErrorPanel, use_user};
 use crate::tr;
 use crate::ui::{JsonLd, Seo, format_date};
 use leptos::prelude::*;
@@ -168,51 +168,55 @@ fn VideoRow(video: VideoSummary, on_change: Callback<()>) -> impl IntoView {
 pub fn StudioPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let videos = Resource::new(move || refresh.get(), |_| list_my_videos(String::new()));
-    let limits = Resource::new(|| (), |_| video_limits());
-    let user = use_user();
+    // Loaded once: the uploader is not re-created when the list reloads, so its progress stays.
+    let setup = Resource::new(
+        || (),
+        |_| async { (crate::accounts::api::get_me().await, video_limits().await) },
+    );
     let on_change = Callback::new(move |_: ()| refresh.update(|n| *n += 1));
     let on_done = Callback::new(move |_: String| refresh.update(|n| *n += 1));
-    let _ = use_auth();
     view! {
         <Seo title=title("My videos", "Мои видео") description=title("Upload and manage your videos.", "Загружайте видео и управляйте ими.")
             path="/studio/videos" noindex=true />
         <section class="page studio">
             <h1>{tr!("My videos", "Мои видео")}</h1>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
                 {move || Suspend::new(async move {
-                    let list = videos.await;
-                    let limits = limits.await;
-                    match (user.get(), list) {
-                        (None, _) | (_, Err(AppError::NotAuthenticated)) => view! {
+                    let (me, limits) = setup.await;
+                    match me {
+                        Ok(Some(u)) => {
+                            let can_upload = u.has(crate::accounts::Role::Tutor) || u.has(crate::accounts::Role::Admin);
+                            let (max_bytes, max_seconds) = limits.unwrap_or((2 << 30, 3 * 3600));
+                            if can_upload {
+                                view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()
+                            } else {
+                                view! { <p class="notice">{tr!(
+                                    "Only tutors upload videos. Turn on “I teach” in your profile settings to become one.",
+                                    "Загружать видео могут репетиторы. Включите «Я преподаю» в настройках профиля."
+                                )}</p> }.into_any()
+                            }
+                        }
+                        Ok(None) => view! {
                             <div class="empty-state">
                                 <p>{tr!("Log in to upload videos.", "Войдите, чтобы загружать видео.")}</p>
                                 <a class="button" href="/login?next=/studio/videos">{tr!("Log in", "Войти")}</a>
                             </div>
                         }.into_any(),
-                        (Some(u), Ok(list)) => {
-                            let can_upload = u.has(crate::accounts::Role::Tutor) || u.has(crate::accounts::Role::Admin);
-                            let (max_bytes, max_seconds) = limits.unwrap_or((2 << 30, 3 * 3600));
-                            view! {
-                                {if can_upload {
-                                    view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()
-                                } else {
-                                    view! { <p class="notice">{tr!(
-                                        "Only tutors upload videos. Turn on “I teach” in your profile settings to become one.",
-                                        "Загружать видео могут репетиторы. Включите «Я преподаю» в настройках профиля."
-                                    )}</p> }.into_any()
-                                }}
-                                {if list.is_empty() {
-                                    view! { <p class="muted">{tr!("No videos yet.", "Видео пока нет.")}</p> }.into_any()
-                                } else {
-                                    view! {
-                                        <ul class="video-list">
-                                            {list.into_iter().map(|v| view! { <VideoRow video=v on_change /> }).collect_view()}
-                                        </ul>
-                                    }.into_any()
-                                }}
-                            }.into_any()
-                        }
-                        (_, Err(e)) => view! { <ErrorPanel error=e /> }.into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
+                {move || Suspend::new(async move {
+                    match videos.await {
+                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr!("No videos yet.", "Видео пока нет.")}</p> }.into_any(),
+                        Ok(list) => view! {
+                            <ul class="video-list">
+                                {list.into_iter().map(|v| view! { <VideoRow video=v on_change /> }).collect_view()}
+                            </ul>
+                        }.into_any(),
+                        Err(AppError::NotAuthenticated) => ().into_any(),
+                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     }
                 })}
             </Transition>
@@ -332,7 +336,7 @@ pub fn VideoStudioPage() -> impl IntoView {
     });
     let user = use_user();
     view! {
-        <Seo title=title("Video", "Видео") description=title("Your video.", "Ваше видео.") path=format!("/studio/videos/{}", id()) noindex=true />
+        <Seo title=title("Video", "Видео") description=title("Your video.", "Ваше видео.") path=format!("/studio/videos/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
         <section class="page studio">
             <p><a href="/studio/videos">{tr!("← My videos", "← Мои видео")}</a></p>
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
@@ -427,7 +431,7 @@ pub fn WatchPage() -> impl IntoView {
                         }.into_any()
                     }
                     Err(e) => view! {
-                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/videos/{}", id()) noindex=true />
+                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/videos/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
                         <ErrorPanel error=e />
                     }.into_any(),
                 }

@@ -8,3 +8,4 @@ mod helpers;
 mod accounts;
 mod profiles;
 mod shell;
+mod video;
