@@ -60,6 +60,8 @@ pub enum Msg {
     CaptionsInvalid,
     CaptionsTooBig,
     LanguageInvalid,
+    TagInvalid,
+    CommentWrongPost,
 }
 
 impl Msg {
@@ -266,6 +268,14 @@ impl Msg {
                 "Файл субтитров слишком большой: не больше 1 МБ.",
             ),
             LanguageInvalid => s("Choose a language.", "Выберите язык."),
+            TagInvalid => s(
+                "Tags are single words: letters, digits, “-” and “_”, up to 30 characters.",
+                "Теги — отдельные слова: буквы, цифры, «-» и «_», до 30 символов.",
+            ),
+            CommentWrongPost => s(
+                "You can only reply to a comment under the same post.",
+                "Отвечать можно только на комментарий под этой же публикацией.",
+            ),
         }
     }
 }

@@ -5,9 +5,11 @@
 
 pub mod accounts;
 pub mod error;
+pub mod feed;
 pub mod home;
 pub mod i18n;
 pub mod layout;
+pub mod notifications;
 pub mod profiles;
 pub mod routes;
 #[cfg(feature = "ssr")]
@@ -49,6 +51,7 @@ pub fn App() -> impl IntoView {
     let l = i18n::use_i18n();
     let theme = layout::provide_theme(theme);
     layout::provide_auth();
+    provide_context(notifications::components::Unread(RwSignal::new(0)));
 
     // Marks the page as interactive, so that browser tests click only after hydration.
     Effect::new(move |_| {

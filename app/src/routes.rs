@@ -1,5 +1,7 @@
 //! The route table in one place: path → page.
 
+use crate::feed::pages::{FeedPage, PostEditPage, PostPage, TagPage};
+use crate::notifications::pages::NotificationsPage;
 use crate::video::pages::{StudioPage, VideoStudioPage, WatchPage};
 use crate::{
     accounts::pages::*, home::HomePage, layout::NotFoundPage, profiles::pages::*, settings::*,
@@ -29,6 +31,11 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/settings/account") view=AccountSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/sessions") view=SessionsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/notifications") view=NotificationSettingsPage ssr=SsrMode::Async/>
+            <Route path=path!("/feed") view=FeedPage ssr=SsrMode::Async/>
+            <Route path=path!("/tags/:tag") view=TagPage ssr=SsrMode::Async/>
+            <Route path=path!("/posts/:id") view=PostPage ssr=SsrMode::Async/>
+            <Route path=path!("/posts/:id/edit") view=PostEditPage ssr=SsrMode::Async/>
+            <Route path=path!("/notifications") view=NotificationsPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/videos") view=StudioPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/videos/:id") view=VideoStudioPage ssr=SsrMode::Async/>
             <Route path=path!("/videos/:id") view=WatchPage ssr=SsrMode::Async/>

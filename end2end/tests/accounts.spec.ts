@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { PASSWORD, uniqueEmail, goto, hydrated, confirmationCode, png, apiUser } from './helpers';
+import { test, expect, PASSWORD, uniqueEmail, goto, hydrated, confirmationCode, png, apiUser } from './helpers';
 
 test('a new user signs up, confirms, edits the profile, uploads an avatar, switches to Russian, logs out and in', async ({ page }) => {
   const email = uniqueEmail('newcomer');

@@ -1,7 +1,27 @@
-import { expect, Page, APIRequestContext } from '@playwright/test';
+import { test as base, expect, Page, APIRequestContext } from '@playwright/test';
+export { expect };
 import * as fs from 'fs';
 import * as path from 'path';
 import * as zlib from 'zlib';
+
+/** Collects errors the page reports: uncaught exceptions, panics and hydration errors. */
+export function watchErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /hydrat|panicked|unreachable/i.test(m.text())) errors.push(m.text());
+  });
+  return errors;
+}
+
+/** Playwright's `test`, failing any test whose page logged a panic or a hydration error. */
+export const test = base.extend<{ pageErrors: string[] }>({
+  pageErrors: [async ({ page }, use) => {
+    const errors = watchErrors(page);
+    await use(errors);
+    expect(errors, 'errors in the browser').toEqual([]);
+  }, { auto: true }],
+});
 
 export const PASSWORD = 'correct horse battery staple';
 

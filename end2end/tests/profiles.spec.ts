@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { uniqueEmail, goto, hydrated, png, apiUser, PASSWORD } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, png, apiUser, PASSWORD, watchErrors } from './helpers';
 
 async function tutorWithProfile(request: any, name: string) {
   const email = uniqueEmail('tutor');
@@ -18,6 +17,7 @@ test('a second user follows the first and the count changes', async ({ browser, 
   await tutorWithProfile(request, 'Follow Me Tutor');
   const fan = await browser.newContext();
   const fanPage = await fan.newPage();
+  const fanErrors = watchErrors(fanPage);
   await apiUser(fan.request, uniqueEmail('fan'), 'Big Fan');
   await goto(fanPage, '/u/follow-me-tutor');
   await expect(fanPage.getByText('0 followers')).toBeVisible();
@@ -33,6 +33,7 @@ test('a second user follows the first and the count changes', async ({ browser, 
   await fanPage.reload();
   await hydrated(fanPage);
   await expect(fanPage.getByRole('button', { name: 'Follow' })).toBeVisible();
+  expect(fanErrors).toEqual([]);
   await fan.close();
 });
 

@@ -1,5 +1,4 @@
-import { test, expect } from '@playwright/test';
-import { goto } from './helpers';
+import { test, expect, goto } from './helpers';
 
 test('the theme toggle switches to dark and is remembered', async ({ page }) => {
   await goto(page, '/');

@@ -1,9 +1,9 @@
-import { test, expect, Page } from '@playwright/test';
+import { Page } from '@playwright/test';
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { uniqueEmail, goto, hydrated, apiUser } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, apiUser } from './helpers';
 
 // Test videos are made with ffmpeg here; nothing binary is kept in the repository.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorium-video-'));

@@ -7,11 +7,21 @@ use std::time::Instant;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let file = std::path::PathBuf::from(std::env::args().nth(1).ok_or_else(|| anyhow::anyhow!("usage: transcode_bench FILE [PRESET]"))?);
+    let file = std::path::PathBuf::from(
+        std::env::args()
+            .nth(1)
+            .ok_or_else(|| anyhow::anyhow!("usage: transcode_bench FILE [PRESET]"))?,
+    );
     let preset = std::env::args().nth(2).unwrap_or_else(|| "veryfast".into());
-    let probe = app::video::probe::probe("ffprobe", &file, &app::video::probe::Limits { max_seconds: 100_000 })
-        .await
-        .map_err(|m| anyhow::anyhow!("not a usable video: {m:?}"))?;
+    let probe = app::video::probe::probe(
+        "ffprobe",
+        &file,
+        &app::video::probe::Limits {
+            max_seconds: 100_000,
+        },
+    )
+    .await
+    .map_err(|m| anyhow::anyhow!("not a usable video: {m:?}"))?;
     let secs = probe.duration_ms as f64 / 1000.0;
     let out = std::env::temp_dir().join(format!("transcode-bench-{}", std::process::id()));
     std::fs::create_dir_all(&out)?;
@@ -29,10 +39,18 @@ async fn main() -> anyhow::Result<()> {
             Ok::<f64, anyhow::Error>(t.elapsed().as_secs_f64())
         }
     };
-    println!("source: {}x{}, {secs:.1} s, preset {preset}, {} cores", probe.width, probe.height, std::thread::available_parallelism()?.get());
+    println!(
+        "source: {}x{}, {secs:.1} s, preset {preset}, {} cores",
+        probe.width,
+        probe.height,
+        std::thread::available_parallelism()?.get()
+    );
     let all = run(rungs.clone()).await?;
     let names: Vec<&str> = rungs.iter().map(|r| r.name).collect();
-    println!("whole ladder {names:?} in one pass: {all:.1} s = {:.2}x real time", secs / all);
+    println!(
+        "whole ladder {names:?} in one pass: {all:.1} s = {:.2}x real time",
+        secs / all
+    );
     for r in &rungs {
         let t = run(vec![*r]).await?;
         let size = std::fs::metadata(out.join(format!("{}.mp4", r.name)))?.len();

@@ -5,6 +5,7 @@ pub mod assets;
 pub mod demo;
 pub mod media;
 pub mod middleware;
+pub mod seed;
 
 use anyhow::Context;
 use app::server::{AppState, config::Config, db::Db, mail::Mailer, storage::Storage};
@@ -103,6 +104,10 @@ pub fn router(state: AppState) -> Router {
             post(app::video::api::upload_captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
         )
         .route("/api/videos/{id}/events", get(app::video::api::events))
+        .route(
+            "/api/notifications/stream",
+            get(app::notifications::api::stream),
+        )
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = options.clone();

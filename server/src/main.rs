@@ -5,6 +5,7 @@
 //! tutorium migrate                  run database migrations and exit
 //! tutorium worker                   run only the job worker (video processing)
 //! tutorium demo [--if-empty]        fill the platform with demo tutors, students and follows
+//! tutorium seed --users N --posts M a generated graph for benchmarks
 //! tutorium user grant EMAIL ROLE    give a role (student, tutor, moderator, admin)
 //! tutorium user revoke EMAIL ROLE   take a role away
 //! ```
@@ -36,6 +37,15 @@ enum Command {
         /// Do nothing when the platform already has accounts.
         #[arg(long)]
         if_empty: bool,
+    },
+    /// Fill the database with a realistic generated graph for benchmarks.
+    Seed {
+        #[arg(long, default_value_t = 1000)]
+        users: usize,
+        #[arg(long, default_value_t = 10000)]
+        posts: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
     },
     /// Manage accounts.
     User {
@@ -94,6 +104,9 @@ async fn main() -> anyhow::Result<()> {
                 flag.store(true, std::sync::atomic::Ordering::SeqCst);
             });
             app::server::worker::run(state.clone(), stop).await;
+        }
+        Command::Seed { users, posts, seed } => {
+            server::seed::run(&state, users, posts, seed).await?;
         }
         Command::Migrate => {
             tracing::info!("migrations are up to date");

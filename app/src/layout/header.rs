@@ -30,6 +30,11 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
 #[component]
 pub fn Header() -> impl IntoView {
     let auth = use_auth();
+    // A resource (not a direct call) so that the server's answer is reused when the page hydrates.
+    let unread = Resource::new(
+        move || auth.user.get().map(|u| u.ok().flatten().map(|u| u.id)),
+        |_| crate::notifications::api::unread_count(),
+    );
     let l = use_i18n();
     view! {
         <a class="skip-link" href="#main">{tr!("Skip to content", "Перейти к содержимому")}</a>
@@ -43,6 +48,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__name">"Tutorium"</span>
                 </a>
                 <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                    <A href="/feed">{tr!("Feed", "Лента")}</A>
                     <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
                 </nav>
                 <div class="site-header__tools">
@@ -52,7 +58,13 @@ pub fn Header() -> impl IntoView {
                         {move || Suspend::new(async move {
                             let user = auth.user.await.ok().flatten();
                             match user {
-                                Some(u) => view! { <UserMenu user=u/> }.into_any(),
+                                Some(u) => {
+                                    let unread = unread.await.unwrap_or(0);
+                                    view! {
+                                        <crate::notifications::components::NotificationBell initial=unread />
+                                        <UserMenu user=u/>
+                                    }.into_any()
+                                }
                                 None => view! {
                                     <div class="auth-links">
                                         <a class="button button--ghost" href="/login">{tr!("Log in", "Войти")}</a>
@@ -117,6 +129,7 @@ pub fn Footer() -> impl IntoView {
             <div class="site-footer__inner">
                 <p>"© Tutorium · "{tr!("Learn from people who love teaching.", "Учитесь у тех, кто любит учить.")}</p>
                 <nav aria-label=move || l.get().pick("Footer", "Нижнее меню")>
+                    <a href="/feed">{tr!("Feed", "Лента")}</a>
                     <a href="/tutors">{tr!("Tutors", "Репетиторы")}</a>
                     <a href="/sitemap.xml">{tr!("Sitemap", "Карта сайта")}</a>
                 </nav>

@@ -110,7 +110,17 @@ pub async fn follow(user_id: i64) -> Result<FollowState, AppError> {
     let target = db::select_by_user(&st.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    db::insert_follow(&st.db, s.user_id, target.user_id, now_ms()).await?;
+    if db::insert_follow(&st.db, s.user_id, target.user_id, now_ms()).await? {
+        crate::notifications::service::notify(
+            &st,
+            target.user_id,
+            crate::notifications::Kind::Follow,
+            s.user_id,
+            None,
+            None,
+        )
+        .await?;
+    }
     Ok(FollowState {
         followed: true,
         followers_count: db::select_followers_count(&st.db, user_id).await?,

@@ -205,6 +205,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                     }
                 })}
             </div>
+            <crate::feed::pages::UserPosts handle=p.handle.clone() />
             <p class="muted profile__joined">{move || match l.get() {
                 Locale::En => format!("Joined {}", format_date(joined, Locale::En)),
                 Locale::Ru => format!("С нами с {}", format_date(joined, Locale::Ru)),

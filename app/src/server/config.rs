@@ -109,6 +109,10 @@ pub struct Config {
     #[arg(long, env = "MEDIA_SIGNING_KEY")]
     pub media_signing_key: Option<String>,
 
+    /// Seconds to wait before mailing a digest of new notifications (gathers bursts into one mail).
+    #[arg(long, env = "DIGEST_DELAY_SECONDS", default_value_t = 600)]
+    pub digest_delay_seconds: u64,
+
     /// S3-compatible storage for media: the bucket. When unset, media stay in MEDIA_DIR.
     #[arg(long, env = "S3_BUCKET")]
     pub s3_bucket: Option<String>,

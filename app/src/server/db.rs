@@ -20,6 +20,9 @@ pub struct Db {
     reader: AnyPool,
     writer: AnyPool,
     backend: Backend,
+    /// How many times a pool was handed out: one per query or transaction. Tests use it to prove
+    /// that a page costs a bounded number of queries (no N+1).
+    uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -47,6 +50,7 @@ impl Db {
                 reader: pool.clone(),
                 writer: pool,
                 backend: Backend::Postgres,
+                uses: Default::default(),
             });
         }
         let url = sqlite_url(url)?;
@@ -56,6 +60,7 @@ impl Db {
             reader,
             writer,
             backend: Backend::Sqlite,
+            uses: Default::default(),
         })
     }
 
@@ -71,12 +76,19 @@ impl Db {
 
     /// Pool for reads.
     pub fn r(&self) -> &AnyPool {
+        self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         &self.reader
     }
 
     /// Pool for writes and transactions (one connection on SQLite).
     pub fn w(&self) -> &AnyPool {
+        self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         &self.writer
+    }
+
+    /// Queries (and transactions) issued so far through this handle and its clones.
+    pub fn queries(&self) -> u64 {
+        self.uses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

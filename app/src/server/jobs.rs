@@ -62,6 +62,31 @@ pub async fn enqueue(
     Ok(id)
 }
 
+/// Adds a job due at `run_at` (unix ms).
+pub async fn enqueue_at(
+    db: &Db,
+    kind: &str,
+    payload: &serde_json::Value,
+    ref_key: Option<&str>,
+    max_attempts: i64,
+    run_at: i64,
+) -> sqlx::Result<i64> {
+    let now = now_ms();
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO jobs (kind, payload, ref_key, status, attempts, max_attempts, run_at, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $6) RETURNING id",
+    )
+    .bind(kind)
+    .bind(payload.to_string())
+    .bind(ref_key)
+    .bind(max_attempts)
+    .bind(run_at)
+    .bind(now)
+    .fetch_one(db.w())
+    .await?;
+    Ok(id)
+}
+
 /// The same as `enqueue`, inside the caller's transaction.
 pub async fn enqueue_tx(
     tx: &mut Transaction<'_, Any>,

@@ -85,6 +85,29 @@ async fn run_one(state: &AppState, worker: &str, job: jobs::Job, lease_ms: i64) 
                 }
             }
         }
+        crate::notifications::service::DIGEST_JOB | crate::notifications::service::FANOUT_JOB => {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+            let run = async {
+                if job.kind == crate::notifications::service::DIGEST_JOB {
+                    crate::notifications::service::run_digest(state, &payload).await
+                } else {
+                    crate::notifications::service::run_fanout(state, &payload).await
+                }
+            };
+            match tokio::time::timeout(Duration::from_secs(300), run).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(crate::video::transcode::Failure {
+                    permanent: false,
+                    code: "processing_failed",
+                    detail: e.to_string(),
+                }),
+                Err(_) => Err(crate::video::transcode::Failure {
+                    permanent: false,
+                    code: "processing_failed",
+                    detail: "timed out after 300 s".into(),
+                }),
+            }
+        }
         other => Err(crate::video::transcode::Failure {
             permanent: true,
             code: "processing_failed",
@@ -105,7 +128,10 @@ async fn run_one(state: &AppState, worker: &str, job: jobs::Job, lease_ms: i64) 
         Err(f) => {
             tracing::warn!(job = job.id, error = %f.detail, permanent = f.permanent, "job failed");
             match jobs::fail(&state.db, &job, worker, &f.detail, f.permanent).await {
-                Ok(final_) => crate::video::transcode::on_failure(state, &job, &f, final_).await,
+                Ok(final_) if job.kind == crate::video::transcode::JOB_KIND => {
+                    crate::video::transcode::on_failure(state, &job, &f, final_).await
+                }
+                Ok(_) => {}
                 Err(e) => tracing::error!(error = %e, "recording a job failure failed"),
             }
         }

@@ -58,8 +58,11 @@ pub fn Seo(
     };
     // On the server the title is rendered once, as text: leptos_meta reads it after the page's
     // reactive owners may be gone. In the browser it follows the language.
+    // leptos_meta writes the server-side <title> as raw HTML: escape it here, or a title made of
+    // user text ("</title><script>…") would break out of the element.
     #[cfg(feature = "ssr")]
-    let title_text = leptos::text_prop::TextProp::from(full_title());
+    let title_text =
+        leptos::text_prop::TextProp::from(crate::server::mail::escape_html(&full_title()));
     #[cfg(not(feature = "ssr"))]
     let title_text = leptos::text_prop::TextProp::from(full_title);
     view! {

@@ -73,63 +73,87 @@ pub async fn build_view(
     v: &db::VideoRow,
     viewer: Option<&AuthSession>,
 ) -> Result<VideoView, AppError> {
-    let base = media_base(state, v);
-    let ready = v.status == "ready";
-    let sources = if ready {
-        db::select_renditions(&state.db, v.id)
-            .await?
-            .into_iter()
-            .map(|r| Source {
-                url: format!("{base}/{}.mp4", r.name),
-                name: r.name,
-                height: r.height,
-                width: r.width,
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let captions = db::select_captions(&state.db, v.id)
-        .await?
-        .into_iter()
-        .map(|(lang, label)| Caption {
-            url: format!("{base}/captions/{lang}.vtt"),
-            lang,
-            label,
-        })
+    let mut views = build_views(state, std::slice::from_ref(v), viewer).await?;
+    views.pop().ok_or(AppError::Internal)
+}
+
+/// Player views of several videos in a fixed number of queries (renditions, captions, positions).
+#[cfg(feature = "ssr")]
+pub async fn build_views(
+    state: &AppState,
+    videos: &[db::VideoRow],
+    viewer: Option<&AuthSession>,
+) -> Result<Vec<VideoView>, AppError> {
+    let ids: Vec<i64> = videos.iter().map(|v| v.id).collect();
+    let ready: Vec<i64> = videos
+        .iter()
+        .filter(|v| v.status == "ready")
+        .map(|v| v.id)
         .collect();
-    let thumbs = v
-        .thumbs
-        .as_deref()
-        .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
-        .map(|t| Thumbs {
-            url: format!("{base}/thumbs.jpg"),
-            count: t["count"].as_i64().unwrap_or(1),
-            interval_ms: t["interval_ms"].as_i64().unwrap_or(10_000),
-            width: t["width"].as_i64().unwrap_or(160),
-            height: t["height"].as_i64().unwrap_or(90),
-        });
-    let start_ms = match viewer {
-        Some(s) => db::select_position(&state.db, s.user_id, v.id).await?,
-        None => 0,
+    let renditions = db::select_renditions_of(&state.db, &ready).await?;
+    let captions = db::select_captions_of(&state.db, &ids).await?;
+    let positions = match viewer {
+        Some(s) => db::select_positions_of(&state.db, s.user_id, &ids).await?,
+        None => Vec::new(),
     };
-    Ok(VideoView {
-        public_id: v.public_id.clone(),
-        title: v.title.clone(),
-        status: Status::from_code(&v.status),
-        public: v.visibility == "public",
-        is_owner: viewer.is_some_and(|s| s.user_id == v.owner_id),
-        duration_ms: v.duration_ms.unwrap_or(0),
-        width: v.width.unwrap_or(16),
-        height: v.height.unwrap_or(9),
-        poster_url: (v.has_poster == 1).then(|| format!("{base}/poster.jpg")),
-        hls_url: ready.then(|| format!("{base}/hls/master.m3u8")),
-        sources,
-        captions,
-        thumbs,
-        start_ms,
-        created_at: v.created_at,
-    })
+    Ok(videos
+        .iter()
+        .map(|v| {
+            let base = media_base(state, v);
+            let ready = v.status == "ready";
+            let sources = renditions
+                .iter()
+                .filter(|(id, _)| *id == v.id)
+                .map(|(_, r)| Source {
+                    url: format!("{base}/{}.mp4", r.name),
+                    name: r.name.clone(),
+                    height: r.height,
+                    width: r.width,
+                })
+                .collect();
+            let caps = captions
+                .iter()
+                .filter(|(id, _, _)| *id == v.id)
+                .map(|(_, lang, label)| Caption {
+                    url: format!("{base}/captions/{lang}.vtt"),
+                    lang: lang.clone(),
+                    label: label.clone(),
+                })
+                .collect();
+            let thumbs = v
+                .thumbs
+                .as_deref()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                .map(|t| Thumbs {
+                    url: format!("{base}/thumbs.jpg"),
+                    count: t["count"].as_i64().unwrap_or(1),
+                    interval_ms: t["interval_ms"].as_i64().unwrap_or(10_000),
+                    width: t["width"].as_i64().unwrap_or(160),
+                    height: t["height"].as_i64().unwrap_or(90),
+                });
+            VideoView {
+                public_id: v.public_id.clone(),
+                title: v.title.clone(),
+                status: Status::from_code(&v.status),
+                public: v.visibility == "public",
+                is_owner: viewer.is_some_and(|s| s.user_id == v.owner_id),
+                duration_ms: v.duration_ms.unwrap_or(0),
+                width: v.width.unwrap_or(16),
+                height: v.height.unwrap_or(9),
+                poster_url: (v.has_poster == 1).then(|| format!("{base}/poster.jpg")),
+                hls_url: ready.then(|| format!("{base}/hls/master.m3u8")),
+                sources,
+                captions: caps,
+                thumbs,
+                start_ms: positions
+                    .iter()
+                    .find(|(id, _)| *id == v.id)
+                    .map(|(_, p)| *p)
+                    .unwrap_or(0),
+                created_at: v.created_at,
+            }
+        })
+        .collect())
 }
 
 /// Deletes a video: its jobs, stored files, upload, scratch files and rows.

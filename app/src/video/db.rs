@@ -350,3 +350,102 @@ pub async fn list_stale_uploads(db: &Db, before: i64) -> sqlx::Result<Vec<(i64, 
     .fetch_all(db.r())
     .await
 }
+
+fn ph(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Videos by ids (for feed pages: one query for all).
+pub async fn select_by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<VideoRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM videos WHERE id IN ({})",
+        ph(1, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db.r()).await
+}
+
+/// (video_id, rendition) for several videos.
+pub async fn select_renditions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64, RenditionRow)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    #[derive(sqlx::FromRow)]
+    struct RenditionOf {
+        video_id: i64,
+        name: String,
+        width: i64,
+        height: i64,
+        bitrate: i64,
+        mp4_bytes: i64,
+    }
+    let sql = format!(
+        "SELECT video_id, name, width, height, bitrate, mp4_bytes FROM video_renditions WHERE video_id IN ({}) ORDER BY video_id, height",
+        ph(1, ids.len())
+    );
+    let mut q = sqlx::query_as::<_, RenditionOf>(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    Ok(q.fetch_all(db.r())
+        .await?
+        .into_iter()
+        .map(|r| {
+            (
+                r.video_id,
+                RenditionRow {
+                    name: r.name,
+                    width: r.width,
+                    height: r.height,
+                    bitrate: r.bitrate,
+                    mp4_bytes: r.mp4_bytes,
+                },
+            )
+        })
+        .collect())
+}
+
+/// (video_id, lang, label) for several videos.
+pub async fn select_captions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64, String, String)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT video_id, lang, label FROM video_captions WHERE video_id IN ({}) ORDER BY video_id, lang",
+        ph(1, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db.r()).await
+}
+
+/// (video_id, position_ms) of one viewer for several videos.
+pub async fn select_positions_of(
+    db: &Db,
+    user_id: i64,
+    ids: &[i64],
+) -> sqlx::Result<Vec<(i64, i64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT video_id, position_ms FROM video_positions WHERE user_id = $1 AND video_id IN ({})",
+        ph(2, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db.r()).await
+}

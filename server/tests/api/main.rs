@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod feed;
 mod profiles;
 mod shell;
 mod video;

@@ -1,0 +1,122 @@
+//! Safe Markdown: pulldown-cmark renders, ammonia keeps a small allow-list (emphasis, links,
+//! lists, code, quotes, line breaks). Raw HTML in the source is shown as text, never as markup.
+
+use std::collections::HashSet;
+
+/// Renders user Markdown to HTML that is safe to insert into a page.
+pub fn markdown(src: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser, html};
+    let parser = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
+        // Raw HTML becomes text: "<b>" shows as "<b>".
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        // Soft line breaks keep the writer's lines.
+        Event::SoftBreak => Event::HardBreak,
+        other => other,
+    });
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    sanitize(&out)
+}
+
+fn sanitize(html: &str) -> String {
+    let tags: HashSet<&str> = [
+        "p",
+        "br",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "a",
+    ]
+    .into_iter()
+    .collect();
+    let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
+    ammonia::Builder::default()
+        .tags(tags)
+        .url_schemes(schemes)
+        .link_rel(Some("nofollow ugc noopener noreferrer"))
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Payloads from the usual XSS cheat sheets: none may survive as markup.
+    pub const XSS: &[&str] = &[
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "<svg/onload=alert(1)>",
+        "[click](javascript:alert(1))",
+        "[click](JaVaScRiPt:alert(1))",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "<iframe src=\"https://evil.example\"></iframe>",
+        "\"><script>alert(1)</script>",
+        "<div style=\"background:url(javascript:alert(1))\">x</div>",
+        "![x](x\" onerror=\"alert(1))",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<details open ontoggle=alert(1)>",
+        "[x](data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==)",
+    ];
+
+    #[test]
+    fn markdown_keeps_emphasis_links_lists_and_code() {
+        let h = markdown("**bold** _it_ `code`\n\n- one\n- two\n\n[site](https://example.com)");
+        assert!(
+            h.contains("<strong>bold</strong>")
+                && h.contains("<em>it</em>")
+                && h.contains("<code>code</code>")
+        );
+        assert!(h.contains("<li>one</li>"));
+        assert!(
+            h.contains(
+                r#"<a href="https://example.com" rel="nofollow ugc noopener noreferrer">site</a>"#
+            ),
+            "{h}"
+        );
+    }
+
+    /// Every tag in `html` (the text between `<` and `>`).
+    fn tags(html: &str) -> Vec<String> {
+        html.split('<')
+            .skip(1)
+            .filter_map(|t| t.split_once('>').map(|(tag, _)| tag.to_lowercase()))
+            .collect()
+    }
+
+    #[test]
+    fn xss_payloads_are_inert() {
+        let allowed = [
+            "p", "/p", "br", "em", "/em", "strong", "/strong", "code", "/code", "a", "/a", "pre",
+            "/pre", "del", "/del",
+        ];
+        for p in XSS {
+            let h = markdown(p);
+            for t in tags(&h) {
+                let name = t.split_whitespace().next().unwrap_or("");
+                assert!(allowed.contains(&name), "{p} kept the tag <{t}>");
+                // Attribute names: the words just before each `=`.
+                for part in t.split('=').rev().skip(1) {
+                    let attr = part
+                        .rsplit(|c: char| c.is_whitespace() || c == '"')
+                        .next()
+                        .unwrap_or("");
+                    assert!(
+                        ["href", "rel", "class"].contains(&attr),
+                        "{p} kept the attribute {attr} in <{t}>"
+                    );
+                }
+                assert!(
+                    !t.contains("javascript:") && !t.contains("data:"),
+                    "{p}: <{t}>"
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Notifications: in-app (a bell with a live unread count, a list, mark read) and e-mail digests.
+//!
+//! Kinds: a like on your post or comment, a comment on your post, a reply to your comment, a new
+//! follower, a new post by someone you follow. E-mail follows the person's settings and goes
+//! through the job queue as a digest: a burst of a hundred likes is one mail, not a hundred.
+//! Posting fans out to followers in a job too, never on the request path.
+
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Kind {
+    PostLike,
+    CommentLike,
+    Comment,
+    Reply,
+    Follow,
+    NewPost,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 6] = [
+        Kind::PostLike,
+        Kind::CommentLike,
+        Kind::Comment,
+        Kind::Reply,
+        Kind::Follow,
+        Kind::NewPost,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Kind::PostLike => "post_like",
+            Kind::CommentLike => "comment_like",
+            Kind::Comment => "comment",
+            Kind::Reply => "reply",
+            Kind::Follow => "follow",
+            Kind::NewPost => "new_post",
+        }
+    }
+
+    pub fn from_code(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.code() == s)
+    }
+
+    /// The e-mail setting (profiles::NOTIFICATION_KINDS) that covers this kind.
+    pub fn email_pref(self) -> &'static str {
+        match self {
+            Kind::PostLike | Kind::CommentLike => "likes",
+            Kind::Comment | Kind::Reply => "comments",
+            Kind::Follow => "new_follower",
+            Kind::NewPost => "new_posts",
+        }
+    }
+
+    /// "Anna liked your post" in the reader's language.
+    pub fn sentence(self, actor: &str, l: crate::i18n::Locale) -> String {
+        use crate::i18n::Locale::*;
+        match (self, l) {
+            (Kind::PostLike, En) => format!("{actor} liked your post"),
+            (Kind::PostLike, Ru) => format!("{actor} оценил(а) вашу публикацию"),
+            (Kind::CommentLike, En) => format!("{actor} liked your comment"),
+            (Kind::CommentLike, Ru) => format!("{actor} оценил(а) ваш комментарий"),
+            (Kind::Comment, En) => format!("{actor} commented on your post"),
+            (Kind::Comment, Ru) => format!("{actor} прокомментировал(а) вашу публикацию"),
+            (Kind::Reply, En) => format!("{actor} replied to your comment"),
+            (Kind::Reply, Ru) => format!("{actor} ответил(а) на ваш комментарий"),
+            (Kind::Follow, En) => format!("{actor} followed you"),
+            (Kind::Follow, Ru) => format!("{actor} подписался(-ась) на вас"),
+            (Kind::NewPost, En) => format!("{actor} published a new post"),
+            (Kind::NewPost, Ru) => format!("{actor} опубликовал(а) новую запись"),
+        }
+    }
+}
+
+/// One notification in the list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Notification {
+    pub id: i64,
+    pub kind: Kind,
+    pub actor: Option<crate::feed::Author>,
+    pub post_id: Option<i64>,
+    pub comment_id: Option<i64>,
+    pub created_at: i64,
+    pub read: bool,
+}
+
+/// A page of notifications, newest first.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    pub items: Vec<Notification>,
+    pub next: Option<i64>,
+    pub unread: i64,
+}
+
+/// Where a notification leads.
+pub fn link(n: &Notification) -> String {
+    match (n.kind, n.post_id, n.comment_id, &n.actor) {
+        (Kind::Follow, _, _, Some(a)) => format!("/u/{}", a.handle),
+        (_, Some(p), Some(c), _) => format!("/posts/{p}#comment-{c}"),
+        (_, Some(p), None, _) => format!("/posts/{p}"),
+        _ => "/notifications".into(),
+    }
+}

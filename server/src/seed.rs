@@ -1,0 +1,430 @@
+//! `tutorium seed --users N --posts M`: a realistic graph for benchmarks, on either database.
+//!
+//! One in ten people is a tutor. Followers, post authorship, tags, likes and comments follow
+//! power laws (a few tutors and tags get most of the attention). Rows go in with multi-row
+//! INSERTs inside transactions; the counters are computed from the rows at the end, so they are
+//! exact. Everyone's password is `seed-password-2026`.
+
+use app::server::{AppState, now_ms};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::time::Instant;
+
+pub const PASSWORD: &str = "seed-password-2026";
+
+const TAGS: &[&str] = &[
+    "math",
+    "algebra",
+    "geometry",
+    "physics",
+    "chemistry",
+    "biology",
+    "english",
+    "grammar",
+    "ielts",
+    "русский",
+    "егэ",
+    "огэ",
+    "programming",
+    "python",
+    "rust",
+    "javascript",
+    "history",
+    "literature",
+    "music",
+    "guitar",
+    "piano",
+    "drawing",
+    "german",
+    "french",
+    "spanish",
+    "chinese",
+    "exam-prep",
+    "olympiad",
+    "kids",
+    "speaking",
+];
+
+const WORDS: &[&str] = &[
+    "today",
+    "we",
+    "solve",
+    "a",
+    "classic",
+    "problem",
+    "step",
+    "by",
+    "lesson",
+    "tip",
+    "how",
+    "to",
+    "remember",
+    "rule",
+    "quick",
+    "trick",
+    "for",
+    "exam",
+    "practice",
+    "every",
+    "day",
+    "сегодня",
+    "разберём",
+    "задачу",
+    "шаг",
+    "за",
+    "шагом",
+    "правило",
+    "совет",
+    "урок",
+    "практика",
+    "экзамен",
+];
+
+/// A Zipf-like index in 0..n: small indexes are much more likely.
+fn zipf(rng: &mut StdRng, n: usize, s: f64) -> usize {
+    // Inverse transform of a continuous power law, clamped.
+    let u: f64 = rng.random_range(0.0..1.0);
+    let x = ((n as f64).powf(1.0 - s) * u + (1.0 - u)).powf(1.0 / (1.0 - s));
+    (x as usize).saturating_sub(1).min(n - 1)
+}
+
+/// Inserts `rows` (each a list of values) into `table (cols)` in chunks, binding `$n` placeholders.
+async fn insert_rows(
+    state: &AppState,
+    table: &str,
+    cols: &[&str],
+    rows: &[Vec<Value>],
+) -> anyhow::Result<()> {
+    let per = (30_000 / cols.len()).min(1000);
+    for chunk in rows.chunks(per) {
+        let mut sql = format!("INSERT INTO {table} ({}) VALUES ", cols.join(", "));
+        let mut n = 1;
+        for (i, _) in chunk.iter().enumerate() {
+            if i > 0 {
+                sql.push(',');
+            }
+            sql.push('(');
+            for c in 0..cols.len() {
+                if c > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("${n}"));
+                n += 1;
+            }
+            sql.push(')');
+        }
+        let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+        for row in chunk {
+            for v in row {
+                q = match v {
+                    Value::I(x) => q.bind(*x),
+                    Value::F(x) => q.bind(*x),
+                    Value::S(x) => q.bind(x.clone()),
+                    Value::N => q.bind(None::<i64>),
+                };
+            }
+        }
+        q.execute(state.db.w()).await?;
+    }
+    Ok(())
+}
+
+#[derive(Clone)]
+enum Value {
+    I(i64),
+    F(f64),
+    S(String),
+    N,
+}
+
+/// Adds `users` people and `posts` posts; prints what it made and how fast.
+pub async fn run(state: &AppState, users: usize, posts: usize, seed: u64) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let mut rng = StdRng::seed_from_u64(seed);
+    let now = now_ms();
+    let run_id = format!("{:x}", now % 0xffffff);
+    let hash = app::accounts::password::hash(PASSWORD.to_string()).await?;
+    let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM users")
+        .fetch_one(state.db.r())
+        .await?;
+
+    // People.
+    let t = Instant::now();
+    let mut rows = Vec::with_capacity(users);
+    for i in 0..users {
+        let created = now - rng.random_range(0..365 * 86_400_000i64);
+        rows.push(vec![
+            Value::S(format!("seed-{run_id}-{i}@seed.tutorium.local")),
+            Value::S(hash.clone()),
+            Value::S(format!("Seed Person {i}")),
+            Value::S(format!("seed-{run_id}-{i}")),
+            Value::S(if i % 3 == 0 { "ru".into() } else { "en".into() }),
+            Value::I(created),
+            Value::I(created),
+            Value::I(created),
+        ]);
+    }
+    insert_rows(
+        state,
+        "users",
+        &[
+            "email",
+            "password_hash",
+            "display_name",
+            "handle",
+            "locale",
+            "email_confirmed_at",
+            "created_at",
+            "updated_at",
+        ],
+        &rows,
+    )
+    .await?;
+    let ids: Vec<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE id > $1 ORDER BY id")
+        .bind(before)
+        .fetch_all(state.db.r())
+        .await?;
+    let ids: Vec<i64> = ids.into_iter().map(|r| r.0).collect();
+    let tutors: Vec<i64> = ids.iter().copied().step_by(10).collect();
+    let is_tutor = |id: i64| (id - ids[0]) % 10 == 0;
+    let roles: Vec<Vec<Value>> = ids
+        .iter()
+        .flat_map(|id| {
+            let mut r = vec![vec![
+                Value::I(*id),
+                Value::S("student".into()),
+                Value::I(now),
+            ]];
+            if is_tutor(*id) {
+                r.push(vec![Value::I(*id), Value::S("tutor".into()), Value::I(now)]);
+            }
+            r
+        })
+        .collect();
+    insert_rows(
+        state,
+        "user_roles",
+        &["user_id", "role", "granted_at"],
+        &roles,
+    )
+    .await?;
+    let profiles: Vec<Vec<Value>> = ids
+        .iter()
+        .map(|id| {
+            vec![
+                Value::I(*id),
+                Value::S("Learning and teaching on Tutorium".into()),
+                Value::I(is_tutor(*id) as i64),
+                Value::S("ru,en".into()),
+                Value::I(now),
+            ]
+        })
+        .collect();
+    insert_rows(
+        state,
+        "profiles",
+        &["user_id", "headline", "is_tutor", "languages", "updated_at"],
+        &profiles,
+    )
+    .await?;
+    let subjects: Vec<Vec<Value>> = tutors
+        .iter()
+        .map(|id| {
+            vec![
+                Value::I(*id),
+                Value::S(
+                    app::profiles::SUBJECTS[zipf(&mut rng, app::profiles::SUBJECTS.len(), 1.2)]
+                        .0
+                        .into(),
+                ),
+            ]
+        })
+        .collect();
+    insert_rows(state, "tutor_subjects", &["user_id", "subject"], &subjects).await?;
+    let people_s = t.elapsed().as_secs_f64();
+
+    // Follows: each person follows a few tutors, popular ones far more often.
+    let t = Instant::now();
+    let mut follows = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for id in &ids {
+        let k = 1 + zipf(&mut rng, 60, 1.6);
+        for _ in 0..k {
+            let f = tutors[zipf(&mut rng, tutors.len(), 1.3)];
+            if f != *id && seen.insert((*id, f)) {
+                follows.push(vec![Value::I(*id), Value::I(f), Value::I(now)]);
+            }
+        }
+    }
+    insert_rows(
+        state,
+        "follows",
+        &["follower_id", "followee_id", "created_at"],
+        &follows,
+    )
+    .await?;
+    let follows_s = t.elapsed().as_secs_f64();
+
+    // Posts by tutors (popular tutors post more), with tags.
+    let t = Instant::now();
+    let (post_before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM posts")
+        .fetch_one(state.db.r())
+        .await?;
+    let mut rows = Vec::with_capacity(posts);
+    let mut created = Vec::with_capacity(posts);
+    for i in 0..posts {
+        let author = tutors[zipf(&mut rng, tutors.len(), 1.2)];
+        let at = now - rng.random_range(0..180 * 86_400_000i64);
+        let words: Vec<&str> = (0..rng.random_range(8..40))
+            .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+            .collect();
+        let body = format!("Post {i}: {}", words.join(" "));
+        let html = format!("<p>{}</p>", app::server::mail::escape_html(&body));
+        created.push(at);
+        rows.push(vec![
+            Value::I(author),
+            Value::S(body),
+            Value::S(html),
+            Value::S("published".into()),
+            Value::F(app::feed::hot(0, 0, at)),
+            Value::I(at),
+            Value::I(at),
+        ]);
+    }
+    insert_rows(
+        state,
+        "posts",
+        &[
+            "author_id",
+            "body",
+            "body_html",
+            "status",
+            "hot",
+            "created_at",
+            "updated_at",
+        ],
+        &rows,
+    )
+    .await?;
+    let post_ids: Vec<(i64, i64)> =
+        sqlx::query_as("SELECT id, created_at FROM posts WHERE id > $1 ORDER BY id")
+            .bind(post_before)
+            .fetch_all(state.db.r())
+            .await?;
+    let mut tags = Vec::new();
+    for (pid, at) in &post_ids {
+        let mut set = std::collections::HashSet::new();
+        for _ in 0..rng.random_range(1..4) {
+            set.insert(TAGS[zipf(&mut rng, TAGS.len(), 1.1)]);
+        }
+        for t in set {
+            tags.push(vec![Value::I(*pid), Value::S(t.into()), Value::I(*at)]);
+        }
+    }
+    insert_rows(state, "post_tags", &["post_id", "tag", "created_at"], &tags).await?;
+    let posts_s = t.elapsed().as_secs_f64();
+
+    // Likes and comments: a few posts get most of them.
+    let t = Instant::now();
+    let mut likes = Vec::new();
+    let mut comments = Vec::new();
+    let mut liked = std::collections::HashSet::new();
+    for (pid, at) in &post_ids {
+        let n_likes = zipf(&mut rng, 200, 1.5);
+        for _ in 0..n_likes {
+            let u = ids[rng.random_range(0..ids.len())];
+            if liked.insert((*pid, u)) {
+                likes.push(vec![Value::I(*pid), Value::I(u), Value::I(at + 60_000)]);
+            }
+        }
+        for _ in 0..zipf(&mut rng, 40, 1.8) {
+            let u = ids[rng.random_range(0..ids.len())];
+            comments.push(vec![
+                Value::I(*pid),
+                Value::N,
+                Value::I(u),
+                Value::S("Thank you!".into()),
+                Value::S("<p>Thank you!</p>".into()),
+                Value::I(0),
+                Value::I(at + 120_000),
+            ]);
+        }
+    }
+    insert_rows(
+        state,
+        "post_likes",
+        &["post_id", "user_id", "created_at"],
+        &likes,
+    )
+    .await?;
+    insert_rows(
+        state,
+        "comments",
+        &[
+            "post_id",
+            "parent_id",
+            "author_id",
+            "body",
+            "body_html",
+            "depth",
+            "created_at",
+        ],
+        &comments,
+    )
+    .await?;
+    let engagement_s = t.elapsed().as_secs_f64();
+
+    // Counters from the rows, then popularity.
+    let t = Instant::now();
+    sqlx::query("UPDATE profiles SET followers_count = (SELECT COUNT(*) FROM follows WHERE followee_id = profiles.user_id), \
+                 following_count = (SELECT COUNT(*) FROM follows WHERE follower_id = profiles.user_id) WHERE user_id > $1")
+        .bind(before)
+        .execute(state.db.w())
+        .await?;
+    sqlx::query("UPDATE posts SET likes_count = (SELECT COUNT(*) FROM post_likes WHERE post_id = posts.id), \
+                 comments_count = (SELECT COUNT(*) FROM comments WHERE post_id = posts.id) WHERE id > $1")
+        .bind(post_before)
+        .execute(state.db.w())
+        .await?;
+    let counts: Vec<(i64, i64, i64, i64)> = sqlx::query_as("SELECT id, likes_count, comments_count, created_at FROM posts WHERE id > $1 AND (likes_count > 0 OR comments_count > 0)")
+        .bind(post_before)
+        .fetch_all(state.db.r())
+        .await?;
+    for chunk in counts.chunks(1000) {
+        let mut tx = state.db.w().begin().await?;
+        for (id, l, c, at) in chunk {
+            sqlx::query("UPDATE posts SET hot = $1 WHERE id = $2")
+                .bind(app::feed::hot(*l, *c, *at))
+                .bind(*id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+    }
+    let counters_s = t.elapsed().as_secs_f64();
+    if state.db.backend() == app::server::db::Backend::Postgres {
+        sqlx::query("ANALYZE").execute(state.db.w()).await?;
+    }
+    let total = started.elapsed().as_secs_f64();
+    let rows_total = users
+        + roles.len()
+        + users
+        + subjects.len()
+        + follows.len()
+        + posts
+        + tags.len()
+        + likes.len()
+        + comments.len();
+    println!(
+        "seeded {users} people ({} tutors), {} follows, {posts} posts, {} tags, {} likes, {} comments in {total:.1} s \
+         ({:.0} rows/s; people {people_s:.1} s, follows {follows_s:.1} s, posts {posts_s:.1} s, likes+comments {engagement_s:.1} s, counters {counters_s:.1} s)\n\
+         log in as seed-{run_id}-0@seed.tutorium.local (a tutor) with the password {PASSWORD}",
+        tutors.len(),
+        follows.len(),
+        tags.len(),
+        likes.len(),
+        comments.len(),
+        rows_total as f64 / total
+    );
+    Ok(())
+}
