@@ -15,8 +15,9 @@ CREATE TABLE posts (
     updated_at     BIGINT  NOT NULL,
     edited_at      BIGINT
 );
--- Following tab and profile: an author's posts newest first.
-CREATE INDEX posts_author ON posts (author_id, created_at DESC, id DESC);
+-- Following tab and profile: an author's published posts newest first. The status is in the
+-- key so that the Following query is an index-only scan (DATA-LAYER: "ids from the index").
+CREATE INDEX posts_author ON posts (author_id, status, created_at DESC, id DESC);
 -- Popular and For you: hottest first.
 CREATE INDEX posts_hot ON posts (status, hot DESC, id DESC);
 

@@ -330,14 +330,14 @@ pub async fn run(state: &AppState, users: usize, posts: usize, seed: u64) -> any
     let mut comments = Vec::new();
     let mut liked = std::collections::HashSet::new();
     for (pid, at) in &post_ids {
-        let n_likes = zipf(&mut rng, 200, 1.5);
+        let n_likes = zipf(&mut rng, 100, 1.7);
         for _ in 0..n_likes {
             let u = ids[rng.random_range(0..ids.len())];
             if liked.insert((*pid, u)) {
                 likes.push(vec![Value::I(*pid), Value::I(u), Value::I(at + 60_000)]);
             }
         }
-        for _ in 0..zipf(&mut rng, 40, 1.8) {
+        for _ in 0..zipf(&mut rng, 20, 2.0) {
             let u = ids[rng.random_range(0..ids.len())];
             comments.push(vec![
                 Value::I(*pid),
