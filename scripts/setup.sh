@@ -56,6 +56,7 @@ if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
       src="$TOOLS_DIR/src/cargo-leptos-$CARGO_LEPTOS_VERSION"
     fi
     work="$TOOLS_DIR/src/cargo-leptos-patched"
+    mkdir -p "$TOOLS_DIR/src"
     rm -rf "$work"; cp -r "$src" "$work"
     grep -q '^\[workspace\]' "$work/Cargo.toml" || printf '\n[workspace]\n' >> "$work/Cargo.toml"
     (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && \

@@ -62,6 +62,51 @@ pub enum Msg {
     LanguageInvalid,
     TagInvalid,
     CommentWrongPost,
+    SlugInvalid,
+    SlugTaken,
+    CategoryUnknown,
+    IllegalTransition,
+    AlreadyEnrolled,
+    CourseNotOpen,
+    StructureChanged,
+    CourseIncomplete,
+    AttachmentType,
+    AttachmentTooBig { max_mb: u32 },
+    PriceInvalid,
+    QuizNoTitle,
+    QuizNoQuestions,
+    QuizTooManyQuestions { max: u32 },
+    QuizEmptyPrompt,
+    QuizPointsRange,
+    QuizEmptyExplanation,
+    QuizKindMismatch,
+    QuizTooFewOptions { min: u32 },
+    QuizTooManyOptions { max: u32 },
+    QuizEmptyOption,
+    QuizDuplicateOption,
+    QuizNoCorrectOption,
+    QuizOneCorrectOption,
+    QuizCorrectIndex,
+    QuizNoAcceptedAnswer,
+    QuizTooManyAnswers { max: u32 },
+    QuizEmptyAnswer,
+    QuizDuplicateAnswer,
+    QuizMultiline,
+    QuizPassRange,
+    QuizAttemptsRange,
+    QuizTimeRange,
+    QuizFormat,
+    QuizUnknownLine,
+    QuizUnknownKey,
+    QuizDuplicateKey,
+    QuizSettingsFirst,
+    QuizOutsideQuestion,
+    QuizLineNotForKind,
+    QuizOrderNumber { expected: u32 },
+    QuizContinuation,
+    QuizShuffleValue,
+    QuizLine { line: u32 },
+    QuizQuestion { number: u32 },
 }
 
 impl Msg {
@@ -276,6 +321,205 @@ impl Msg {
                 "You can only reply to a comment under the same post.",
                 "Отвечать можно только на комментарий под этой же публикацией.",
             ),
+            SlugInvalid => s(
+                "Use 3–60 latin letters, digits or hyphens.",
+                "Используйте 3–60 латинских букв, цифр или дефисов.",
+            ),
+            SlugTaken => s(
+                "This address is taken by another course.",
+                "Этот адрес уже занят другим курсом.",
+            ),
+            CategoryUnknown => s("Choose a category.", "Выберите категорию."),
+            IllegalTransition => s(
+                "The course cannot move to this state now. Reload the page to see where it stands.",
+                "Курс нельзя перевести в это состояние сейчас. Обновите страницу, чтобы увидеть его статус.",
+            ),
+            AlreadyEnrolled => s(
+                "You are already enrolled in this course.",
+                "Вы уже записаны на этот курс.",
+            ),
+            CourseNotOpen => s(
+                "This course is not open for enrollment.",
+                "Запись на этот курс закрыта.",
+            ),
+            StructureChanged => s(
+                "Someone else changed this course meanwhile. The latest version is loaded; make your change again.",
+                "Курс тем временем изменил кто-то другой. Загружена последняя версия — повторите изменение.",
+            ),
+            CourseIncomplete => s(
+                "Add a description and at least one lesson before sending the course for review.",
+                "Перед отправкой на проверку добавьте описание и хотя бы один урок.",
+            ),
+            AttachmentType => s(
+                "Attach a PDF, a presentation, a document or an archive (PDF, PPTX, DOCX, XLSX, ODP, ZIP).",
+                "Прикрепите PDF, презентацию, документ или архив (PDF, PPTX, DOCX, XLSX, ODP, ZIP).",
+            ),
+            AttachmentTooBig { max_mb } => {
+                if ru {
+                    format!("Файл слишком большой: не больше {max_mb} МБ.")
+                } else {
+                    format!("The file is too large: at most {max_mb} MB.")
+                }
+            }
+            PriceInvalid => s(
+                "Enter a price from 0 to 1 000 000, like 1990 or 19.90; leave it empty for a free course.",
+                "Введите цену от 0 до 1 000 000, например 1990 или 19,90; оставьте пустым для бесплатного курса.",
+            ),
+            QuizNoTitle => s("Give the quiz a title.", "Укажите название теста."),
+            QuizNoQuestions => s(
+                "Add at least one question.",
+                "Добавьте хотя бы один вопрос.",
+            ),
+            QuizTooManyQuestions { max } => {
+                if ru {
+                    format!("В тесте может быть не больше {max} вопросов.")
+                } else {
+                    format!("A quiz can have at most {max} questions.")
+                }
+            }
+            QuizEmptyPrompt => s("Write the question text.", "Напишите текст вопроса."),
+            QuizPointsRange => s(
+                "Points must be a whole number from 1 to 100.",
+                "Баллы — целое число от 1 до 100.",
+            ),
+            QuizEmptyExplanation => s(
+                "The explanation is empty: write it or remove it.",
+                "Пояснение пустое: напишите его или удалите.",
+            ),
+            QuizKindMismatch => s(
+                "This question has data its type does not use: options belong to choice and ordering questions, accepted answers to text questions. Remove them or change the type.",
+                "В вопросе есть данные, которые его тип не использует: варианты — для вопросов с выбором и на порядок, правильные ответы текстом — для вопросов с вводом ответа. Удалите их или смените тип вопроса.",
+            ),
+            QuizTooFewOptions { min } => {
+                if ru {
+                    format!("Нужно не меньше {min} вариантов ответа.")
+                } else {
+                    format!("Give at least {min} options.")
+                }
+            }
+            QuizTooManyOptions { max } => {
+                if ru {
+                    format!("Вариантов ответа может быть не больше {max}.")
+                } else {
+                    format!("A question can have at most {max} options.")
+                }
+            }
+            QuizEmptyOption => s(
+                "This option is empty: write it or remove it.",
+                "Вариант ответа пустой: заполните его или удалите.",
+            ),
+            QuizDuplicateOption => s(
+                "This option repeats another one (case, extra spaces and ё/е are ignored).",
+                "Этот вариант повторяет другой (регистр, лишние пробелы и ё/е не учитываются).",
+            ),
+            QuizNoCorrectOption => s(
+                "Mark at least one option as correct.",
+                "Отметьте хотя бы один правильный вариант.",
+            ),
+            QuizOneCorrectOption => s(
+                "A single-choice question has exactly one correct option. Leave one, or make it a multiple-choice question.",
+                "В вопросе с одним ответом правильный вариант ровно один. Оставьте один или сделайте вопрос с несколькими ответами.",
+            ),
+            QuizCorrectIndex => s(
+                "A correct answer points to an option that does not exist, or is marked twice.",
+                "Правильный ответ указывает на несуществующий вариант или отмечен дважды.",
+            ),
+            QuizNoAcceptedAnswer => s(
+                "Add at least one accepted answer.",
+                "Добавьте хотя бы один правильный ответ.",
+            ),
+            QuizTooManyAnswers { max } => {
+                if ru {
+                    format!("Правильных ответов может быть не больше {max}.")
+                } else {
+                    format!("A question can have at most {max} accepted answers.")
+                }
+            }
+            QuizEmptyAnswer => s(
+                "This accepted answer is empty: write it or remove it.",
+                "Правильный ответ пустой: заполните его или удалите.",
+            ),
+            QuizDuplicateAnswer => s(
+                "This answer repeats another one (case, extra spaces and ё/е are ignored).",
+                "Этот ответ повторяет другой (регистр, лишние пробелы и ё/е не учитываются).",
+            ),
+            QuizMultiline => s(
+                "Options, answers and the title must fit on one line.",
+                "Варианты, ответы и название должны умещаться в одну строку.",
+            ),
+            QuizPassRange => s(
+                "The passing score is a percentage from 1 to 100.",
+                "Проходной балл — процент от 1 до 100.",
+            ),
+            QuizAttemptsRange => s(
+                "Attempts: a number from 1 to 100, or unlimited.",
+                "Число попыток — от 1 до 100 или без ограничений.",
+            ),
+            QuizTimeRange => s(
+                "The time limit is a number of minutes from 1 to 600; leave it out for no limit.",
+                "Ограничение времени — число минут от 1 до 600; уберите его, если время не ограничено.",
+            ),
+            QuizFormat => s(
+                "This is not a valid quiz file: check the brackets, quotes, commas and field names.",
+                "Это не файл теста: проверьте скобки, кавычки, запятые и названия полей.",
+            ),
+            QuizUnknownLine => s(
+                "This line is not understood. Start a question with “?”, options with “+” (correct) or “-”, accepted answers with “=”, items to order with “1.”, settings with a name and a colon; indent the lines that continue a question's text.",
+                "Строка не распознана. Вопрос начинается с «?», варианты — с «+» (правильный) или «-», правильные ответы — с «=», элементы для упорядочивания — с «1.», настройки — с названия и двоеточия; строки, продолжающие текст вопроса, пишите с отступом.",
+            ),
+            QuizUnknownKey => s(
+                "Unknown setting. Before the questions: title, pass, attempts, time, shuffle; in a question: points, explain.",
+                "Неизвестная настройка. Перед вопросами: название, порог, попытки, время, перемешать (или title, pass, attempts, time, shuffle); в вопросе: баллы, пояснение (points, explain).",
+            ),
+            QuizDuplicateKey => s(
+                "This setting is already given above.",
+                "Эта настройка уже указана выше.",
+            ),
+            QuizSettingsFirst => s(
+                "Quiz settings go before the first question.",
+                "Настройки теста указываются до первого вопроса.",
+            ),
+            QuizOutsideQuestion => s(
+                "This line belongs to a question: start one above it with “?”.",
+                "Эта строка относится к вопросу: начните вопрос выше строкой с «?».",
+            ),
+            QuizLineNotForKind => s(
+                "This line does not fit the question type: “+”/“-” options are for “?” and “??” questions, “=” answers for “?=”, numbered items for “?>”.",
+                "Строка не подходит к типу вопроса: варианты «+»/«-» — для вопросов «?» и «??», ответы «=» — для «?=», нумерованные элементы — для «?>».",
+            ),
+            QuizOrderNumber { expected } => {
+                if ru {
+                    format!(
+                        "Нумеруйте элементы по порядку: 1, 2, 3… У этого должен быть номер {expected}."
+                    )
+                } else {
+                    format!(
+                        "Number the items 1, 2, 3… in the correct order: this one should be {expected}."
+                    )
+                }
+            }
+            QuizContinuation => s(
+                "An indented line continues the text of a question or explanation, but there is none right above it.",
+                "Строка с отступом продолжает текст вопроса или пояснения, но прямо над ней такого текста нет.",
+            ),
+            QuizShuffleValue => s(
+                "Shuffle: write questions, options, both, or none.",
+                "Перемешивание: укажите вопросы, варианты, и то и другое, или нет (questions, options, none).",
+            ),
+            QuizLine { line } => {
+                if ru {
+                    format!("Строка {line}")
+                } else {
+                    format!("Line {line}")
+                }
+            }
+            QuizQuestion { number } => {
+                if ru {
+                    format!("Вопрос {number}")
+                } else {
+                    format!("Question {number}")
+                }
+            }
         }
     }
 }

@@ -11,6 +11,10 @@ use leptos::prelude::*;
 pub fn HomePage() -> impl IntoView {
     let l = use_i18n();
     let tutors = Resource::new(|| (), |_| list_tutors(String::new(), String::new()));
+    let courses = Resource::new(
+        || (),
+        |_| crate::courses::api::list_catalog(Default::default()),
+    );
     let base = crate::ui::base_url();
     let site = serde_json::json!({
         "@context": "https://schema.org",
@@ -36,11 +40,28 @@ pub fn HomePage() -> impl IntoView {
                     "Найдите репетитора, смотрите его короткие уроки, проходите курсы и получайте сертификаты — на русском и английском."
                 )}</p>
                 <div class="hero__actions">
-                    <a class="button button--large" href="/tutors">{tr!("Find a tutor", "Найти репетитора")}</a>
+                    <a class="button button--large" href="/courses">{tr!("Browse courses", "Выбрать курс")}</a>
+                    <a class="button button--large button--ghost" href="/tutors">{tr!("Find a tutor", "Найти репетитора")}</a>
                     <a class="button button--large button--ghost" href="/signup">{tr!("Start teaching", "Начать преподавать")}</a>
                 </div>
             </div>
         </section>
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(p) if !p.items.is_empty() => Some(view! {
+                        <section class="page">
+                            <h2>{tr!("Popular courses", "Популярные курсы")}</h2>
+                            <div class="course-grid">
+                                {p.items.into_iter().take(4).map(|card| view! { <crate::courses::components::CourseCardView card /> }).collect_view()}
+                            </div>
+                            <p><a href="/courses">{tr!("All courses →", "Все курсы →")}</a></p>
+                        </section>
+                    }),
+                    _ => None,
+                }
+            })}
+        </Transition>
         <section class="page">
             <h2>{tr!("Tutors to meet", "Познакомьтесь с репетиторами")}</h2>
             <Transition fallback=|| view! { <p class="loading">"…"</p> }>

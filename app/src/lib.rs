@@ -4,13 +4,16 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod courses;
 pub mod error;
 pub mod feed;
 pub mod home;
 pub mod i18n;
 pub mod layout;
 pub mod notifications;
+pub mod payments;
 pub mod profiles;
+pub mod quizzes;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod seo;

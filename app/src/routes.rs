@@ -1,7 +1,12 @@
 //! The route table in one place: path → page.
 
+use crate::courses::editor::CourseEditorPage;
+use crate::courses::pages::{
+    CatalogPage, CoursePage, LearningPage, LessonPage, ReviewQueuePage, StudioCoursesPage,
+};
 use crate::feed::pages::{FeedPage, PostEditPage, PostPage, TagPage};
 use crate::notifications::pages::NotificationsPage;
+use crate::payments::pages::CheckoutPage;
 use crate::video::pages::{StudioPage, VideoStudioPage, WatchPage};
 use crate::{
     accounts::pages::*, home::HomePage, layout::NotFoundPage, profiles::pages::*, settings::*,
@@ -39,6 +44,14 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/studio/videos") view=StudioPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/videos/:id") view=VideoStudioPage ssr=SsrMode::Async/>
             <Route path=path!("/videos/:id") view=WatchPage ssr=SsrMode::Async/>
+            <Route path=path!("/courses") view=CatalogPage ssr=SsrMode::Async/>
+            <Route path=path!("/courses/:slug") view=CoursePage ssr=SsrMode::Async/>
+            <Route path=path!("/learn/:slug/:lesson") view=LessonPage ssr=SsrMode::Async/>
+            <Route path=path!("/learning") view=LearningPage ssr=SsrMode::Async/>
+            <Route path=path!("/studio/courses") view=StudioCoursesPage ssr=SsrMode::Async/>
+            <Route path=path!("/studio/courses/:id") view=CourseEditorPage ssr=SsrMode::Async/>
+            <Route path=path!("/moderation/courses") view=ReviewQueuePage ssr=SsrMode::Async/>
+            <Route path=path!("/checkout/:id") view=CheckoutPage ssr=SsrMode::Async/>
         </Routes>
     }
 }

@@ -27,7 +27,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    for path in ["/", "/feed", "/tutors"] {
+    for path in ["/", "/courses", "/feed", "/tutors"] {
         out.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             xml_escape(&format!("{base}{path}"))
@@ -59,6 +59,31 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
             out.push_str(&format!(
                 "  <url><loc>{}</loc><lastmod>{date}</lastmod></url>\n",
                 xml_escape(&format!("{base}/u/{handle}"))
+            ));
+        }
+    }
+    let mut after = 0i64;
+    while budget > 0 {
+        let rows = match crate::courses::db::list_sitemap(&state.db, after, 1000.min(budget)).await
+        {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "sitemap query failed");
+                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        };
+        if rows.is_empty() {
+            break;
+        }
+        budget -= rows.len() as i64;
+        for (id, slug, updated) in &rows {
+            after = *id;
+            let date = chrono::DateTime::from_timestamp_millis(*updated)
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "  <url><loc>{}</loc><lastmod>{date}</lastmod></url>\n",
+                xml_escape(&format!("{base}/courses/{slug}"))
             ));
         }
     }

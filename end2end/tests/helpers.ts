@@ -139,3 +139,15 @@ export function png(w: number, h: number): Buffer {
     chunk('IEND', Buffer.alloc(0)),
   ]);
 }
+
+/** Gives `email` a role through the server binary's command line (`tutorium user grant`). */
+export function grantRole(email: string, role: string) {
+  const root = path.resolve(__dirname, '..', '..');
+  const bin = process.env.TUTORIUM_BIN ?? path.join(process.env.CARGO_TARGET_DIR ?? path.join(root, 'target'), 'debug', 'tutorium');
+  const dataDir = process.env.E2E_DATA_DIR!;
+  require('child_process').execFileSync(bin, ['user', 'grant', email, role], {
+    cwd: root,
+    env: { ...process.env, DATA_DIR: dataDir, DATABASE_URL: `sqlite://${dataDir}/e2e.db`, RUST_LOG: 'warn' },
+    stdio: 'pipe',
+  });
+}

@@ -8,11 +8,269 @@ use app::server::{AppState, now_ms};
 pub const PASSWORD: &str = "demo-password-2026";
 
 pub const SUMMARY: &str = concat!(
-    "Demo data added: 6 tutors and 4 students.\n",
+    "Demo data added: 6 tutors, 4 students (one of them a moderator) and 4 courses.\n",
     "Log in as any of them with the password demo-password-2026, e.g.\n",
     "  anna.petrova@demo.tutorium.local (tutor)\n",
-    "  maria.ivanova@demo.tutorium.local (student)"
+    "  maria.ivanova@demo.tutorium.local (student)\n",
+    "  sofia.rossi@demo.tutorium.local (moderator: /moderation/courses)"
 );
+
+struct DemoCourse {
+    author: usize,
+    title: &'static str,
+    slug: &'static str,
+    description: &'static str,
+    outcomes: &'static str,
+    category: &'static str,
+    level: app::courses::Level,
+    language: &'static str,
+    price_minor: i64,
+    currency: &'static str,
+    /// (section title, its lessons)
+    sections: &'static [(&'static str, &'static [DemoLesson])],
+}
+
+/// (lesson title, Markdown body, free preview)
+type DemoLesson = (&'static str, &'static str, bool);
+
+const COURSES: &[DemoCourse] = &[
+    DemoCourse {
+        author: 0,
+        title: "Алгебра 8–9 класс: подготовка к ОГЭ",
+        slug: "algebra-oge",
+        description: "Курс для тех, кто хочет уверенно решать уравнения и понимать графики функций.\n\nКаждый урок — короткое объяснение, разобранные примеры и задачи для самопроверки. Подходит для подготовки к **ОГЭ** и для повторения перед 10 классом.",
+        outcomes: "Решать линейные и квадратные уравнения\nСтроить графики линейной функции и параболы\nРазбирать задачи ОГЭ по алгебре",
+        category: "math",
+        level: app::courses::Level::Beginner,
+        language: "ru",
+        price_minor: 0,
+        currency: "RUB",
+        sections: &[
+            (
+                "Уравнения",
+                &[
+                    (
+                        "Линейные уравнения",
+                        "Линейное уравнение имеет вид **ax + b = 0**.\n\n1. Перенесите свободный член вправо: *ax = −b*.\n2. Разделите на *a*: *x = −b / a* (если *a ≠ 0*).\n\nПример: 3x − 12 = 0, значит x = 4.",
+                        true,
+                    ),
+                    (
+                        "Квадратные уравнения",
+                        "Уравнение **ax² + bx + c = 0** решается через дискриминант *D = b² − 4ac*.\n\n- D > 0 — два корня;\n- D = 0 — один корень;\n- D < 0 — действительных корней нет.",
+                        false,
+                    ),
+                ],
+            ),
+            (
+                "Функции и графики",
+                &[
+                    (
+                        "Линейная функция и её график",
+                        "График функции *y = kx + b* — прямая. Коэффициент *k* отвечает за наклон, *b* — за сдвиг по оси *y*.",
+                        false,
+                    ),
+                    (
+                        "Парабола",
+                        "График *y = ax² + bx + c* — парабола. Вершина находится в точке *x₀ = −b / 2a*.",
+                        false,
+                    ),
+                ],
+            ),
+        ],
+    },
+    DemoCourse {
+        author: 2,
+        title: "Основы программирования на Python",
+        slug: "python-basics",
+        description: "Практический курс программирования с нуля: переменные, условия, циклы, функции и первые проекты.\n\nПосле каждого урока — небольшая задача. Материалы к урокам можно скачать.",
+        outcomes: "Писать программы на Python с условиями и циклами\nРазбивать задачу на функции\nЧитать сообщения об ошибках и исправлять их",
+        category: "programming",
+        level: app::courses::Level::Beginner,
+        language: "ru",
+        price_minor: 199_000,
+        currency: "RUB",
+        sections: &[
+            (
+                "Первые шаги",
+                &[
+                    (
+                        "Установка Python и первая программа",
+                        "Установите Python с python.org и запустите:\n\n```\nprint(\"Привет, мир!\")\n```",
+                        true,
+                    ),
+                    (
+                        "Переменные и типы данных",
+                        "Числа, строки и списки. Функция `type()` показывает тип значения.",
+                        false,
+                    ),
+                ],
+            ),
+            (
+                "Управление потоком",
+                &[
+                    (
+                        "Условия if/elif/else",
+                        "Условие выполняет блок кода, только если выражение истинно.",
+                        false,
+                    ),
+                    (
+                        "Циклы for и while",
+                        "`for` перебирает элементы, `while` повторяет, пока условие истинно.",
+                        false,
+                    ),
+                    (
+                        "Функции",
+                        "Функция объявляется словом `def` и возвращает значение через `return`.",
+                        false,
+                    ),
+                ],
+            ),
+        ],
+    },
+    DemoCourse {
+        author: 1,
+        title: "Spoken English: from A2 to B1",
+        slug: "spoken-english-a2-b1",
+        description: "Speak more, freeze less. Short lessons on everyday topics with phrases you can use the same day.\n\nEach lesson has a dialogue, the key phrases and a speaking task.",
+        outcomes: "Talk about your day, plans and experience\nAsk and answer questions without long pauses\nUse the present perfect naturally",
+        category: "languages",
+        level: app::courses::Level::Intermediate,
+        language: "en",
+        price_minor: 249_000,
+        currency: "RUB",
+        sections: &[
+            (
+                "Everyday conversations",
+                &[
+                    (
+                        "Small talk that works",
+                        "Three questions that keep any conversation going: *How was your weekend?*, *What are you working on?*, *Have you been here before?*",
+                        true,
+                    ),
+                    (
+                        "Talking about plans",
+                        "Use *going to* for plans and *will* for decisions made now.",
+                        false,
+                    ),
+                ],
+            ),
+            (
+                "Stories and experience",
+                &[(
+                    "Present perfect in real life",
+                    "*I have been to Spain* — experience; *I went to Spain last year* — a finished time.",
+                    false,
+                )],
+            ),
+        ],
+    },
+    DemoCourse {
+        author: 4,
+        title: "Сочинение ЕГЭ по русскому языку",
+        slug: "ege-essay",
+        description: "Пошаговая схема сочинения по тексту: формулировка проблемы, комментарий, позиция автора и своё мнение.\n\nРазбираем критерии и типичные ошибки.",
+        outcomes: "Формулировать проблему текста\nПисать комментарий с двумя примерами\nНабирать максимум по критериям К1–К4",
+        category: "exam-prep",
+        level: app::courses::Level::Advanced,
+        language: "ru",
+        price_minor: 0,
+        currency: "RUB",
+        sections: &[(
+            "Структура сочинения",
+            &[
+                (
+                    "Проблема текста",
+                    "Проблема — это вопрос, над которым размышляет автор. Сформулируйте её вопросительным предложением.",
+                    true,
+                ),
+                (
+                    "Комментарий",
+                    "Два примера из текста, пояснение к каждому и смысловая связь между ними.",
+                    false,
+                ),
+            ],
+        )],
+    },
+];
+
+/// Publishes the demo courses (skipping any whose address exists), enrolls a demo student in the
+/// first one and marks her first lesson complete.
+async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<()> {
+    use app::courses::{CleanCourse, db as courses_db, search};
+    for (i, c) in COURSES.iter().enumerate() {
+        if courses_db::select_course_by_slug(&state.db, c.slug)
+            .await?
+            .is_some()
+        {
+            continue;
+        }
+        let lesson_titles: Vec<&str> = c
+            .sections
+            .iter()
+            .flat_map(|(_, ls)| ls.iter().map(|l| l.0))
+            .collect();
+        let mut parts = vec![c.title, c.description, c.outcomes];
+        parts.extend(&lesson_titles);
+        let clean = CleanCourse {
+            title: c.title.into(),
+            slug: c.slug.into(),
+            description: c.description.into(),
+            outcomes: c.outcomes.into(),
+            category: c.category.into(),
+            level: c.level,
+            language: c.language.into(),
+            price_minor: c.price_minor,
+            currency: c.currency.into(),
+        };
+        let html = app::feed::render::rich_markdown(c.description);
+        let t = now - (COURSES.len() - i) as i64 * 3_600_000;
+        let Some(id) = courses_db::insert_course(
+            &state.db,
+            ids[c.author],
+            &clean,
+            &html,
+            &search::document(&parts),
+            t,
+        )
+        .await?
+        else {
+            continue;
+        };
+        let mut first_lesson = None;
+        for (section, lessons) in c.sections {
+            let sid = courses_db::insert_section(&state.db, id, section, t).await?;
+            for (title, body, free) in *lessons {
+                let Some(lid) = courses_db::insert_lesson(&state.db, id, sid, title, t).await?
+                else {
+                    continue;
+                };
+                courses_db::update_lesson(
+                    &state.db,
+                    id,
+                    lid,
+                    title,
+                    body,
+                    &app::feed::render::rich_markdown(body),
+                    None,
+                    *free,
+                    t,
+                )
+                .await?;
+                first_lesson.get_or_insert(lid);
+            }
+        }
+        courses_db::set_status(&state.db, id, "draft", "review", None, t).await?;
+        courses_db::set_status(&state.db, id, "review", "published", None, t).await?;
+        if i == 0 {
+            let student = ids[6];
+            courses_db::enroll(&state.db, id, student, None, t).await?;
+            if let Some(lid) = first_lesson {
+                courses_db::record_progress(&state.db, student, id, lid, None, true, t).await?;
+            }
+        }
+    }
+    Ok(())
+}
 
 struct Person {
     name: &'static str,
@@ -289,5 +547,9 @@ pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
     for (a, b) in FOLLOWS {
         profiles_db::insert_follow(&state.db, ids[*a], ids[*b], now).await?;
     }
+    let mut tx = state.db.w().begin().await?;
+    accounts_db::insert_role(&mut tx, ids[9], Role::Moderator.code(), now).await?;
+    tx.commit().await?;
+    add_courses(state, &ids, now).await?;
     Ok(true)
 }

@@ -105,6 +105,24 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/videos/{id}/events", get(app::video::api::events))
         .route(
+            "/api/courses/{course}/cover",
+            post(app::courses::files::upload_cover)
+                .layer(DefaultBodyLimit::max(app::profiles::avatar::DRAIN_LIMIT)),
+        )
+        .route(
+            "/api/courses/{course}/lessons/{lesson}/attachments",
+            post(app::courses::files::upload_attachment)
+                .layer(DefaultBodyLimit::max(app::courses::files::DRAIN_LIMIT)),
+        )
+        .route(
+            "/api/courses/attachments/{id}",
+            get(media::attachment).head(media::attachment),
+        )
+        .route(
+            "/api/payments/webhook/sandbox",
+            post(app::payments::api::webhook),
+        )
+        .route(
             "/api/notifications/stream",
             get(app::notifications::api::stream),
         )

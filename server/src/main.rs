@@ -44,6 +44,12 @@ enum Command {
         users: usize,
         #[arg(long, default_value_t = 10000)]
         posts: usize,
+        /// Courses to add (published, some drafts), with sections, lessons and enrollments.
+        #[arg(long, default_value_t = 0)]
+        courses: usize,
+        /// Lessons per course, on average.
+        #[arg(long, default_value_t = 10)]
+        lessons: usize,
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
@@ -105,8 +111,14 @@ async fn main() -> anyhow::Result<()> {
             });
             app::server::worker::run(state.clone(), stop).await;
         }
-        Command::Seed { users, posts, seed } => {
-            server::seed::run(&state, users, posts, seed).await?;
+        Command::Seed {
+            users,
+            posts,
+            courses,
+            lessons,
+            seed,
+        } => {
+            server::seed::run(&state, users, posts, courses, lessons, seed).await?;
         }
         Command::Migrate => {
             tracing::info!("migrations are up to date");

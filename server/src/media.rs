@@ -103,8 +103,11 @@ async fn access(
     auth: Option<&AuthSession>,
 ) -> Access {
     let mut parts = key.split('/');
-    if parts.next() != Some("videos") {
-        return Access::Public;
+    match parts.next() {
+        Some("videos") => {}
+        // Lesson attachments are served only through their route, which checks enrollment.
+        Some("attachments") => return Access::Denied,
+        _ => return Access::Public,
     }
     let Some(public_id) = parts.next() else {
         return Access::Missing;
@@ -161,6 +164,70 @@ pub async fn serve(
         Access::Missing => return StatusCode::NOT_FOUND.into_response(),
     };
     send(&state, &key, public, &method, &headers).await
+}
+
+/// `GET /api/courses/attachments/{id}`: a lesson's attachment, to those who may open the lesson
+/// (enrolled learners, the author, moderators; anyone for a free-preview lesson).
+pub async fn attachment(
+    State(state): State<AppState>,
+    auth: Option<axum::Extension<AuthSession>>,
+    Path(id): Path<i64>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(Some(a)) = app::courses::db::select_attachment(&state.db, id).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let auth = auth.map(|a| a.0);
+    match app::courses::api::may_open_lesson(&state, a.lesson_id, auth.as_ref()).await {
+        Ok(true) => {}
+        Ok(false) => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    let mut res = send(
+        &state,
+        &format!("{}/file", a.storage_key),
+        false,
+        &method,
+        &headers,
+    )
+    .await;
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    let ascii: String = a
+        .name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let disposition = format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        percent_encode(&a.name)
+    );
+    if let Ok(v) = HeaderValue::from_str(&disposition) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// RFC 5987 percent-encoding of a file name.
+fn percent_encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 /// Answers a GET/HEAD for a stored object with Range, ETag and caching.

@@ -67,7 +67,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
     next.run(req).await
 }
 
-const CSP_BASE: &str = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; \
+const CSP_BASE: &str = "default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob:; \
     style-src 'self' 'unsafe-inline'; font-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; \
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 

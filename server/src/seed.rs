@@ -1,9 +1,11 @@
-//! `tutorium seed --users N --posts M`: a realistic graph for benchmarks, on either database.
+//! `tutorium seed --users N --posts M [--courses C --lessons L]`: a realistic graph for
+//! benchmarks, on either database.
 //!
 //! One in ten people is a tutor. Followers, post authorship, tags, likes and comments follow
 //! power laws (a few tutors and tags get most of the attention). Rows go in with multi-row
 //! INSERTs inside transactions; the counters are computed from the rows at the end, so they are
-//! exact. Everyone's password is `seed-password-2026`.
+//! exact. Courses (published, a few drafts) come with sections, lessons, stemmed search documents
+//! and power-law enrollments. Everyone's password is `seed-password-2026`.
 
 use app::server::{AppState, now_ms};
 use rand::rngs::StdRng;
@@ -137,8 +139,16 @@ enum Value {
     N,
 }
 
-/// Adds `users` people and `posts` posts; prints what it made and how fast.
-pub async fn run(state: &AppState, users: usize, posts: usize, seed: u64) -> anyhow::Result<()> {
+/// Adds `users` people and `posts` posts (and `courses` courses of about `lessons` lessons each);
+/// prints what it made and how fast.
+pub async fn run(
+    state: &AppState,
+    users: usize,
+    posts: usize,
+    courses: usize,
+    lessons: usize,
+    seed: u64,
+) -> anyhow::Result<()> {
     let started = Instant::now();
     let mut rng = StdRng::seed_from_u64(seed);
     let now = now_ms();
@@ -402,11 +412,27 @@ pub async fn run(state: &AppState, users: usize, posts: usize, seed: u64) -> any
         tx.commit().await?;
     }
     let counters_s = t.elapsed().as_secs_f64();
+    let course_rows = if courses > 0 {
+        seed_courses(
+            state,
+            &mut rng,
+            &ids,
+            &tutors,
+            courses,
+            lessons.max(1),
+            now,
+            &run_id,
+        )
+        .await?
+    } else {
+        0
+    };
     if state.db.backend() == app::server::db::Backend::Postgres {
         sqlx::query("ANALYZE").execute(state.db.w()).await?;
     }
     let total = started.elapsed().as_secs_f64();
-    let rows_total = users
+    let rows_total = course_rows
+        + users
         + roles.len()
         + users
         + subjects.len()
@@ -427,4 +453,263 @@ pub async fn run(state: &AppState, users: usize, posts: usize, seed: u64) -> any
         rows_total as f64 / total
     );
     Ok(())
+}
+
+const COURSE_TOPICS: &[(&str, &str)] = &[
+    ("Основы программирования", "programming"),
+    ("Программирование на Python для начинающих", "programming"),
+    ("Introduction to Programming", "programming"),
+    ("Web Development with JavaScript", "programming"),
+    ("Алгебра и начала анализа", "math"),
+    ("Геометрия для старшеклассников", "math"),
+    ("Calculus Made Simple", "math"),
+    ("Подготовка к ЕГЭ по математике", "exam-prep"),
+    ("IELTS Preparation", "exam-prep"),
+    ("Английский язык для путешествий", "languages"),
+    ("Spoken English for Work", "languages"),
+    ("Немецкий язык с нуля", "languages"),
+    ("Химия для школьников", "science"),
+    ("Physics Through Experiments", "science"),
+    ("История России XX века", "humanities"),
+    ("World Literature Classics", "humanities"),
+    ("Рисование акварелью", "arts"),
+    ("Guitar for Beginners", "arts"),
+    ("Основы финансовой грамотности", "business"),
+    ("Time Management and Focus", "personal"),
+];
+
+const LESSON_PHRASES: &[&str] = &[
+    "введение в программирование",
+    "переменные и типы данных",
+    "условия и циклы",
+    "функции и модули",
+    "решение уравнений",
+    "графики функций",
+    "разбор задач",
+    "практика и повторение",
+    "getting started",
+    "core concepts",
+    "worked examples",
+    "common mistakes",
+    "practice session",
+    "review and next steps",
+];
+
+/// Courses by tutors (popular tutors teach more), sections, lessons and enrollments.
+#[allow(clippy::too_many_arguments)]
+async fn seed_courses(
+    state: &AppState,
+    rng: &mut StdRng,
+    ids: &[i64],
+    tutors: &[i64],
+    courses: usize,
+    lessons: usize,
+    now: i64,
+    run_id: &str,
+) -> anyhow::Result<usize> {
+    let t = Instant::now();
+    let (before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM courses")
+        .fetch_one(state.db.r())
+        .await?;
+    let levels = ["beginner", "intermediate", "advanced"];
+    let mut rows = Vec::with_capacity(courses);
+    let mut lesson_titles: Vec<Vec<Vec<String>>> = Vec::with_capacity(courses);
+    for i in 0..courses {
+        let (topic, category) = COURSE_TOPICS[zipf(rng, COURSE_TOPICS.len(), 1.1)];
+        let title = format!(
+            "{topic}: {} {i}",
+            if topic.is_ascii() {
+                "course"
+            } else {
+                "курс"
+            }
+        );
+        let language = if topic.is_ascii() { "en" } else { "ru" };
+        let n_sections = 1 + rng.random_range(0..4usize);
+        let n_lessons = (lessons / 2 + rng.random_range(0..=lessons)).max(n_sections);
+        let mut sections = vec![Vec::new(); n_sections];
+        for l in 0..n_lessons {
+            let phrase = LESSON_PHRASES[rng.random_range(0..LESSON_PHRASES.len())];
+            sections[l * n_sections / n_lessons].push(format!(
+                "{} {}: {phrase}",
+                if topic.is_ascii() {
+                    "Lesson"
+                } else {
+                    "Урок"
+                },
+                l + 1
+            ));
+        }
+        let description = format!(
+            "{topic}. {}",
+            (0..rng.random_range(12..40))
+                .map(|_| WORDS[rng.random_range(0..WORDS.len())])
+                .collect::<Vec<_>>()
+                .join(" ")
+        );
+        let mut parts: Vec<&str> = vec![&title, &description];
+        parts.extend(sections.iter().flatten().map(String::as_str));
+        let doc = app::courses::search::document(&parts);
+        let published = rng.random_range(0..10) > 0;
+        let at = now - rng.random_range(0..365 * 86_400_000i64);
+        let price = if rng.random_range(0..10) < 4 {
+            0
+        } else {
+            rng.random_range(5..100i64) * 10_000 - 100
+        };
+        rows.push(vec![
+            Value::S(format!("seed-{run_id}-c{i}")),
+            Value::I(tutors[zipf(rng, tutors.len(), 1.2)]),
+            Value::S(title),
+            Value::S(description.clone()),
+            Value::S(format!(
+                "<p>{}</p>",
+                app::server::mail::escape_html(&description)
+            )),
+            Value::S(category.into()),
+            Value::S(levels[rng.random_range(0..3)].into()),
+            Value::S(language.into()),
+            Value::I(price),
+            Value::S("RUB".into()),
+            Value::S(if published { "published" } else { "draft" }.into()),
+            if published { Value::I(at) } else { Value::N },
+            Value::I(n_lessons as i64),
+            Value::I(n_lessons as i64 * rng.random_range(3..40i64) * 60_000),
+            Value::S(doc),
+            Value::I(at),
+            Value::I(at),
+        ]);
+        lesson_titles.push(sections);
+    }
+    insert_rows(
+        state,
+        "courses",
+        &[
+            "slug",
+            "author_id",
+            "title",
+            "description",
+            "description_html",
+            "category",
+            "level",
+            "language",
+            "price_minor",
+            "currency",
+            "status",
+            "published_at",
+            "lessons_count",
+            "duration_ms",
+            "search_doc",
+            "created_at",
+            "updated_at",
+        ],
+        &rows,
+    )
+    .await?;
+    let course_ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM courses WHERE id > $1 ORDER BY id")
+            .bind(before)
+            .fetch_all(state.db.r())
+            .await?;
+    let (sec_before,): (i64,) = sqlx::query_as("SELECT COALESCE(MAX(id), 0) FROM course_sections")
+        .fetch_one(state.db.r())
+        .await?;
+    let mut sections = Vec::new();
+    for ((cid,), secs) in course_ids.iter().zip(&lesson_titles) {
+        for (p, _) in secs.iter().enumerate() {
+            sections.push(vec![
+                Value::I(*cid),
+                Value::S(format!("Section {}", p + 1)),
+                Value::I(p as i64 + 1),
+            ]);
+        }
+    }
+    insert_rows(
+        state,
+        "course_sections",
+        &["course_id", "title", "position"],
+        &sections,
+    )
+    .await?;
+    let section_ids: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM course_sections WHERE id > $1 ORDER BY id")
+            .bind(sec_before)
+            .fetch_all(state.db.r())
+            .await?;
+    let mut lesson_rows = Vec::new();
+    let mut next_section = section_ids.iter();
+    for ((cid,), secs) in course_ids.iter().zip(&lesson_titles) {
+        for (si, titles) in secs.iter().enumerate() {
+            let Some((sid,)) = next_section.next() else {
+                break;
+            };
+            for (li, title) in titles.iter().enumerate() {
+                let body = format!("{title}. {}", WORDS[(si + li) % WORDS.len()]);
+                lesson_rows.push(vec![
+                    Value::I(*cid),
+                    Value::I(*sid),
+                    Value::S(title.clone()),
+                    Value::S(body.clone()),
+                    Value::S(format!("<p>{}</p>", app::server::mail::escape_html(&body))),
+                    Value::I((si == 0 && li == 0) as i64),
+                    Value::I(li as i64 + 1),
+                    Value::I(now),
+                    Value::I(now),
+                ]);
+            }
+        }
+    }
+    insert_rows(
+        state,
+        "lessons",
+        &[
+            "course_id",
+            "section_id",
+            "title",
+            "body",
+            "body_html",
+            "free_preview",
+            "position",
+            "created_at",
+            "updated_at",
+        ],
+        &lesson_rows,
+    )
+    .await?;
+    // Enrollments: popular courses get most learners.
+    let mut enrollments = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..courses * 5 {
+        let (cid,) = course_ids[zipf(rng, course_ids.len(), 1.1)];
+        let u = ids[rng.random_range(0..ids.len())];
+        if seen.insert((cid, u)) {
+            enrollments.push(vec![
+                Value::I(cid),
+                Value::I(u),
+                Value::I(now),
+                Value::I(now),
+            ]);
+        }
+    }
+    insert_rows(
+        state,
+        "enrollments",
+        &["course_id", "user_id", "created_at", "updated_at"],
+        &enrollments,
+    )
+    .await?;
+    sqlx::query("UPDATE courses SET enrollments_count = (SELECT COUNT(*) FROM enrollments WHERE course_id = courses.id) WHERE id > $1")
+        .bind(before)
+        .execute(state.db.w())
+        .await?;
+    let made = rows.len() + sections.len() + lesson_rows.len() + enrollments.len();
+    println!(
+        "seeded {courses} courses, {} sections, {} lessons, {} enrollments in {:.1} s ({:.0} rows/s)",
+        sections.len(),
+        lesson_rows.len(),
+        enrollments.len(),
+        t.elapsed().as_secs_f64(),
+        made as f64 / t.elapsed().as_secs_f64()
+    );
+    Ok(made)
 }

@@ -20,6 +20,19 @@ fn client() -> Client {
 }
 
 /// A safe place to go after log-in: a local path, else "/".
+/// Percent-encodes a path for a query parameter.
+pub fn encode_path(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
 pub fn safe_next(next: &str) -> String {
     if next.starts_with('/')
         && !next.starts_with("//")
@@ -41,7 +54,8 @@ pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
     }
 }
 
-/// Creates an account and signs it in; mails a confirmation code and goes to /confirm.
+/// Creates an account and signs it in; mails a confirmation code and goes to /confirm (which then
+/// goes on to `next`, a local path, when given).
 /// Anyone may call it (limited per IP). Errors: `Validation` (with `EmailTaken`), `RateLimited`.
 #[server(endpoint = "accounts/signup")]
 pub async fn sign_up(
@@ -49,6 +63,7 @@ pub async fn sign_up(
     password: String,
     display_name: String,
     role: String,
+    #[server(default)] next: String,
 ) -> Result<(), AppError> {
     let st = state();
     let token = service::sign_up(
@@ -63,17 +78,26 @@ pub async fn sign_up(
     )
     .await?;
     session::set_cookie(&token, st.config.session_absolute_days);
-    leptos_axum::redirect("/confirm");
+    if safe_next(&next) == "/" {
+        leptos_axum::redirect("/confirm");
+    } else {
+        leptos_axum::redirect(&format!("/confirm?next={}", encode_path(&next)));
+    }
     Ok(())
 }
 
-/// Confirms the signed-in user's e-mail with the 6-digit code.
-/// Errors: `NotAuthenticated`, `Validation` (wrong, expired or exhausted code).
+/// Confirms the signed-in user's e-mail with the 6-digit code, then goes to `next` (a local path)
+/// or to the profile form. Errors: `NotAuthenticated`, `Validation` (wrong, expired or exhausted code).
 #[server(endpoint = "accounts/confirm")]
-pub async fn confirm_email(code: String) -> Result<(), AppError> {
+pub async fn confirm_email(code: String, #[server(default)] next: String) -> Result<(), AppError> {
     let s = session::require_user()?;
     service::confirm_email(&state(), s.user_id, &code).await?;
-    leptos_axum::redirect("/settings/profile?welcome=1");
+    let next = safe_next(&next);
+    leptos_axum::redirect(if next == "/" {
+        "/settings/profile?welcome=1"
+    } else {
+        &next
+    });
     Ok(())
 }
 

@@ -16,6 +16,8 @@ fn title(en: &'static str, ru: &'static str) -> Signal<String> {
 #[component]
 pub fn SignupPage() -> impl IntoView {
     let action = use_auth().signup;
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
     let value = action.value();
     let pending = action.pending();
     let l = use_i18n();
@@ -32,6 +34,7 @@ pub fn SignupPage() -> impl IntoView {
             <h1>{tr!("Create your account", "Создайте аккаунт")}</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError msg=form_error(value, &["email", "password", "display_name", "role"]) />
+                <input type="hidden" name="next" prop:value=next />
                 <TextField
                     label=tr!("Your name", "Ваше имя")
                     name="display_name"
@@ -88,7 +91,7 @@ pub fn SignupPage() -> impl IntoView {
             </ActionForm>
             <p class="auth-card__alt">
                 {tr!("Already have an account?", "Уже есть аккаунт?")} " "
-                <a href="/login">{tr!("Log in", "Войти")}</a>
+                <a href=move || if next().is_empty() { "/login".to_string() } else { format!("/login?next={}", super::api::encode_path(&next())) }>{tr!("Log in", "Войти")}</a>
             </p>
         </section>
     }
@@ -149,6 +152,8 @@ pub fn LoginPage() -> impl IntoView {
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let auth = use_auth();
+    let query = leptos_router::hooks::use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
     let action = auth.confirm;
     let value = action.value();
     let pending = action.pending();
@@ -185,6 +190,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                 }}</p>
                                 <ActionForm action=action attr:class="form" attr:novalidate=true>
                                     <FormError msg=form_error(value, &["code"]) />
+                                    <input type="hidden" name="next" prop:value=next />
                                     <TextField
                                         label=tr!("Confirmation code", "Код подтверждения")
                                         name="code"

@@ -1,5 +1,6 @@
 //! Safe Markdown: pulldown-cmark renders, ammonia keeps a small allow-list (emphasis, links,
 //! lists, code, quotes, line breaks). Raw HTML in the source is shown as text, never as markup.
+//! `rich_markdown` (course descriptions and lessons) adds headings, images, tables and rules.
 
 use std::collections::HashSet;
 
@@ -16,6 +17,81 @@ pub fn markdown(src: &str) -> String {
     let mut out = String::new();
     html::push_html(&mut out, parser);
     sanitize(&out)
+}
+
+/// Markdown for course texts: also headings (a "#" heading becomes `<h2>`: the page has its own
+/// `<h1>`), images (http, https or this site), tables and horizontal rules.
+pub fn rich_markdown(src: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+    let parser = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(
+        |e| match e {
+            Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                id,
+                classes,
+                attrs,
+            }) => Event::Start(Tag::Heading {
+                level: HeadingLevel::H2,
+                id,
+                classes,
+                attrs,
+            }),
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                Event::End(TagEnd::Heading(HeadingLevel::H2))
+            }
+            other => other,
+        },
+    );
+    let mut out = String::new();
+    html::push_html(&mut out, parser);
+    let tags: HashSet<&str> = [
+        "p",
+        "br",
+        "em",
+        "strong",
+        "del",
+        "code",
+        "pre",
+        "ul",
+        "ol",
+        "li",
+        "blockquote",
+        "a",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "img",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "hr",
+    ]
+    .into_iter()
+    .collect();
+    let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
+    let mut attrs = std::collections::HashMap::new();
+    attrs.insert(
+        "img",
+        ["src", "alt", "title"]
+            .into_iter()
+            .collect::<HashSet<&str>>(),
+    );
+    attrs.insert("th", ["align"].into_iter().collect());
+    attrs.insert("td", ["align"].into_iter().collect());
+    ammonia::Builder::default()
+        .tags(tags)
+        .tag_attributes(attrs)
+        .url_schemes(schemes)
+        .link_rel(Some("nofollow ugc noopener noreferrer"))
+        .clean(&out)
+        .to_string()
+        .replace("<img ", "<img loading=\"lazy\" ")
 }
 
 fn sanitize(html: &str) -> String {
@@ -80,6 +156,44 @@ mod tests {
             ),
             "{h}"
         );
+    }
+
+    #[test]
+    fn rich_markdown_keeps_headings_images_and_tables_but_no_scripts() {
+        let h = rich_markdown(
+            "# Title\n\n## Part\n\n![graph](https://example.com/g.png \"Graph\")\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---",
+        );
+        assert!(
+            h.contains("<h2>Title</h2>") && h.contains("<h2>Part</h2>"),
+            "{h}"
+        );
+        assert!(
+            h.contains(
+                r#"<img loading="lazy" src="https://example.com/g.png" alt="graph" title="Graph">"#
+            ),
+            "{h}"
+        );
+        assert!(
+            h.contains("<table>") && h.contains("<td>1</td>") && h.contains("<hr>"),
+            "{h}"
+        );
+        for p in XSS {
+            let h = rich_markdown(p);
+            assert!(
+                !h.contains("<script")
+                    && !h.contains(" onerror")
+                    && !h.contains("javascript:")
+                    && !h.contains("data:"),
+                "{p}: {h}"
+            );
+            assert!(
+                !h.contains("<iframe")
+                    && !h.contains("<svg")
+                    && !h.contains("<details")
+                    && !h.contains("style="),
+                "{p}: {h}"
+            );
+        }
     }
 
     /// Every tag in `html` (the text between `<` and `>`).

@@ -48,6 +48,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__name">"Tutorium"</span>
                 </a>
                 <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                    <A href="/courses">{tr!("Courses", "Курсы")}</A>
                     <A href="/feed">{tr!("Feed", "Лента")}</A>
                     <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
                 </nav>
@@ -110,8 +111,14 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
                 <p class="user-menu__email">{user.email.clone()}</p>
                 <a href=profile_href>{tr!("My profile", "Мой профиль")}</a>
                 <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
+                <a href="/learning">{tr!("My learning", "Моё обучение")}</a>
                 {(user.has(crate::accounts::Role::Tutor) || user.has(crate::accounts::Role::Admin))
-                    .then(|| view! { <a href="/studio/videos">{tr!("My videos", "Мои видео")}</a> })}
+                    .then(|| view! {
+                        <a href="/studio/courses">{tr!("My courses", "Мои курсы")}</a>
+                        <a href="/studio/videos">{tr!("My videos", "Мои видео")}</a>
+                    })}
+                {(user.has(crate::accounts::Role::Moderator) || user.has(crate::accounts::Role::Admin))
+                    .then(|| view! { <a href="/moderation/courses">{tr!("Course reviews", "Проверка курсов")}</a> })}
                 <a href="/settings/account">{tr!("Settings", "Настройки")}</a>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="user-menu__logout">{tr!("Log out", "Выйти")}</button>
@@ -129,6 +136,7 @@ pub fn Footer() -> impl IntoView {
             <div class="site-footer__inner">
                 <p>"© Tutorium · "{tr!("Learn from people who love teaching.", "Учитесь у тех, кто любит учить.")}</p>
                 <nav aria-label=move || l.get().pick("Footer", "Нижнее меню")>
+                    <a href="/courses">{tr!("Courses", "Курсы")}</a>
                     <a href="/feed">{tr!("Feed", "Лента")}</a>
                     <a href="/tutors">{tr!("Tutors", "Репетиторы")}</a>
                     <a href="/sitemap.xml">{tr!("Sitemap", "Карта сайта")}</a>

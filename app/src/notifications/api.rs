@@ -38,6 +38,7 @@ pub async fn list_notifications(
                 actor: r.actor_id.and_then(|a| authors.get(&a).cloned()),
                 post_id: r.post_id,
                 comment_id: r.comment_id,
+                course_id: r.course_id,
                 created_at: r.created_at,
                 read: r.read_at.is_some(),
             })

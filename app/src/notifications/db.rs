@@ -9,6 +9,7 @@ pub struct NotificationRow {
     pub actor_id: Option<i64>,
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,
+    pub course_id: Option<i64>,
     pub created_at: i64,
     pub read_at: Option<i64>,
 }
@@ -42,6 +43,26 @@ pub async fn insert(
     Ok(n == 1)
 }
 
+/// A notification about a course (moderation results).
+pub async fn insert_course(
+    db: &Db,
+    user_id: i64,
+    kind: &str,
+    actor_id: i64,
+    course_id: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("INSERT INTO notifications (user_id, kind, actor_id, course_id, created_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(user_id)
+        .bind(kind)
+        .bind(actor_id)
+        .bind(course_id)
+        .bind(now)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
 /// One notification per follower of `author` for a new post, in one statement.
 pub async fn fan_out_new_post(db: &Db, author: i64, post_id: i64, now: i64) -> sqlx::Result<u64> {
     Ok(sqlx::query(
@@ -73,7 +94,7 @@ pub async fn list(
     limit: i64,
 ) -> sqlx::Result<Vec<NotificationRow>> {
     sqlx::query_as(
-        "SELECT id, kind, actor_id, post_id, comment_id, created_at, read_at FROM notifications \
+        "SELECT id, kind, actor_id, post_id, comment_id, course_id, created_at, read_at FROM notifications \
          WHERE user_id = $1 AND id < $2 ORDER BY id DESC LIMIT $3",
     )
     .bind(user_id)
@@ -122,7 +143,7 @@ pub async fn list_unmailed(
     limit: i64,
 ) -> sqlx::Result<Vec<NotificationRow>> {
     sqlx::query_as(
-        "SELECT id, kind, actor_id, post_id, comment_id, created_at, read_at FROM notifications \
+        "SELECT id, kind, actor_id, post_id, comment_id, course_id, created_at, read_at FROM notifications \
          WHERE user_id = $1 AND emailed_at IS NULL AND read_at IS NULL ORDER BY id LIMIT $2",
     )
     .bind(user_id)

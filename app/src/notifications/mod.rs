@@ -23,16 +23,20 @@ pub enum Kind {
     Reply,
     Follow,
     NewPost,
+    CourseApproved,
+    CourseReturned,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [
+    pub const ALL: [Kind; 8] = [
         Kind::PostLike,
         Kind::CommentLike,
         Kind::Comment,
         Kind::Reply,
         Kind::Follow,
         Kind::NewPost,
+        Kind::CourseApproved,
+        Kind::CourseReturned,
     ];
 
     pub fn code(self) -> &'static str {
@@ -43,6 +47,8 @@ impl Kind {
             Kind::Reply => "reply",
             Kind::Follow => "follow",
             Kind::NewPost => "new_post",
+            Kind::CourseApproved => "course_approved",
+            Kind::CourseReturned => "course_returned",
         }
     }
 
@@ -57,6 +63,7 @@ impl Kind {
             Kind::Comment | Kind::Reply => "comments",
             Kind::Follow => "new_follower",
             Kind::NewPost => "new_posts",
+            Kind::CourseApproved | Kind::CourseReturned => "courses",
         }
     }
 
@@ -76,6 +83,10 @@ impl Kind {
             (Kind::Follow, Ru) => format!("{actor} подписался(-ась) на вас"),
             (Kind::NewPost, En) => format!("{actor} published a new post"),
             (Kind::NewPost, Ru) => format!("{actor} опубликовал(а) новую запись"),
+            (Kind::CourseApproved, En) => format!("{actor} approved your course"),
+            (Kind::CourseApproved, Ru) => format!("{actor} одобрил(а) ваш курс"),
+            (Kind::CourseReturned, En) => format!("{actor} returned your course with feedback"),
+            (Kind::CourseReturned, Ru) => format!("{actor} вернул(а) ваш курс с замечаниями"),
         }
     }
 }
@@ -88,6 +99,7 @@ pub struct Notification {
     pub actor: Option<crate::feed::Author>,
     pub post_id: Option<i64>,
     pub comment_id: Option<i64>,
+    pub course_id: Option<i64>,
     pub created_at: i64,
     pub read: bool,
 }
@@ -102,6 +114,9 @@ pub struct NotificationPage {
 
 /// Where a notification leads.
 pub fn link(n: &Notification) -> String {
+    if let Some(c) = n.course_id {
+        return format!("/studio/courses/{c}");
+    }
     match (n.kind, n.post_id, n.comment_id, &n.actor) {
         (Kind::Follow, _, _, Some(a)) => format!("/u/{}", a.handle),
         (_, Some(p), Some(c), _) => format!("/posts/{p}#comment-{c}"),

@@ -35,6 +35,18 @@ pub async fn notify(
     Ok(())
 }
 
+/// Tells a course's author about a moderation result (in the app, and by mail if they want it).
+pub async fn notify_course(
+    state: &AppState,
+    user: i64,
+    kind: Kind,
+    actor: i64,
+    course_id: i64,
+) -> anyhow::Result<()> {
+    db::insert_course(&state.db, user, kind.code(), actor, course_id, now_ms()).await?;
+    book_digest(state, user, kind).await
+}
+
 async fn book_digest(state: &AppState, user: i64, kind: Kind) -> anyhow::Result<()> {
     if !crate::profiles::db::wants_email(&state.db, user, kind.email_pref()).await? {
         return Ok(());

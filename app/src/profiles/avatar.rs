@@ -21,8 +21,9 @@ const MAX_SIDE: u32 = 8000;
 /// answer instead of a reset connection.
 pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
-/// Checks and converts an uploaded image into JPEGs of every size in `SIZES`.
-pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
+/// Reads an uploaded image: the type from the bytes (JPEG, PNG or WebP only), decoded with size
+/// limits and turned upright (EXIF orientation). Shared with course covers.
+pub fn decode(bytes: &[u8]) -> Result<DynamicImage, Msg> {
     let format = image::guess_format(bytes).map_err(|_| Msg::ImageUnsupported)?;
     if !matches!(
         format,
@@ -42,20 +43,33 @@ pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(map_decode_error)?;
     img.apply_orientation(orientation);
-    let (w, h) = (img.width(), img.height());
-    if w < MIN_SIDE || h < MIN_SIDE {
+    if img.width() < MIN_SIDE || img.height() < MIN_SIDE {
         return Err(Msg::ImageDimensions);
     }
+    Ok(img)
+}
+
+/// A JPEG of `img` (transparency on white), without any metadata.
+pub fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, Msg> {
+    let rgb = flatten_on_white(img);
+    let mut buf = Vec::new();
+    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 86);
+    enc.encode_image(&rgb).map_err(|_| Msg::ImageCorrupt)?;
+    Ok(buf)
+}
+
+/// Checks and converts an uploaded image into JPEGs of every size in `SIZES`.
+pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
+    let img = decode(bytes)?;
+    let (w, h) = (img.width(), img.height());
     let side = w.min(h);
     let square = img.crop_imm((w - side) / 2, (h - side) / 2, side, side);
     let mut out = Vec::new();
     for size in SIZES {
-        let resized = square.resize_exact(size, size, FilterType::Lanczos3);
-        let rgb = flatten_on_white(&resized);
-        let mut buf = Vec::new();
-        let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 86);
-        enc.encode_image(&rgb).map_err(|_| Msg::ImageCorrupt)?;
-        out.push((size, buf));
+        out.push((
+            size,
+            jpeg(&square.resize_exact(size, size, FilterType::Lanczos3))?,
+        ));
     }
     Ok(out)
 }
@@ -142,59 +156,15 @@ pub async fn upload(
         return fail(html, AppError::NotAuthenticated);
     };
     let max = state.config.avatar_max_bytes;
-    let mut data: Option<Vec<u8>> = None;
-    let mut too_large = false;
-    loop {
-        let field = match multipart.next_field().await {
-            Ok(Some(f)) => f,
-            Ok(None) => break,
-            Err(_) => {
-                return fail(
-                    html,
-                    AppError::BadRequest(Msg::ImageTooLarge {
-                        max_mb: (max / (1024 * 1024)) as u32,
-                    }),
-                );
-            }
-        };
-        if field.name() != Some("avatar") {
-            continue;
-        }
-        let mut field = field;
-        let mut buf = Vec::new();
-        let mut seen = 0usize;
-        loop {
-            match field.chunk().await {
-                Ok(Some(chunk)) => {
-                    seen += chunk.len();
-                    if seen > max {
-                        too_large = true;
-                        buf = Vec::new();
-                    } else {
-                        buf.extend_from_slice(&chunk);
-                    }
-                }
-                Ok(None) => break,
-                Err(_) => {
-                    return fail(
-                        html,
-                        AppError::BadRequest(Msg::ImageTooLarge {
-                            max_mb: (max / (1024 * 1024)) as u32,
-                        }),
-                    );
-                }
-            }
-        }
-        data = Some(buf);
-    }
-    if too_large {
-        return fail(
-            html,
-            AppError::BadRequest(Msg::ImageTooLarge {
-                max_mb: (max / (1024 * 1024)) as u32,
-            }),
-        );
-    }
+    let too_large = || {
+        AppError::BadRequest(Msg::ImageTooLarge {
+            max_mb: (max / (1024 * 1024)) as u32,
+        })
+    };
+    let data = match crate::server::request::multipart_file(&mut multipart, "avatar", max).await {
+        Ok(d) => d.map(|(bytes, _)| bytes),
+        Err(_) => return fail(html, too_large()),
+    };
     let Some(bytes) = data.filter(|d| !d.is_empty()) else {
         return fail(html, AppError::field("avatar", Msg::Required));
     };

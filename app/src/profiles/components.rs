@@ -235,35 +235,8 @@ fn upload(
     saved: RwSignal<bool>,
     on_change: Callback<Option<String>>,
 ) {
-    use wasm_bindgen::JsCast;
-    use wasm_bindgen::closure::Closure;
-    let Ok(xhr) = web_sys::XmlHttpRequest::new() else {
-        error.set(Some(Msg::Network));
-        return;
-    };
-    let Ok(form) = web_sys::FormData::new() else {
-        return;
-    };
-    let _ = form.append_with_blob("avatar", &file);
-    let _ = xhr.open("POST", "/api/profiles/avatar");
-    let _ = xhr.set_request_header("Accept", "application/json");
-    progress.set(Some(0.0));
-    if let Ok(up) = xhr.upload() {
-        let on_progress =
-            Closure::<dyn FnMut(web_sys::ProgressEvent)>::new(move |e: web_sys::ProgressEvent| {
-                if e.length_computable() && e.total() > 0.0 {
-                    progress.set(Some((e.loaded() / e.total() * 100.0).min(100.0)));
-                }
-            });
-        up.set_onprogress(Some(on_progress.as_ref().unchecked_ref()));
-        on_progress.forget();
-    }
-    let xhr2 = xhr.clone();
-    let on_load = Closure::<dyn FnMut()>::new(move || {
-        progress.set(None);
-        let status = xhr2.status().unwrap_or(0);
-        let body = xhr2.response_text().ok().flatten().unwrap_or_default();
-        if status == 200 {
+    let done = Callback::new(move |r: Result<String, AppError>| match r {
+        Ok(body) => {
             let url = serde_json::from_str::<serde_json::Value>(&body)
                 .ok()
                 .and_then(|v| {
@@ -273,21 +246,8 @@ fn upload(
                 });
             saved.set(true);
             on_change.run(url);
-        } else {
-            let e = serde_json::from_str::<AppError>(&body).unwrap_or(AppError::Internal);
-            error.set(Some(e.msg()));
         }
+        Err(e) => error.set(Some(e.msg())),
     });
-    xhr.set_onload(Some(on_load.as_ref().unchecked_ref()));
-    on_load.forget();
-    let on_error = Closure::<dyn FnMut()>::new(move || {
-        progress.set(None);
-        error.set(Some(Msg::Network));
-    });
-    xhr.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    on_error.forget();
-    if xhr.send_with_opt_form_data(Some(&form)).is_err() {
-        progress.set(None);
-        error.set(Some(Msg::Network));
-    }
+    crate::ui::upload::post_file("/api/profiles/avatar", "avatar", &file, progress, done);
 }

@@ -368,6 +368,16 @@ impl ProfileUpdate {
 
 /// A readable, URL-safe handle from a display name ("Анна Петрова" → "anna-petrova").
 pub fn handle_from_name(name: &str) -> String {
+    let mut handle = slugify(name, 30);
+    if handle.len() < 3 {
+        handle = format!("user-{handle}").trim_end_matches('-').to_string();
+    }
+    handle
+}
+
+/// Latin letters, digits and single hyphens from any text (Russian is transliterated), at most
+/// `max` characters.
+pub fn slugify(name: &str, max: usize) -> String {
     let mut out = String::new();
     for ch in name.to_lowercase().chars() {
         let t: &str = match ch {
@@ -415,12 +425,9 @@ pub fn handle_from_name(name: &str) -> String {
         }
         handle.push_str(part);
     }
-    let mut handle: String = handle.chars().take(30).collect();
+    let mut handle: String = handle.chars().take(max).collect();
     while handle.ends_with('-') {
         handle.pop();
-    }
-    if handle.len() < 3 {
-        handle = format!("user-{handle}").trim_end_matches('-').to_string();
     }
     handle
 }

@@ -150,6 +150,14 @@ impl FormFields {
         }
     }
 
+    /// Reads a form element.
+    #[cfg(feature = "hydrate")]
+    pub fn from_form(form: &web_sys::HtmlFormElement) -> Self {
+        FormFields {
+            data: web_sys::FormData::new_with_form(form).ok(),
+        }
+    }
+
     /// One value ("" when missing).
     pub fn get(&self, name: &str) -> String {
         #[cfg(feature = "hydrate")]

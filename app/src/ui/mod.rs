@@ -2,6 +2,7 @@
 
 mod form;
 mod seo;
+pub mod upload;
 
 pub use form::*;
 pub use seo::*;

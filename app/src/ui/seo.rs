@@ -48,8 +48,10 @@ pub fn Seo(
         }
     });
     let l = crate::i18n::use_i18n();
+    // `try_get`: leptos_meta may read a title a moment after its page (and the signal) is gone,
+    // when the next page's title replaces it; an empty title then is harmless, a panic is not.
     let full_title = move || {
-        let t = title.get();
+        let t = title.try_get().unwrap_or_default();
         if t.is_empty() {
             "Tutorium".to_string()
         } else {
@@ -67,14 +69,14 @@ pub fn Seo(
     let title_text = leptos::text_prop::TextProp::from(full_title);
     view! {
         <Title text=title_text />
-        <Meta name="description" content=move || description.get() />
+        <Meta name="description" content=move || description.try_get().unwrap_or_default() />
         <Link rel="canonical" href=canonical.clone() />
         <Meta property="og:site_name" content="Tutorium" />
         <Meta property="og:type" content=og_type />
-        <Meta property="og:title" content=move || title.get() />
-        <Meta property="og:description" content=move || description.get() />
+        <Meta property="og:title" content=move || title.try_get().unwrap_or_default() />
+        <Meta property="og:description" content=move || description.try_get().unwrap_or_default() />
         <Meta property="og:url" content=canonical />
-        <Meta property="og:locale" content=move || l.get().og() />
+        <Meta property="og:locale" content=move || l.try_get().map(|l| l.og()).unwrap_or_default() />
         {image.map(|i| view! {
             <Meta property="og:image" content=i.clone() />
             <Meta name="twitter:card" content="summary" />

@@ -62,7 +62,14 @@ mod hls {
 type Quality = Option<usize>;
 
 #[component]
-pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl IntoView {
+pub fn VideoPlayer(
+    view: VideoView,
+    #[prop(optional)] signed_in: bool,
+    /// Receives (position, duration) in seconds instead of the per-video position store (course
+    /// lessons keep their own progress); called every 10 s of playback, on pause and at the end.
+    #[prop(optional)]
+    on_progress: Option<Callback<(f64, f64)>>,
+) -> impl IntoView {
     let l = use_i18n();
     let video_ref = NodeRef::<leptos::html::Video>::new();
     let figure_ref = NodeRef::<leptos::html::Figure>::new();
@@ -186,6 +193,10 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
     let save_position = {
         let id = public_id.clone();
         Callback::new(move |t: f64| {
+            if let Some(cb) = on_progress {
+                cb.run((t, duration.get_untracked()));
+                return;
+            }
             #[cfg(feature = "hydrate")]
             if signed_in {
                 let id = id.clone();
@@ -378,7 +389,7 @@ pub fn VideoPlayer(view: VideoView, #[prop(optional)] signed_in: bool) -> impl I
                             save_position.run(v.current_time());
                         }
                     }
-                    on:ended=move |_| save_position.run(0.0)
+                    on:ended=move |_| save_position.run(if on_progress.is_some() { duration.get_untracked() } else { 0.0 })
                     on:timeupdate=move |_| {
                         if let Some(v) = video_ref.get_untracked() {
                             let t = v.current_time();

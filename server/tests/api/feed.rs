@@ -510,14 +510,20 @@ async fn a_feed_page_costs_a_bounded_number_of_queries(b: Backend) {
     for i in 0..12 {
         ids.push(post(&tutors[i % 3], &format!("post {i}"), "one two three").await);
     }
+    // The counter is process-wide and background workers (the job queue, digests) query too,
+    // so each size is measured a few times and the least count is the page's own cost.
     let cost = |n: usize| {
         let ids = ids[..n].to_vec();
         let state = app.state.clone();
         async move {
-            let before = state.db.queries();
-            let cards = app::feed::api::cards(&state, &ids, None).await.unwrap();
-            assert_eq!(cards.len(), n);
-            state.db.queries() - before
+            let mut least = u64::MAX;
+            for _ in 0..5 {
+                let before = state.db.queries();
+                let cards = app::feed::api::cards(&state, &ids, None).await.unwrap();
+                assert_eq!(cards.len(), n);
+                least = least.min(state.db.queries() - before);
+            }
+            least
         }
     };
     let two = cost(2).await;

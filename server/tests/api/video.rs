@@ -53,12 +53,12 @@ async fn the_storage_suite_passes_on_s3() {
 }
 
 /// Test media, made once per run.
-struct Media {
-    clip: PathBuf,
-    long: PathBuf,
-    audio: PathBuf,
-    truncated: PathBuf,
-    text: PathBuf,
+pub(crate) struct Media {
+    pub(crate) clip: PathBuf,
+    pub(crate) long: PathBuf,
+    pub(crate) audio: PathBuf,
+    pub(crate) truncated: PathBuf,
+    pub(crate) text: PathBuf,
 }
 
 fn ffmpeg(args: &[&str]) {
@@ -70,7 +70,7 @@ fn ffmpeg(args: &[&str]) {
     assert!(st.success(), "ffmpeg {args:?}");
 }
 
-fn media() -> &'static Media {
+pub(crate) fn media() -> &'static Media {
     static M: OnceLock<Media> = OnceLock::new();
     M.get_or_init(|| {
         let dir = std::env::temp_dir().join(format!("tutorium-media-{}", std::process::id()));
@@ -144,7 +144,7 @@ async fn tutor(app: &TestApp) -> Client {
 }
 
 /// Creates an upload; returns its URL path.
-async fn create(c: &Client, len: usize, name: &str) -> reqwest::Response {
+pub(crate) async fn create(c: &Client, len: usize, name: &str) -> reqwest::Response {
     use base64::Engine;
     c.http
         .post(format!("{}/api/videos/uploads", c.base))
@@ -191,7 +191,7 @@ async fn head_offset(c: &Client, url: &str) -> (u16, Option<usize>) {
 }
 
 /// Uploads a whole file in one PATCH; returns the video id.
-async fn upload_all(c: &Client, file: &Path) -> String {
+pub(crate) async fn upload_all(c: &Client, file: &Path) -> String {
     let bytes = std::fs::read(file).unwrap();
     let r = create(c, bytes.len(), "lesson.mp4").await;
     assert_eq!(r.status(), 201);
@@ -201,7 +201,7 @@ async fn upload_all(c: &Client, file: &Path) -> String {
     url.rsplit('/').next().unwrap().to_string()
 }
 
-async fn wait_until_done(c: &Client, id: &str, secs: u64) -> Progress {
+pub(crate) async fn wait_until_done(c: &Client, id: &str, secs: u64) -> Progress {
     for _ in 0..secs * 5 {
         let p: Progress = c.call("videos/progress", &[("id", id)]).await.unwrap();
         if matches!(p.status, Status::Ready | Status::Failed) {
@@ -212,7 +212,7 @@ async fn wait_until_done(c: &Client, id: &str, secs: u64) -> Progress {
     panic!("video {id} not processed in {secs} s");
 }
 
-fn files_under(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(rd) = std::fs::read_dir(dir) {
         for e in rd.flatten() {

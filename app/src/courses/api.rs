@@ -1,0 +1,967 @@
+//! Server functions of courses. Each states who may call it.
+
+use super::{
+    AuthorCourse, CatalogPage, CatalogQuery, CourseDetail, CourseDraft, CourseForm, LearningItem,
+    LessonView,
+};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+#[cfg(feature = "ssr")]
+use {
+    super::{
+        Attachment, CourseCard, DraftLesson, DraftSection, LessonItem, Level, SectionItem, Status,
+        Transition, db, next_status, search,
+    },
+    crate::accounts::Role,
+    crate::error::Msg,
+    crate::feed::render::rich_markdown as markdown,
+    crate::notifications::{Kind, service::notify_course},
+    crate::server::{AppState, now_ms, session, session::AuthSession, state},
+};
+
+#[cfg(feature = "ssr")]
+fn is_moderator(roles: &[Role]) -> bool {
+    roles.contains(&Role::Moderator) || roles.contains(&Role::Admin)
+}
+
+/// The course of `id` if the signed-in user is its author (moderators and admins may too when
+/// `or_moderator`), else `NotFound`.
+#[cfg(feature = "ssr")]
+async fn authored(st: &AppState, s: &AuthSession, id: i64) -> Result<db::CourseRow, AppError> {
+    let c = db::select_course(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.author_id != s.user_id {
+        return Err(AppError::NotFound);
+    }
+    Ok(c)
+}
+
+#[cfg(feature = "ssr")]
+pub fn cover_url(key: &Option<String>, width: u32) -> Option<String> {
+    key.as_ref().map(|k| format!("/media/{k}/{width}.jpg"))
+}
+
+/// Catalog cards for course rows (one query for the authors).
+#[cfg(feature = "ssr")]
+pub async fn cards(st: &AppState, rows: &[db::CourseRow]) -> Result<Vec<CourseCard>, AppError> {
+    let ids: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
+    let authors = crate::feed::api::authors(st, &ids).await?;
+    Ok(rows
+        .iter()
+        .filter_map(|r| {
+            Some(CourseCard {
+                id: r.id,
+                slug: r.slug.clone(),
+                title: r.title.clone(),
+                excerpt: crate::ui::excerpt(&crate::feed::plain_text(&r.description), 160),
+                category: r.category.clone(),
+                level: Level::from_code(&r.level).unwrap_or(Level::Beginner),
+                language: r.language.clone(),
+                price_minor: r.price_minor,
+                currency: r.currency.clone(),
+                cover_url: cover_url(&r.cover_key, 640),
+                author: authors.get(&r.author_id).cloned()?,
+                lessons_count: r.lessons_count,
+                duration_ms: r.duration_ms,
+                enrollments_count: r.enrollments_count,
+                rating_avg: (r.rating_count > 0).then(|| r.rating_x100 as f64 / 100.0),
+                rating_count: r.rating_count,
+                status: Status::from_code(&r.status),
+            })
+        })
+        .collect())
+}
+
+/// Rebuilds the search document: title, description and lesson titles, stemmed.
+#[cfg(feature = "ssr")]
+async fn reindex(st: &AppState, course: i64) -> Result<(), AppError> {
+    let Some(c) = db::select_course(&st.db, course).await? else {
+        return Ok(());
+    };
+    let lessons = db::lessons(&st.db, course).await?;
+    let titles: Vec<&str> = lessons.iter().map(|l| l.title.as_str()).collect();
+    let mut parts = vec![
+        c.title.as_str(),
+        c.description.as_str(),
+        c.outcomes.as_str(),
+    ];
+    parts.extend(titles);
+    db::set_search_doc(&st.db, course, &search::document(&parts)).await?;
+    Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn lesson_title(s: &str) -> Result<String, AppError> {
+    let t = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    if t.is_empty() {
+        return Err(AppError::field("title", Msg::Required));
+    }
+    if t.chars().count() > super::TITLE_MAX {
+        return Err(AppError::field(
+            "title",
+            Msg::TooLong {
+                max: super::TITLE_MAX as u32,
+            },
+        ));
+    }
+    Ok(t)
+}
+
+// ---------------- authoring ----------------
+
+/// Creates a draft course. Tutors only. Errors: `NotAuthenticated`, `Forbidden`, `Validation`
+/// (with `SlugTaken`).
+#[server(endpoint = "courses/create", input = Json)]
+pub async fn create_course(form: CourseForm) -> Result<i64, AppError> {
+    let s = session::require_role(Role::Tutor).await?;
+    let st = state();
+    let c = form.validate()?;
+    if db::slug_taken(&st.db, &c.slug, 0).await? {
+        return Err(AppError::field("slug", Msg::SlugTaken));
+    }
+    let doc = search::document(&[&c.title, &c.description, &c.outcomes]);
+    db::insert_course(
+        &st.db,
+        s.user_id,
+        &c,
+        &markdown(&c.description),
+        &doc,
+        now_ms(),
+    )
+    .await?
+    .ok_or(AppError::field("slug", Msg::SlugTaken))
+}
+
+/// The course as its author edits it. The author only. Errors: `NotAuthenticated`, `NotFound`.
+#[server(endpoint = "courses/draft")]
+pub async fn get_course_draft(id: i64) -> Result<CourseDraft, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let c = authored(&st, &s, id).await?;
+    draft_of(&st, c).await
+}
+
+#[cfg(feature = "ssr")]
+async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppError> {
+    let sections = db::sections(&st.db, c.id).await?;
+    let lessons = db::lessons(&st.db, c.id).await?;
+    let lesson_ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+    let attachments = db::attachments(&st.db, &lesson_ids).await?;
+    let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
+    let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
+    let price = if c.price_minor == 0 {
+        String::new()
+    } else if c.price_minor % 100 == 0 {
+        (c.price_minor / 100).to_string()
+    } else {
+        format!("{}.{:02}", c.price_minor / 100, c.price_minor % 100)
+    };
+    Ok(CourseDraft {
+        id: c.id,
+        slug: c.slug,
+        title: c.pending_title.clone().unwrap_or(c.title),
+        description: c.pending_description.clone().unwrap_or(c.description),
+        outcomes: c.outcomes,
+        category: c.category,
+        level: Level::from_code(&c.level).unwrap_or(Level::Beginner),
+        language: c.language,
+        price,
+        currency: c.currency,
+        cover_url: cover_url(&c.cover_key, 640),
+        status: Status::from_code(&c.status),
+        changes_state: c.changes_state,
+        review_feedback: c.review_feedback,
+        structure_version: c.structure_version,
+        sections: sections
+            .into_iter()
+            .map(|s| DraftSection {
+                id: s.id,
+                title: s.title,
+                lessons: lessons
+                    .iter()
+                    .filter(|l| l.section_id == s.id)
+                    .map(|l| DraftLesson {
+                        id: l.id,
+                        title: l.title.clone(),
+                        body: l.body.clone(),
+                        video: l.video_id.and_then(|v| {
+                            videos
+                                .iter()
+                                .find(|x| x.id == v)
+                                .map(|x| x.public_id.clone())
+                        }),
+                        free_preview: l.free_preview == 1,
+                        attachments: attachments
+                            .iter()
+                            .filter(|a| a.lesson_id == l.id)
+                            .map(|a| Attachment {
+                                id: a.id,
+                                name: a.name.clone(),
+                                size_bytes: a.size_bytes,
+                                url: format!("/api/courses/attachments/{}", a.id),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Saves the course form. The author only. On a published course a new title or description
+/// waits for review. Errors: `NotAuthenticated`, `NotFound`, `Validation` (with `SlugTaken`).
+#[server(endpoint = "courses/update", input = Json)]
+pub async fn update_course(id: i64, form: CourseForm) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let row = authored(&st, &s, id).await?;
+    let c = form.validate()?;
+    if db::slug_taken(&st.db, &c.slug, id).await? {
+        return Err(AppError::field("slug", Msg::SlugTaken));
+    }
+    db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms()).await?;
+    reindex(&st, id).await
+}
+
+/// Adds a section. The author only. Errors: `NotAuthenticated`, `NotFound`, `Validation`.
+#[server(endpoint = "courses/section-add")]
+pub async fn add_section(course: i64, title: String) -> Result<i64, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    Ok(db::insert_section(&st.db, course, &lesson_title(&title)?, now_ms()).await?)
+}
+
+/// Renames a section. The author only. Errors: `NotAuthenticated`, `NotFound`, `Validation`.
+#[server(endpoint = "courses/section-rename")]
+pub async fn rename_section(course: i64, id: i64, title: String) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    if !db::rename_section(&st.db, course, id, &lesson_title(&title)?).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a section and its lessons. The author only. Errors: `NotAuthenticated`, `NotFound`.
+#[server(endpoint = "courses/section-delete")]
+pub async fn delete_section(course: i64, id: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    if !db::delete_section(&st.db, course, id, now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    reindex(&st, course).await
+}
+
+/// Adds a lesson to a section of the course. The author only. Errors: `NotAuthenticated`,
+/// `NotFound` (course, or a section of another course), `Validation`.
+#[server(endpoint = "courses/lesson-add")]
+pub async fn add_lesson(course: i64, section: i64, title: String) -> Result<i64, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    let id = db::insert_lesson(&st.db, course, section, &lesson_title(&title)?, now_ms())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    reindex(&st, course).await?;
+    Ok(id)
+}
+
+/// Saves a lesson: title, Markdown body, one of the author's videos ("" for none), free preview.
+/// The author only. Errors: `NotAuthenticated`, `NotFound` (a lesson of another course),
+/// `Validation`.
+#[server(endpoint = "courses/lesson-update", input = Json)]
+pub async fn update_lesson(
+    course: i64,
+    id: i64,
+    title: String,
+    body: String,
+    video: String,
+    free_preview: bool,
+) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    let title = lesson_title(&title)?;
+    if body.chars().count() > super::LESSON_BODY_MAX {
+        return Err(AppError::field(
+            "body",
+            Msg::TooLong {
+                max: super::LESSON_BODY_MAX as u32,
+            },
+        ));
+    }
+    let video_id = if video.trim().is_empty() {
+        None
+    } else {
+        match crate::video::db::select_by_public_id(&st.db, video.trim()).await? {
+            Some(v) if v.owner_id == s.user_id => Some(v.id),
+            _ => return Err(AppError::field("video", Msg::VideoNotReady)),
+        }
+    };
+    if !db::update_lesson(
+        &st.db,
+        course,
+        id,
+        &title,
+        body.trim(),
+        &markdown(body.trim()),
+        video_id,
+        free_preview,
+        now_ms(),
+    )
+    .await?
+    {
+        return Err(AppError::NotFound);
+    }
+    // Lesson videos are private: their files are served through signed links given only to those
+    // who may open the lesson.
+    if let Some(v) = video_id {
+        crate::video::db::set_visibility(&st.db, v, "private", now_ms()).await?;
+    }
+    reindex(&st, course).await
+}
+
+/// Deletes a lesson. The author only. Errors: `NotAuthenticated`, `NotFound`.
+#[server(endpoint = "courses/lesson-delete")]
+pub async fn delete_lesson(course: i64, id: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    if !db::delete_lesson(&st.db, course, id, now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    reindex(&st, course).await
+}
+
+/// Reorders sections and lessons: `layout` lists every section with its lessons, in order;
+/// `version` is the structure version the editor saw. The author only. Errors:
+/// `NotAuthenticated`, `NotFound`, `Conflict(StructureChanged)` when someone changed the course
+/// meanwhile, `BadRequest` when the layout is not exactly this course's sections and lessons.
+#[server(endpoint = "courses/reorder", input = Json)]
+pub async fn reorder_course(
+    course: i64,
+    version: i64,
+    layout: Vec<(i64, Vec<i64>)>,
+) -> Result<i64, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    match db::reorder(&st.db, course, version, &layout, now_ms()).await? {
+        Ok(()) => Ok(version + 1),
+        Err("stale") => Err(AppError::Conflict(Msg::StructureChanged)),
+        Err(_) => Err(AppError::BadRequest(Msg::BadInput)),
+    }
+}
+
+/// Removes an attachment. The author only. Errors: `NotAuthenticated`, `NotFound`.
+#[server(endpoint = "courses/attachment-delete")]
+pub async fn delete_attachment(course: i64, id: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    authored(&st, &s, course).await?;
+    let a = db::select_attachment(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match db::select_lesson(&st.db, a.lesson_id).await? {
+        Some((c, _)) if c == course => {}
+        _ => return Err(AppError::NotFound),
+    }
+    db::delete_attachment(&st.db, id).await?;
+    st.storage.delete_prefix(&a.storage_key).await?;
+    Ok(())
+}
+
+/// Sends a draft for review (or a published course's pending changes). The author only. Errors:
+/// `NotAuthenticated`, `NotFound`, `Conflict(IllegalTransition)`, `Validation(CourseIncomplete)`.
+#[server(endpoint = "courses/submit")]
+pub async fn submit_course(id: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let c = authored(&st, &s, id).await?;
+    let now = now_ms();
+    if c.status == "published" && matches!(c.changes_state.as_str(), "editing" | "returned") {
+        db::set_changes(
+            &st.db,
+            id,
+            &["editing", "returned"],
+            "review",
+            None,
+            None,
+            now,
+        )
+        .await?;
+        return Ok(());
+    }
+    let from = Status::from_code(&c.status);
+    let to =
+        next_status(from, Transition::Submit).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+    if c.lessons_count == 0 || c.description.trim().is_empty() {
+        return Err(AppError::field("course", Msg::CourseIncomplete));
+    }
+    if !db::set_status(&st.db, id, from.code(), to.code(), None, now).await? {
+        return Err(AppError::Conflict(Msg::IllegalTransition));
+    }
+    Ok(())
+}
+
+/// Archives a published course: no new enrollments; learners keep access. The author or a
+/// moderator. Errors: `NotAuthenticated`, `NotFound`, `Conflict(IllegalTransition)`.
+#[server(endpoint = "courses/archive")]
+pub async fn archive_course(id: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let c = db::select_course(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.author_id != s.user_id && !is_moderator(&session::roles(&st, s.user_id).await?) {
+        return Err(AppError::NotFound);
+    }
+    let from = Status::from_code(&c.status);
+    let to =
+        next_status(from, Transition::Archive).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+    if !db::set_status(&st.db, id, from.code(), to.code(), None, now_ms()).await? {
+        return Err(AppError::Conflict(Msg::IllegalTransition));
+    }
+    Ok(())
+}
+
+// ---------------- moderation ----------------
+
+/// The review queue, oldest first, without the moderator's own courses (admins see all).
+/// Moderators only. Errors: `NotAuthenticated`, `Forbidden`.
+#[server(endpoint = "courses/queue")]
+pub async fn review_queue() -> Result<Vec<super::CourseCard>, AppError> {
+    let s = session::require_role(Role::Moderator).await?;
+    let st = state();
+    let admin = session::roles(&st, s.user_id).await?.contains(&Role::Admin);
+    let mut rows = db::review_queue(&st.db).await?;
+    rows.retain(|c| admin || c.author_id != s.user_id);
+    cards(&st, &rows).await
+}
+
+/// Approves a course (or its pending changes), or returns it to its author with `feedback`.
+/// Moderators only. Errors: `NotAuthenticated`, `Forbidden`, `NotFound`,
+/// `Conflict(IllegalTransition)`, `Validation(Required)` for a return without feedback.
+#[server(endpoint = "courses/moderate")]
+pub async fn moderate_course(
+    id: i64,
+    approve: bool,
+    #[server(default)] feedback: String,
+) -> Result<(), AppError> {
+    let s = session::require_role(Role::Moderator).await?;
+    let st = state();
+    let c = db::select_course(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !access(&st, &c, Some(&s)).await?.may_review() {
+        return Err(AppError::Forbidden);
+    }
+    let feedback = feedback.trim().to_string();
+    if !approve && feedback.is_empty() {
+        return Err(AppError::field("feedback", Msg::Required));
+    }
+    if feedback.chars().count() > 5000 {
+        return Err(AppError::field("feedback", Msg::TooLong { max: 5000 }));
+    }
+    let now = now_ms();
+    let ok = if c.status == "published" && c.changes_state == "review" {
+        if approve {
+            let html = c.pending_description.as_deref().map(markdown);
+            db::set_changes(&st.db, id, &["review"], "none", None, html.as_deref(), now).await?
+        } else {
+            db::set_changes(
+                &st.db,
+                id,
+                &["review"],
+                "returned",
+                Some(&feedback),
+                None,
+                now,
+            )
+            .await?
+        }
+    } else {
+        let t = if approve {
+            Transition::Approve
+        } else {
+            Transition::Return
+        };
+        let from = Status::from_code(&c.status);
+        let to = next_status(from, t).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+        db::set_status(
+            &st.db,
+            id,
+            from.code(),
+            to.code(),
+            (!approve).then_some(feedback.as_str()),
+            now,
+        )
+        .await?
+    };
+    if !ok {
+        return Err(AppError::Conflict(Msg::IllegalTransition));
+    }
+    reindex(&st, id).await?;
+    let kind = if approve {
+        Kind::CourseApproved
+    } else {
+        Kind::CourseReturned
+    };
+    notify_course(&st, c.author_id, kind, s.user_id, id).await?;
+    Ok(())
+}
+
+// ---------------- learners ----------------
+
+/// A catalog page: published courses matching the query, with the number of matches. Anyone.
+/// Errors: `BadRequest` (a malformed cursor or filter).
+#[server(endpoint = "courses/catalog", input = Json)]
+pub async fn list_catalog(query: CatalogQuery) -> Result<CatalogPage, AppError> {
+    let st = state();
+    let bad = || AppError::BadRequest(Msg::BadInput);
+    if (!query.category.is_empty() && !super::CATEGORIES.iter().any(|c| c.0 == query.category))
+        || (!query.level.is_empty() && Level::from_code(&query.level).is_none())
+        || query.q.chars().count() > 200
+    {
+        return Err(bad());
+    }
+    let after = if query.after.is_empty() {
+        None
+    } else {
+        let (a, b) = query.after.split_once('_').ok_or_else(bad)?;
+        Some((a.parse().map_err(|_| bad())?, b.parse().map_err(|_| bad())?))
+    };
+    let terms = search::query_terms(&query.q);
+    if !query.q.trim().is_empty() && terms.is_empty() {
+        return Ok(CatalogPage {
+            items: Vec::new(),
+            total: 0,
+            next: None,
+        });
+    }
+    let limit = super::CATALOG_PAGE;
+    let (mut rows, total) = db::catalog(&st.db, &query, &terms, after, limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| format!("{}_{}", db::sort_key(&query.sort, r), r.id))
+    } else {
+        None
+    };
+    Ok(CatalogPage {
+        items: cards(&st, &rows).await?,
+        total,
+        next,
+    })
+}
+
+/// Who may open which lessons of a course.
+#[cfg(feature = "ssr")]
+pub struct Access {
+    pub enrolled: bool,
+    pub author: bool,
+    pub moderator: bool,
+    pub admin: bool,
+}
+
+#[cfg(feature = "ssr")]
+impl Access {
+    pub fn full(&self) -> bool {
+        self.enrolled || self.author || self.moderator
+    }
+
+    /// Whether this viewer may approve or return the course: a moderator who is not its author
+    /// (a review by oneself is no review), or an admin.
+    pub fn may_review(&self) -> bool {
+        self.admin || (self.moderator && !self.author)
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub async fn access(
+    st: &AppState,
+    c: &db::CourseRow,
+    viewer: Option<&AuthSession>,
+) -> Result<Access, AppError> {
+    let Some(v) = viewer else {
+        return Ok(Access {
+            enrolled: false,
+            author: false,
+            moderator: false,
+            admin: false,
+        });
+    };
+    let roles = session::roles(st, v.user_id).await?;
+    Ok(Access {
+        enrolled: db::enrollment(&st.db, c.id, v.user_id).await?.is_some(),
+        author: c.author_id == v.user_id,
+        moderator: is_moderator(&roles),
+        admin: roles.contains(&Role::Admin),
+    })
+}
+
+/// Whether `viewer` may open a lesson (and its video and attachments).
+#[cfg(feature = "ssr")]
+pub async fn may_open_lesson(
+    st: &AppState,
+    lesson_id: i64,
+    viewer: Option<&AuthSession>,
+) -> Result<bool, AppError> {
+    let Some((course_id, lesson)) = db::select_lesson(&st.db, lesson_id).await? else {
+        return Ok(false);
+    };
+    let c = db::select_course(&st.db, course_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let a = access(st, &c, viewer).await?;
+    let public = matches!(c.status.as_str(), "published" | "archived");
+    Ok(a.author || a.moderator || (public && (a.enrolled || lesson.free_preview == 1)))
+}
+
+#[cfg(feature = "ssr")]
+async fn detail(
+    st: &AppState,
+    c: db::CourseRow,
+    viewer: Option<&AuthSession>,
+) -> Result<CourseDetail, AppError> {
+    Ok(detail_and_last_lesson(st, c, viewer).await?.0)
+}
+
+/// The course page's data and the lesson the viewer last opened (when enrolled).
+#[cfg(feature = "ssr")]
+async fn detail_and_last_lesson(
+    st: &AppState,
+    c: db::CourseRow,
+    viewer: Option<&AuthSession>,
+) -> Result<(CourseDetail, Option<i64>), AppError> {
+    let a = access(st, &c, viewer).await?;
+    let public = matches!(c.status.as_str(), "published" | "archived");
+    if !public && !a.author && !a.moderator {
+        return Err(AppError::NotFound);
+    }
+    let sections = db::sections(&st.db, c.id).await?;
+    let lessons = db::lessons(&st.db, c.id).await?;
+    let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
+    let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
+    let (completed, enrollment) = match viewer {
+        Some(v) if a.enrolled => (
+            db::completed_lessons(&st.db, v.user_id, c.id).await?,
+            db::enrollment(&st.db, c.id, v.user_id).await?,
+        ),
+        _ => (Vec::new(), None),
+    };
+    let profile = crate::profiles::db::select_by_user(&st.db, c.author_id).await?;
+    let card = cards(st, std::slice::from_ref(&c))
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)?;
+    let total = lessons.len().max(1) as i64;
+    let last_lesson = enrollment.as_ref().and_then(|e| e.last_lesson_id);
+    let detail = CourseDetail {
+        card,
+        description_html: c.description_html.clone(),
+        outcomes: c.outcomes.lines().map(String::from).collect(),
+        sections: sections
+            .into_iter()
+            .map(|s| SectionItem {
+                id: s.id,
+                title: s.title,
+                lessons: lessons
+                    .iter()
+                    .filter(|l| l.section_id == s.id)
+                    .map(|l| {
+                        let video = l.video_id.and_then(|v| videos.iter().find(|x| x.id == v));
+                        LessonItem {
+                            id: l.id,
+                            title: l.title.clone(),
+                            free_preview: l.free_preview == 1,
+                            has_video: video.is_some(),
+                            duration_ms: video.and_then(|v| v.duration_ms).unwrap_or(0),
+                            completed: completed.contains(&l.id),
+                        }
+                    })
+                    .collect(),
+            })
+            .collect(),
+        enrolled: a.enrolled,
+        is_author: a.author,
+        can_moderate: a.may_review(),
+        progress_percent: super::percent(completed.len() as i64, total),
+        resume_lesson: enrollment
+            .and_then(|e| e.last_lesson_id)
+            .or(lessons.first().map(|l| l.id)),
+        author_headline: profile.map(|p| p.headline).unwrap_or_default(),
+        published_at: c.published_at,
+        review_feedback: (a.author || a.moderator)
+            .then_some(c.review_feedback.clone())
+            .flatten(),
+        pending_review: c.status == "review" || c.changes_state == "review",
+        pending_title: (a.author || a.moderator)
+            .then(|| c.pending_title.clone())
+            .flatten(),
+        pending_description_html: (a.author || a.moderator)
+            .then(|| c.pending_description.as_deref().map(markdown))
+            .flatten(),
+        status_changes: c.changes_state.clone(),
+    };
+    Ok((detail, last_lesson))
+}
+
+/// A course page. Anyone for published and archived courses; the author and moderators also
+/// for drafts and courses in review (the moderator's preview). Errors: `NotFound`.
+#[server(endpoint = "courses/get")]
+pub async fn get_course(slug: String) -> Result<CourseDetail, AppError> {
+    let st = state();
+    let viewer = session::current();
+    let Some(c) = db::select_course_by_slug(&st.db, &slug).await? else {
+        crate::server::request::set_status(404);
+        return Err(AppError::NotFound);
+    };
+    detail(&st, c, viewer.as_ref())
+        .await
+        .inspect_err(|_| crate::server::request::set_status(404))
+}
+
+/// What enrolling led to.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Enrolled {
+    /// Enrolled (a free course).
+    Done,
+    /// Pay first: go to this checkout address.
+    Checkout(String),
+}
+
+/// Enrolls in a free course, or starts the checkout of a paid one. Signed-in people. Errors:
+/// `NotAuthenticated`, `NotFound`, `Conflict(AlreadyEnrolled)`, `Conflict(CourseNotOpen)` for a
+/// draft, a course in review or an archived course.
+#[server(endpoint = "courses/enroll")]
+pub async fn enroll(course: i64) -> Result<Enrolled, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let c = db::select_course(&st.db, course)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if c.status != "published" {
+        return Err(AppError::Conflict(Msg::CourseNotOpen));
+    }
+    if db::enrollment(&st.db, course, s.user_id).await?.is_some() {
+        return Err(AppError::Conflict(Msg::AlreadyEnrolled));
+    }
+    if c.price_minor == 0 {
+        if !db::enroll(&st.db, course, s.user_id, None, now_ms()).await? {
+            return Err(AppError::Conflict(Msg::AlreadyEnrolled));
+        }
+        return Ok(Enrolled::Done);
+    }
+    let url = crate::payments::start_checkout(&st, s.user_id, &c).await?;
+    Ok(Enrolled::Checkout(url))
+}
+
+/// A lesson in the player. Enrolled learners, the author, moderators; everyone for a free
+/// preview. Errors: `NotFound`, `Forbidden` (not enrolled).
+#[server(endpoint = "courses/lesson")]
+pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppError> {
+    let st = state();
+    let viewer = session::current();
+    let c = db::select_course_by_slug(&st.db, &slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some((course_id, l)) = db::select_lesson(&st.db, lesson).await? else {
+        return Err(AppError::NotFound);
+    };
+    if course_id != c.id {
+        return Err(AppError::NotFound);
+    }
+    if !may_open_lesson(&st, lesson, viewer.as_ref()).await? {
+        crate::server::request::set_status(403);
+        return Err(AppError::Forbidden);
+    }
+    let (course, last_lesson) = detail_and_last_lesson(&st, c, viewer.as_ref()).await?;
+    let order: Vec<i64> = course
+        .sections
+        .iter()
+        .flat_map(|s| s.lessons.iter().map(|l| l.id))
+        .collect();
+    let pos = order.iter().position(|x| *x == lesson).unwrap_or(0);
+    let full = course.enrolled || course.is_author || course.can_moderate;
+    let visible = |id: i64| {
+        full || course
+            .sections
+            .iter()
+            .flat_map(|s| &s.lessons)
+            .any(|x| x.id == id && x.free_preview)
+    };
+    let prev = order[..pos].iter().rev().copied().find(|id| visible(*id));
+    let next = order
+        .get(pos + 1..)
+        .unwrap_or(&[])
+        .iter()
+        .copied()
+        .find(|id| visible(*id));
+    let video = match l.video_id {
+        Some(vid) => match crate::video::db::select_by_ids(&st.db, &[vid]).await?.pop() {
+            Some(v) => {
+                let mut view = crate::video::api::build_view(&st, &v, viewer.as_ref()).await?;
+                if let Some(s) = &viewer {
+                    view.start_ms = db::lesson_position(&st.db, s.user_id, lesson).await?;
+                }
+                Some(view)
+            }
+            None => None,
+        },
+        None => None,
+    };
+    let attachments = db::attachments(&st.db, &[lesson])
+        .await?
+        .into_iter()
+        .map(|a| Attachment {
+            id: a.id,
+            name: a.name,
+            size_bytes: a.size_bytes,
+            url: format!("/api/courses/attachments/{}", a.id),
+        })
+        .collect();
+    // Reopening the lesson one is on (a reload, the resume link) records nothing new.
+    if let Some(s) = &viewer
+        && course.enrolled
+        && last_lesson != Some(lesson)
+    {
+        db::record_progress(&st.db, s.user_id, course_id, lesson, None, false, now_ms()).await?;
+    }
+    let completed = course
+        .sections
+        .iter()
+        .flat_map(|s| &s.lessons)
+        .any(|x| x.id == lesson && x.completed);
+    Ok(LessonView {
+        preview_only: !full,
+        id: l.id,
+        title: l.title,
+        body_html: l.body_html,
+        video,
+        attachments,
+        completed,
+        prev,
+        next,
+        course,
+    })
+}
+
+/// Records where the learner is in a lesson's video; a video watched to 90 % completes the lesson.
+/// Enrolled learners. Errors: `NotAuthenticated`, `NotFound`, `Forbidden`.
+#[server(endpoint = "courses/progress")]
+pub async fn save_lesson_progress(
+    lesson: i64,
+    position_ms: i64,
+    duration_ms: i64,
+) -> Result<bool, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let (course, _) = db::select_lesson(&st.db, lesson)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if db::enrollment(&st.db, course, s.user_id).await?.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    // Both numbers come from the client: compared in i128, so no value can overflow.
+    let complete = duration_ms > 0 && position_ms as i128 * 10 >= duration_ms as i128 * 9;
+    db::record_progress(
+        &st.db,
+        s.user_id,
+        course,
+        lesson,
+        Some(position_ms.max(0)),
+        complete,
+        now_ms(),
+    )
+    .await?;
+    Ok(complete)
+}
+
+/// Marks a lesson complete. Enrolled learners. Errors: `NotAuthenticated`, `NotFound`, `Forbidden`.
+#[server(endpoint = "courses/complete")]
+pub async fn complete_lesson(lesson: i64) -> Result<(), AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let (course, _) = db::select_lesson(&st.db, lesson)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if db::enrollment(&st.db, course, s.user_id).await?.is_none() {
+        return Err(AppError::Forbidden);
+    }
+    db::record_progress(&st.db, s.user_id, course, lesson, None, true, now_ms()).await?;
+    Ok(())
+}
+
+/// The signed-in learner's courses: in progress (with percent and where to continue) and completed.
+/// Errors: `NotAuthenticated`.
+#[server(endpoint = "courses/learning")]
+pub async fn my_learning() -> Result<Vec<LearningItem>, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let enrollments = db::enrollments_of(&st.db, s.user_id).await?;
+    let ids: Vec<i64> = enrollments.iter().map(|e| e.course_id).collect();
+    let rows = db::select_courses(&st.db, &ids).await?;
+    let cards = cards(&st, &rows).await?;
+    Ok(enrollments
+        .iter()
+        .filter_map(|e| {
+            let card = cards.iter().find(|c| c.id == e.course_id)?.clone();
+            let total = card.lessons_count.max(1);
+            Some(LearningItem {
+                percent: super::percent(e.completed_lessons, total),
+                completed: e.completed_at.is_some(),
+                continue_lesson: e.last_lesson_id,
+                card,
+            })
+        })
+        .collect())
+}
+
+/// The signed-in tutor's courses with enrollments, completion rate and average progress.
+/// Errors: `NotAuthenticated`.
+#[server(endpoint = "courses/mine")]
+pub async fn my_courses() -> Result<Vec<AuthorCourse>, AppError> {
+    let s = session::require_user()?;
+    let st = state();
+    let rows = db::list_by_author(&st.db, s.user_id).await?;
+    let stats = db::author_stats(&st.db, s.user_id).await?;
+    let cards = cards(&st, &rows).await?;
+    Ok(cards
+        .into_iter()
+        .map(|card| {
+            let (learners, completed, lessons_done) = stats
+                .iter()
+                .find(|x| x.0 == card.id)
+                .map(|x| (x.1, x.2, x.3))
+                .unwrap_or((0, 0, 0));
+            let changes = rows
+                .iter()
+                .find(|r| r.id == card.id)
+                .map(|r| r.changes_state.clone())
+                .unwrap_or_default();
+            let total = card.lessons_count.max(1);
+            AuthorCourse {
+                completion_rate: if learners > 0 {
+                    completed as f64 / learners as f64
+                } else {
+                    0.0
+                },
+                average_progress: if learners > 0 {
+                    (lessons_done as f64 / learners as f64 / total as f64).min(1.0)
+                } else {
+                    0.0
+                },
+                changes_state: changes,
+                card,
+            }
+        })
+        .collect())
+}

@@ -1,0 +1,972 @@
+//! SQL of courses, lessons, enrollments, orders and progress.
+
+use super::CleanCourse;
+use crate::feed::db::placeholders;
+use crate::server::db::{Backend, Db};
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct CourseRow {
+    pub id: i64,
+    pub slug: String,
+    pub author_id: i64,
+    pub title: String,
+    pub description: String,
+    pub description_html: String,
+    pub outcomes: String,
+    pub category: String,
+    pub level: String,
+    pub language: String,
+    pub price_minor: i64,
+    pub currency: String,
+    pub cover_key: Option<String>,
+    pub status: String,
+    pub pending_title: Option<String>,
+    pub pending_description: Option<String>,
+    pub changes_state: String,
+    pub review_feedback: Option<String>,
+    pub submitted_at: Option<i64>,
+    pub published_at: Option<i64>,
+    pub structure_version: i64,
+    pub lessons_count: i64,
+    pub duration_ms: i64,
+    pub enrollments_count: i64,
+    pub rating_x100: i64,
+    pub rating_count: i64,
+    pub created_at: i64,
+}
+
+const COLS: &str = "c.id, c.slug, c.author_id, c.title, c.description, c.description_html, c.outcomes, c.category, c.level, \
+    c.language, c.price_minor, c.currency, c.cover_key, c.status, c.pending_title, c.pending_description, c.changes_state, \
+    c.review_feedback, c.submitted_at, c.published_at, c.structure_version, c.lessons_count, c.duration_ms, c.enrollments_count, \
+    c.rating_x100, c.rating_count, c.created_at";
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct SectionRow {
+    pub id: i64,
+    pub title: String,
+    pub position: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct LessonRow {
+    pub id: i64,
+    pub section_id: i64,
+    pub title: String,
+    pub body: String,
+    pub body_html: String,
+    pub video_id: Option<i64>,
+    pub free_preview: i64,
+    pub position: i64,
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct AttachmentRow {
+    pub id: i64,
+    pub lesson_id: i64,
+    pub name: String,
+    pub storage_key: String,
+    pub size_bytes: i64,
+    pub mime: String,
+}
+
+pub async fn slug_taken(db: &Db, slug: &str, except: i64) -> sqlx::Result<bool> {
+    let r: Option<(i64,)> = sqlx::query_as("SELECT id FROM courses WHERE slug = $1 AND id <> $2")
+        .bind(slug)
+        .bind(except)
+        .fetch_optional(db.r())
+        .await?;
+    Ok(r.is_some())
+}
+
+/// Creates a draft course; `None` when the slug is taken.
+pub async fn insert_course(
+    db: &Db,
+    author: i64,
+    c: &CleanCourse,
+    html: &str,
+    search_doc: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let r: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO courses (slug, author_id, title, description, description_html, outcomes, category, level, language, \
+         price_minor, currency, status, search_doc, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13, $13) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(&c.slug)
+    .bind(author)
+    .bind(&c.title)
+    .bind(&c.description)
+    .bind(html)
+    .bind(&c.outcomes)
+    .bind(&c.category)
+    .bind(c.level.code())
+    .bind(&c.language)
+    .bind(c.price_minor)
+    .bind(&c.currency)
+    .bind(search_doc)
+    .bind(now)
+    .fetch_optional(db.w())
+    .await?;
+    Ok(r.map(|r| r.0))
+}
+
+/// Saves the course form. On a draft the title and description change at once; on a published
+/// course they wait in `pending_*` for review (`changes_state = 'editing'`); a form that brings
+/// back the live title and description withdraws what was pending.
+pub async fn update_course(
+    db: &Db,
+    row: &CourseRow,
+    c: &CleanCourse,
+    html: &str,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let live = matches!(row.status.as_str(), "published" | "archived");
+    let text_changed = c.title != row.title || c.description != row.description;
+    let sql = if live {
+        "UPDATE courses SET slug = $1, outcomes = $2, category = $3, level = $4, language = $5, price_minor = $6, currency = $7, \
+         pending_title = CASE WHEN $8 = 1 THEN $9 ELSE NULL END, \
+         pending_description = CASE WHEN $8 = 1 THEN $10 ELSE NULL END, \
+         changes_state = CASE WHEN $8 = 1 THEN 'editing' ELSE 'none' END, updated_at = $12 \
+         WHERE id = $13 AND $11 = $11"
+    } else {
+        "UPDATE courses SET slug = $1, outcomes = $2, category = $3, level = $4, language = $5, price_minor = $6, currency = $7, \
+         title = $9, description = $10, description_html = $11, updated_at = $12 WHERE id = $13 AND $8 = $8"
+    };
+    let n = sqlx::query(sql)
+        .bind(&c.slug)
+        .bind(&c.outcomes)
+        .bind(&c.category)
+        .bind(c.level.code())
+        .bind(&c.language)
+        .bind(c.price_minor)
+        .bind(&c.currency)
+        .bind(text_changed as i64)
+        .bind(&c.title)
+        .bind(&c.description)
+        .bind(html)
+        .bind(now)
+        .bind(row.id)
+        .execute(db.w())
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn select_course(db: &Db, id: i64) -> sqlx::Result<Option<CourseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM courses c WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(db.r())
+    .await
+}
+
+pub async fn select_course_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<CourseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM courses c WHERE c.slug = $1"
+    )))
+    .bind(slug)
+    .fetch_optional(db.r())
+    .await
+}
+
+pub async fn select_courses(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<CourseRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM courses c WHERE c.id IN ({})",
+        placeholders(1, ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db.r()).await
+}
+
+pub async fn list_by_author(db: &Db, author: i64) -> sqlx::Result<Vec<CourseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM courses c WHERE c.author_id = $1 ORDER BY c.id DESC LIMIT 200"
+    )))
+    .bind(author)
+    .fetch_all(db.r())
+    .await
+}
+
+/// The moderation queue: courses in review and published courses with changes in review, oldest first.
+pub async fn review_queue(db: &Db) -> sqlx::Result<Vec<CourseRow>> {
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLS} FROM courses c WHERE c.status = 'review' OR (c.status = 'published' AND c.changes_state = 'review') \
+         ORDER BY c.submitted_at, c.id LIMIT 200"
+    )))
+    .fetch_all(db.r())
+    .await
+}
+
+/// Moves a course from `from` to `to` (with the given side effects); false when it was not in `from`.
+pub async fn set_status(
+    db: &Db,
+    id: i64,
+    from: &str,
+    to: &str,
+    feedback: Option<&str>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let n = sqlx::query(
+        "UPDATE courses SET status = $1, review_feedback = COALESCE($2, review_feedback), \
+         submitted_at = CASE WHEN $1 = 'review' THEN $3 ELSE submitted_at END, \
+         published_at = CASE WHEN $1 = 'published' THEN COALESCE(published_at, $3) ELSE published_at END, updated_at = $3 \
+         WHERE id = $4 AND status = $5",
+    )
+    .bind(to)
+    .bind(feedback)
+    .bind(now)
+    .bind(id)
+    .bind(from)
+    .execute(db.w())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
+}
+
+/// Moves the pending title/description of a published course: submit (editing/returned → review),
+/// approve (review → applied), return (review → returned).
+pub async fn set_changes(
+    db: &Db,
+    id: i64,
+    from: &[&str],
+    to: &str,
+    feedback: Option<&str>,
+    html: Option<&str>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let apply = to == "none";
+    let states = from
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE courses SET changes_state = $1, review_feedback = COALESCE($2, review_feedback), \
+         submitted_at = CASE WHEN $1 = 'review' THEN $3 ELSE submitted_at END, \
+         title = CASE WHEN $4 = 1 THEN COALESCE(pending_title, title) ELSE title END, \
+         description = CASE WHEN $4 = 1 THEN COALESCE(pending_description, description) ELSE description END, \
+         description_html = CASE WHEN $4 = 1 THEN COALESCE($5, description_html) ELSE description_html END, \
+         pending_title = CASE WHEN $4 = 1 THEN NULL ELSE pending_title END, \
+         pending_description = CASE WHEN $4 = 1 THEN NULL ELSE pending_description END, updated_at = $3 \
+         WHERE id = $6 AND status = 'published' AND changes_state IN ({states})"
+    );
+    let n = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(to)
+        .bind(feedback)
+        .bind(now)
+        .bind(apply as i64)
+        .bind(html)
+        .bind(id)
+        .execute(db.w())
+        .await?
+        .rows_affected();
+    Ok(n == 1)
+}
+
+pub async fn set_search_doc(db: &Db, id: i64, doc: &str) -> sqlx::Result<()> {
+    sqlx::query("UPDATE courses SET search_doc = $1 WHERE id = $2")
+        .bind(doc)
+        .bind(id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+pub async fn set_cover(
+    db: &Db,
+    id: i64,
+    key: Option<&str>,
+    now: i64,
+) -> sqlx::Result<Option<String>> {
+    let mut tx = db.w().begin().await?;
+    let old: Option<(Option<String>,)> =
+        sqlx::query_as("SELECT cover_key FROM courses WHERE id = $1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    sqlx::query("UPDATE courses SET cover_key = $1, updated_at = $2 WHERE id = $3")
+        .bind(key)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(old.and_then(|o| o.0))
+}
+
+// ---- structure ----
+
+pub async fn sections(db: &Db, course: i64) -> sqlx::Result<Vec<SectionRow>> {
+    sqlx::query_as("SELECT id, title, position FROM course_sections WHERE course_id = $1 ORDER BY position, id").bind(course).fetch_all(db.r()).await
+}
+
+pub async fn lessons(db: &Db, course: i64) -> sqlx::Result<Vec<LessonRow>> {
+    sqlx::query_as(
+        "SELECT l.id, l.section_id, l.title, l.body, l.body_html, l.video_id, l.free_preview, l.position FROM lessons l \
+         JOIN course_sections s ON s.id = l.section_id WHERE l.course_id = $1 ORDER BY s.position, s.id, l.position, l.id",
+    )
+    .bind(course)
+    .fetch_all(db.r())
+    .await
+}
+
+pub async fn select_lesson(db: &Db, id: i64) -> sqlx::Result<Option<(i64, LessonRow)>> {
+    #[derive(sqlx::FromRow)]
+    struct L {
+        course_id: i64,
+        id: i64,
+        section_id: i64,
+        title: String,
+        body: String,
+        body_html: String,
+        video_id: Option<i64>,
+        free_preview: i64,
+        position: i64,
+    }
+    let r: Option<L> = sqlx::query_as(
+        "SELECT course_id, id, section_id, title, body, body_html, video_id, free_preview, position FROM lessons WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db.r())
+    .await?;
+    Ok(r.map(|l| {
+        (
+            l.course_id,
+            LessonRow {
+                id: l.id,
+                section_id: l.section_id,
+                title: l.title,
+                body: l.body,
+                body_html: l.body_html,
+                video_id: l.video_id,
+                free_preview: l.free_preview,
+                position: l.position,
+            },
+        )
+    }))
+}
+
+/// Bumps the structure version and recounts lessons and duration (after any structure change).
+async fn touch_structure(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    course: i64,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query(
+        "UPDATE courses SET structure_version = structure_version + 1, updated_at = $1, \
+         lessons_count = (SELECT COUNT(*) FROM lessons WHERE course_id = $2), \
+         duration_ms = (SELECT COALESCE(SUM(v.duration_ms), 0) FROM lessons l JOIN videos v ON v.id = l.video_id WHERE l.course_id = $2) \
+         WHERE id = $2",
+    )
+    .bind(now)
+    .bind(course)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_section(db: &Db, course: i64, title: &str, now: i64) -> sqlx::Result<i64> {
+    let mut tx = db.w().begin().await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO course_sections (course_id, title, position) \
+         VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM course_sections WHERE course_id = $1)) RETURNING id",
+    )
+    .bind(course)
+    .bind(title)
+    .fetch_one(&mut *tx)
+    .await?;
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn rename_section(db: &Db, course: i64, id: i64, title: &str) -> sqlx::Result<bool> {
+    Ok(
+        sqlx::query("UPDATE course_sections SET title = $1 WHERE id = $2 AND course_id = $3")
+            .bind(title)
+            .bind(id)
+            .bind(course)
+            .execute(db.w())
+            .await?
+            .rows_affected()
+            == 1,
+    )
+}
+
+pub async fn delete_section(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let n = sqlx::query("DELETE FROM course_sections WHERE id = $1 AND course_id = $2")
+        .bind(id)
+        .bind(course)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n != 1 {
+        return Ok(false);
+    }
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn insert_lesson(
+    db: &Db,
+    course: i64,
+    section: i64,
+    title: &str,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let mut tx = db.w().begin().await?;
+    let ok: Option<(i64,)> =
+        sqlx::query_as("SELECT id FROM course_sections WHERE id = $1 AND course_id = $2")
+            .bind(section)
+            .bind(course)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if ok.is_none() {
+        return Ok(None);
+    }
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO lessons (course_id, section_id, title, position, created_at, updated_at) \
+         VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM lessons WHERE section_id = $2), $4, $4) RETURNING id",
+    )
+    .bind(course)
+    .bind(section)
+    .bind(title)
+    .bind(now)
+    .fetch_one(&mut *tx)
+    .await?;
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(Some(id))
+}
+
+#[allow(clippy::too_many_arguments)]
+pub async fn update_lesson(
+    db: &Db,
+    course: i64,
+    id: i64,
+    title: &str,
+    body: &str,
+    html: &str,
+    video: Option<i64>,
+    free: bool,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let n = sqlx::query(
+        "UPDATE lessons SET title = $1, body = $2, body_html = $3, video_id = $4, free_preview = $5, updated_at = $6 WHERE id = $7 AND course_id = $8",
+    )
+    .bind(title)
+    .bind(body)
+    .bind(html)
+    .bind(video)
+    .bind(free as i64)
+    .bind(now)
+    .bind(id)
+    .bind(course)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if n != 1 {
+        return Ok(false);
+    }
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+pub async fn delete_lesson(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let n = sqlx::query("DELETE FROM lessons WHERE id = $1 AND course_id = $2")
+        .bind(id)
+        .bind(course)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if n != 1 {
+        return Ok(false);
+    }
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Applies a new order: sections in order, each with its lessons in order. Refused (false) when
+/// the course's structure changed since `version`, or when the layout names anything that is not
+/// exactly this course's sections and lessons.
+pub async fn reorder(
+    db: &Db,
+    course: i64,
+    version: i64,
+    layout: &[(i64, Vec<i64>)],
+    now: i64,
+) -> sqlx::Result<Result<(), &'static str>> {
+    let mut tx = db.w().begin().await?;
+    // A conditional write, not a read: it locks the course row (PostgreSQL), so a concurrent
+    // reorder with the same version waits here and then finds the version moved on.
+    let locked = sqlx::query("UPDATE courses SET structure_version = structure_version WHERE id = $1 AND structure_version = $2")
+        .bind(course)
+        .bind(version)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+    if locked != 1 {
+        return Ok(Err("stale"));
+    }
+    let secs: Vec<(i64,)> = sqlx::query_as("SELECT id FROM course_sections WHERE course_id = $1")
+        .bind(course)
+        .fetch_all(&mut *tx)
+        .await?;
+    let less: Vec<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE course_id = $1")
+        .bind(course)
+        .fetch_all(&mut *tx)
+        .await?;
+    let mut want_s: Vec<i64> = secs.into_iter().map(|r| r.0).collect();
+    let mut want_l: Vec<i64> = less.into_iter().map(|r| r.0).collect();
+    let mut got_s: Vec<i64> = layout.iter().map(|(s, _)| *s).collect();
+    let mut got_l: Vec<i64> = layout.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+    for v in [&mut want_s, &mut want_l, &mut got_s, &mut got_l] {
+        v.sort_unstable();
+    }
+    if want_s != got_s || want_l != got_l {
+        return Ok(Err("mismatch"));
+    }
+    for (si, (section, lessons)) in layout.iter().enumerate() {
+        sqlx::query("UPDATE course_sections SET position = $1 WHERE id = $2")
+            .bind(si as i64 + 1)
+            .bind(*section)
+            .execute(&mut *tx)
+            .await?;
+        for (li, lesson) in lessons.iter().enumerate() {
+            sqlx::query("UPDATE lessons SET section_id = $1, position = $2 WHERE id = $3")
+                .bind(*section)
+                .bind(li as i64 + 1)
+                .bind(*lesson)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    touch_structure(&mut tx, course, now).await?;
+    tx.commit().await?;
+    Ok(Ok(()))
+}
+
+pub async fn attachments(db: &Db, lesson_ids: &[i64]) -> sqlx::Result<Vec<AttachmentRow>> {
+    if lesson_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT id, lesson_id, name, storage_key, size_bytes, mime FROM lesson_attachments WHERE lesson_id IN ({}) ORDER BY id",
+        placeholders(1, lesson_ids.len())
+    );
+    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+    for id in lesson_ids {
+        q = q.bind(*id);
+    }
+    q.fetch_all(db.r()).await
+}
+
+pub async fn select_attachment(db: &Db, id: i64) -> sqlx::Result<Option<AttachmentRow>> {
+    sqlx::query_as("SELECT id, lesson_id, name, storage_key, size_bytes, mime FROM lesson_attachments WHERE id = $1").bind(id).fetch_optional(db.r()).await
+}
+
+pub async fn insert_attachment(
+    db: &Db,
+    lesson: i64,
+    name: &str,
+    key: &str,
+    size: i64,
+    mime: &str,
+    now: i64,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO lesson_attachments (lesson_id, name, storage_key, size_bytes, mime, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+    )
+    .bind(lesson)
+    .bind(name)
+    .bind(key)
+    .bind(size)
+    .bind(mime)
+    .bind(now)
+    .fetch_one(db.w())
+    .await?;
+    Ok(id)
+}
+
+pub async fn delete_attachment(db: &Db, id: i64) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM lesson_attachments WHERE id = $1")
+        .bind(id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+// ---- catalog ----
+
+/// Builds the WHERE clause and binds of a catalog query (published courses only).
+struct Filter {
+    sql: String,
+    texts: Vec<String>,
+    n: usize,
+}
+
+fn filter(backend: Backend, q: &super::CatalogQuery, terms: &[String]) -> Filter {
+    let mut f = Filter {
+        sql: "c.status = 'published'".into(),
+        texts: Vec::new(),
+        n: 0,
+    };
+    let text = |f: &mut Filter, cond: &str, v: String| {
+        f.n += 1;
+        f.sql
+            .push_str(&format!(" AND {}", cond.replace("?", &format!("${}", f.n))));
+        f.texts.push(v);
+    };
+    if !q.category.is_empty() {
+        text(&mut f, "c.category = ?", q.category.clone());
+    }
+    if !q.level.is_empty() {
+        text(&mut f, "c.level = ?", q.level.clone());
+    }
+    if !q.language.is_empty() {
+        text(&mut f, "c.language = ?", q.language.clone());
+    }
+    match q.price.as_str() {
+        "free" => f.sql.push_str(" AND c.price_minor = 0"),
+        "paid" => f.sql.push_str(" AND c.price_minor > 0"),
+        _ => {}
+    }
+    match q.rating.as_str() {
+        "4.5" => f
+            .sql
+            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 450"),
+        "4" => f
+            .sql
+            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 400"),
+        "3" => f
+            .sql
+            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 300"),
+        _ => {}
+    }
+    match q.duration.as_str() {
+        "short" => f.sql.push_str(" AND c.duration_ms < 3600000"),
+        "medium" => f
+            .sql
+            .push_str(" AND c.duration_ms >= 3600000 AND c.duration_ms <= 18000000"),
+        "long" => f.sql.push_str(" AND c.duration_ms > 18000000"),
+        _ => {}
+    }
+    if !terms.is_empty() {
+        match backend {
+            Backend::Sqlite => text(
+                &mut f,
+                "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?)",
+                super::search::fts5_match(terms),
+            ),
+            Backend::Postgres => text(
+                &mut f,
+                "c.search_tsv @@ to_tsquery('simple', ?)",
+                super::search::tsquery(terms),
+            ),
+        }
+    }
+    f
+}
+
+/// (ORDER BY, the keyset comparison with `$a`/`$b`, and how a row's cursor value is read).
+fn order(sort: &str) -> (&'static str, &'static str) {
+    match sort {
+        "newest" => (
+            "c.published_at DESC, c.id DESC",
+            "(c.published_at < $A OR (c.published_at = $A AND c.id < $B))",
+        ),
+        "price" => (
+            "c.price_minor ASC, c.id ASC",
+            "(c.price_minor > $A OR (c.price_minor = $A AND c.id > $B))",
+        ),
+        "price-desc" => (
+            "c.price_minor DESC, c.id DESC",
+            "(c.price_minor < $A OR (c.price_minor = $A AND c.id < $B))",
+        ),
+        "rating" => (
+            "c.rating_x100 DESC, c.id DESC",
+            "(c.rating_x100 < $A OR (c.rating_x100 = $A AND c.id < $B))",
+        ),
+        _ => (
+            "c.enrollments_count DESC, c.id DESC",
+            "(c.enrollments_count < $A OR (c.enrollments_count = $A AND c.id < $B))",
+        ),
+    }
+}
+
+/// The sort key of a row for the cursor.
+pub fn sort_key(sort: &str, c: &CourseRow) -> i64 {
+    match sort {
+        "newest" => c.published_at.unwrap_or(0),
+        "price" | "price-desc" => c.price_minor,
+        "rating" => c.rating_x100,
+        _ => c.enrollments_count,
+    }
+}
+
+/// One catalog page of published courses and the number of all matches.
+pub async fn catalog(
+    db: &Db,
+    q: &super::CatalogQuery,
+    terms: &[String],
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> sqlx::Result<(Vec<CourseRow>, i64)> {
+    let f = filter(db.backend(), q, terms);
+    let (order_by, keyset) = order(&q.sort);
+    let mut where_sql = f.sql.clone();
+    let mut n = f.n;
+    let mut cursor_binds = Vec::new();
+    if let Some((a, b)) = after {
+        let k = keyset
+            .replace("$A", &format!("${}", n + 1))
+            .replace("$B", &format!("${}", n + 2));
+        where_sql.push_str(&format!(" AND {k}"));
+        cursor_binds = vec![a, b];
+        n += 2;
+    }
+    let sql = format!(
+        "SELECT {COLS} FROM courses c WHERE {where_sql} ORDER BY {order_by} LIMIT ${}",
+        n + 1
+    );
+    let mut query = sqlx::query_as::<_, CourseRow>(sqlx::AssertSqlSafe(sql));
+    for v in &f.texts {
+        query = query.bind(v.clone());
+    }
+    for v in &cursor_binds {
+        query = query.bind(*v);
+    }
+    let rows = query.bind(limit).fetch_all(db.r()).await?;
+    let count_sql = format!("SELECT COUNT(*) FROM courses c WHERE {}", f.sql);
+    let mut cq = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
+    for v in &f.texts {
+        cq = cq.bind(v.clone());
+    }
+    let (total,) = cq.fetch_one(db.r()).await?;
+    Ok((rows, total))
+}
+
+// ---- enrollment, orders, progress ----
+
+/// Enrolls; false when already enrolled. Moves the course's counter only for a new row.
+pub async fn enroll(
+    db: &Db,
+    course: i64,
+    user: i64,
+    order: Option<i64>,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    let r: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO enrollments (course_id, user_id, order_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
+         ON CONFLICT DO NOTHING RETURNING course_id",
+    )
+    .bind(course)
+    .bind(user)
+    .bind(order)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if r.is_some() {
+        sqlx::query("UPDATE courses SET enrollments_count = enrollments_count + 1 WHERE id = $1")
+            .bind(course)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(r.is_some())
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct EnrollmentRow {
+    pub course_id: i64,
+    pub last_lesson_id: Option<i64>,
+    pub completed_lessons: i64,
+    pub completed_at: Option<i64>,
+    pub updated_at: i64,
+}
+
+pub async fn enrollment(db: &Db, course: i64, user: i64) -> sqlx::Result<Option<EnrollmentRow>> {
+    sqlx::query_as("SELECT course_id, last_lesson_id, completed_lessons, completed_at, updated_at FROM enrollments WHERE course_id = $1 AND user_id = $2")
+        .bind(course)
+        .bind(user)
+        .fetch_optional(db.r())
+        .await
+}
+
+pub async fn enrollments_of(db: &Db, user: i64) -> sqlx::Result<Vec<EnrollmentRow>> {
+    sqlx::query_as("SELECT course_id, last_lesson_id, completed_lessons, completed_at, updated_at FROM enrollments WHERE user_id = $1 ORDER BY updated_at DESC LIMIT 500")
+        .bind(user)
+        .fetch_all(db.r())
+        .await
+}
+
+/// Per course of an author: (course_id, learners, completed learners, sum of completed lessons).
+pub async fn author_stats(db: &Db, author: i64) -> sqlx::Result<Vec<(i64, i64, i64, i64)>> {
+    sqlx::query_as(
+        "SELECT e.course_id, COUNT(*), CAST(SUM(CASE WHEN e.completed_at IS NULL THEN 0 ELSE 1 END) AS BIGINT), \
+         CAST(SUM(e.completed_lessons) AS BIGINT) FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE c.author_id = $1 GROUP BY e.course_id",
+    )
+    .bind(author)
+    .fetch_all(db.r())
+    .await
+}
+
+/// Lesson ids the learner completed in a course.
+pub async fn completed_lessons(db: &Db, user: i64, course: i64) -> sqlx::Result<Vec<i64>> {
+    let r: Vec<(i64,)> = sqlx::query_as("SELECT lesson_id FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL")
+        .bind(user)
+        .bind(course)
+        .fetch_all(db.r())
+        .await?;
+    Ok(r.into_iter().map(|r| r.0).collect())
+}
+
+pub async fn lesson_position(db: &Db, user: i64, lesson: i64) -> sqlx::Result<i64> {
+    let r: Option<(i64,)> = sqlx::query_as(
+        "SELECT last_position_ms FROM lesson_progress WHERE user_id = $1 AND lesson_id = $2",
+    )
+    .bind(user)
+    .bind(lesson)
+    .fetch_optional(db.r())
+    .await?;
+    Ok(r.map(|r| r.0).unwrap_or(0))
+}
+
+/// Records a visit (and the video position); completes the lesson when `complete`. Keeps the
+/// enrollment's "continue here" and completed-lesson count in step. Returns whether the course
+/// became complete with this call.
+pub async fn record_progress(
+    db: &Db,
+    user: i64,
+    course: i64,
+    lesson: i64,
+    position_ms: Option<i64>,
+    complete: bool,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let mut tx = db.w().begin().await?;
+    sqlx::query(
+        "INSERT INTO lesson_progress (user_id, lesson_id, course_id, started_at, completed_at, last_position_ms, updated_at) \
+         VALUES ($1, $2, $3, $4, CASE WHEN $5 = 1 THEN $4 ELSE NULL END, COALESCE($6, 0), $4) \
+         ON CONFLICT (user_id, lesson_id) DO UPDATE SET \
+           completed_at = CASE WHEN $5 = 1 THEN COALESCE(lesson_progress.completed_at, $4) ELSE lesson_progress.completed_at END, \
+           last_position_ms = COALESCE($6, lesson_progress.last_position_ms), updated_at = $4",
+    )
+    .bind(user)
+    .bind(lesson)
+    .bind(course)
+    .bind(now)
+    .bind(complete as i64)
+    .bind(position_ms)
+    .execute(&mut *tx)
+    .await?;
+    let (done,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL")
+        .bind(user)
+        .bind(course)
+        .fetch_one(&mut *tx)
+        .await?;
+    let (total,): (i64,) = sqlx::query_as("SELECT lessons_count FROM courses WHERE id = $1")
+        .bind(course)
+        .fetch_one(&mut *tx)
+        .await?;
+    let finished: Option<(i64,)> = sqlx::query_as(
+        "UPDATE enrollments SET last_lesson_id = $1, completed_lessons = $2, updated_at = $3, \
+         completed_at = CASE WHEN $2 >= $4 AND $4 > 0 THEN COALESCE(completed_at, $3) ELSE completed_at END \
+         WHERE course_id = $5 AND user_id = $6 RETURNING completed_at",
+    )
+    .bind(lesson)
+    .bind(done)
+    .bind(now)
+    .bind(total)
+    .bind(course)
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await?
+    .and_then(|r: (Option<i64>,)| r.0.map(|t| (t,)));
+    tx.commit().await?;
+    Ok(finished.is_some_and(|(t,)| t == now))
+}
+
+/// A new order, as the checkout records it.
+pub struct NewOrder<'a> {
+    pub public_id: &'a str,
+    pub user: i64,
+    pub course: i64,
+    pub amount_minor: i64,
+    pub currency: &'a str,
+    pub provider: &'a str,
+    pub now: i64,
+}
+
+pub async fn insert_order(db: &Db, o: &NewOrder<'_>) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "INSERT INTO orders (public_id, user_id, course_id, amount_minor, currency, provider, status, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
+    )
+    .bind(o.public_id)
+    .bind(o.user)
+    .bind(o.course)
+    .bind(o.amount_minor)
+    .bind(o.currency)
+    .bind(o.provider)
+    .bind(o.now)
+    .fetch_one(db.w())
+    .await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, sqlx::FromRow)]
+pub struct OrderRow {
+    pub id: i64,
+    pub public_id: String,
+    pub user_id: i64,
+    pub course_id: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: String,
+}
+
+pub async fn select_order(db: &Db, public_id: &str) -> sqlx::Result<Option<OrderRow>> {
+    sqlx::query_as("SELECT id, public_id, user_id, course_id, amount_minor, currency, status FROM orders WHERE public_id = $1")
+        .bind(public_id)
+        .fetch_optional(db.r())
+        .await
+}
+
+/// Marks an order paid once: true only for the call that moved it from pending.
+pub async fn mark_paid(db: &Db, public_id: &str, now: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query("UPDATE orders SET status = 'paid', paid_at = $1 WHERE public_id = $2 AND status = 'pending'")
+        .bind(now)
+        .bind(public_id)
+        .execute(db.w())
+        .await?
+        .rows_affected()
+        == 1)
+}
+
+/// Published courses for the sitemap, by id.
+pub async fn list_sitemap(
+    db: &Db,
+    after_id: i64,
+    limit: i64,
+) -> sqlx::Result<Vec<(i64, String, i64)>> {
+    sqlx::query_as("SELECT id, slug, updated_at FROM courses WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2")
+        .bind(after_id)
+        .bind(limit)
+        .fetch_all(db.r())
+        .await
+}

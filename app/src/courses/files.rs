@@ -1,0 +1,334 @@
+//! A course's files: the cover image and lesson attachments.
+//!
+//! - `POST /api/courses/{course}/cover` (multipart `cover`): JPEG/PNG/WebP up to the avatar limit,
+//!   decoded, cropped to 16:9 and re-encoded at 1280 and 640 px; the old cover's files go.
+//! - `POST /api/courses/{course}/lessons/{lesson}/attachments` (multipart `file`): a PDF, an
+//!   office document or presentation, or an archive, recognised from its bytes, up to 50 MB.
+//! - `GET /api/courses/attachments/{id}` (in the server crate, with Range): only to those who may
+//!   open the lesson.
+//!
+//! Both uploads are the course author's only.
+
+use super::{ATTACHMENT_MAX_BYTES, db};
+use crate::error::{AppError, Msg};
+use crate::server::{AppState, now_ms, session::AuthSession};
+use axum::Json;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use image::imageops::FilterType;
+
+/// Cover widths (16:9).
+pub const COVER_WIDTHS: [u32; 2] = [1280, 640];
+/// Attachments per lesson.
+pub const ATTACHMENTS_MAX: i64 = 20;
+/// Oversized uploads are drained up to this many bytes to answer clearly.
+pub const DRAIN_LIMIT: usize = ATTACHMENT_MAX_BYTES + 16 * 1024 * 1024;
+
+fn fail(e: AppError) -> Response {
+    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
+    (status, Json(e)).into_response()
+}
+
+/// The course of `id` if `auth` is its author.
+async fn authored(
+    state: &AppState,
+    auth: Option<axum::Extension<AuthSession>>,
+    id: i64,
+) -> Result<db::CourseRow, AppError> {
+    let axum::Extension(auth) = auth.ok_or(AppError::NotAuthenticated)?;
+    match db::select_course(&state.db, id).await? {
+        Some(c) if c.author_id == auth.user_id => Ok(c),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+/// Crops to 16:9 and encodes every cover width.
+pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
+    let img = crate::profiles::avatar::decode(bytes)?;
+    let (w, h) = (img.width(), img.height());
+    let (cw, ch) = if w * 9 > h * 16 {
+        (h * 16 / 9, h)
+    } else {
+        (w, w * 9 / 16)
+    };
+    let cropped = img.crop_imm((w - cw) / 2, (h - ch) / 2, cw, ch);
+    COVER_WIDTHS
+        .iter()
+        .map(|&width| {
+            Ok((
+                width,
+                crate::profiles::avatar::jpeg(&cropped.resize_exact(
+                    width,
+                    width * 9 / 16,
+                    FilterType::Lanczos3,
+                ))?,
+            ))
+        })
+        .collect()
+}
+
+/// The cover upload route; answers `{"cover_url": …}`.
+pub async fn upload_cover(
+    State(state): State<AppState>,
+    auth: Option<axum::Extension<AuthSession>>,
+    Path(course): Path<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let c = match authored(&state, auth, course).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let max = state.config.avatar_max_bytes;
+    let too_large = AppError::BadRequest(Msg::ImageTooLarge {
+        max_mb: (max / (1024 * 1024)) as u32,
+    });
+    let bytes = match crate::server::request::multipart_file(&mut multipart, "cover", max).await {
+        Ok(Some((b, _))) if !b.is_empty() => b,
+        Ok(_) => return fail(AppError::field("cover", Msg::Required)),
+        Err(_) => return fail(too_large),
+    };
+    let sizes = match tokio::task::spawn_blocking(move || process_cover(&bytes)).await {
+        Ok(Ok(s)) => s,
+        Ok(Err(m)) => return fail(AppError::field("cover", m)),
+        Err(_) => return fail(AppError::Internal),
+    };
+    let key = format!("covers/{}", uuid::Uuid::new_v4().simple());
+    let stored = async {
+        for (w, b) in sizes {
+            state.storage.put(&format!("{key}/{w}.jpg"), b).await?;
+        }
+        if let Some(old) = db::set_cover(&state.db, c.id, Some(&key), now_ms()).await? {
+            state.storage.delete_prefix(&old).await?;
+        }
+        anyhow::Ok(())
+    };
+    match stored.await {
+        Ok(()) => Json(serde_json::json!({ "cover_url": super::api::cover_url(&Some(key), 640) }))
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "storing a cover failed");
+            fail(AppError::Internal)
+        }
+    }
+}
+
+/// What an attachment is, from its first bytes: (MIME type, extensions that fit it).
+pub fn sniff(bytes: &[u8], name: &str) -> Option<(&'static str, &'static [&'static str])> {
+    let ext = name
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if bytes.starts_with(b"%PDF-") {
+        return Some(("application/pdf", &["pdf"]));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        // Office Open XML and OpenDocument files are zip archives; the extension picks the type.
+        const ZIPS: &[(&str, &str)] = &[
+            (
+                "docx",
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            ),
+            (
+                "pptx",
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+            ),
+            (
+                "xlsx",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            ("odt", "application/vnd.oasis.opendocument.text"),
+            ("odp", "application/vnd.oasis.opendocument.presentation"),
+            ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+            ("epub", "application/epub+zip"),
+        ];
+        return Some(match ZIPS.iter().find(|z| z.0 == ext) {
+            Some(z) => (
+                z.1,
+                &["docx", "pptx", "xlsx", "odt", "odp", "ods", "epub", "zip"],
+            ),
+            None => ("application/zip", &["zip"]),
+        });
+    }
+    if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+        let mime = match ext.as_str() {
+            "ppt" => "application/vnd.ms-powerpoint",
+            "xls" => "application/vnd.ms-excel",
+            _ => "application/msword",
+        };
+        return Some((mime, &["doc", "ppt", "xls"]));
+    }
+    if bytes.starts_with(b"7z\xBC\xAF\x27\x1C") {
+        return Some(("application/x-7z-compressed", &["7z"]));
+    }
+    if bytes.starts_with(b"Rar!\x1A\x07") {
+        return Some(("application/vnd.rar", &["rar"]));
+    }
+    if bytes.starts_with(&[0x1F, 0x8B]) {
+        return Some(("application/gzip", &["gz", "tgz"]));
+    }
+    None
+}
+
+/// A safe download name: no path, no control characters, at most 120 characters, and an
+/// extension that fits the detected type.
+pub fn clean_name(name: &str, fits: &[&str]) -> String {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or("");
+    let mut s: String = base
+        .chars()
+        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | ':' | '*' | '?' | '|'))
+        .collect();
+    s = s.trim().trim_start_matches('.').to_string();
+    if s.is_empty() {
+        s = "file".into();
+    }
+    if s.chars().count() > 120 {
+        let (stem, ext) = s
+            .rsplit_once('.')
+            .map(|(a, b)| (a.to_string(), format!(".{b}")))
+            .unwrap_or((s.clone(), String::new()));
+        s = stem
+            .chars()
+            .take(120 - ext.chars().count().min(20))
+            .collect::<String>()
+            + &ext;
+    }
+    let ext = s
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    if !fits.contains(&ext.as_str()) {
+        s = format!("{s}.{}", fits[0]);
+    }
+    s
+}
+
+/// The attachment upload route; answers with the new attachment.
+pub async fn upload_attachment(
+    State(state): State<AppState>,
+    auth: Option<axum::Extension<AuthSession>>,
+    Path((course, lesson)): Path<(i64, i64)>,
+    mut multipart: Multipart,
+) -> Response {
+    let c = match authored(&state, auth, course).await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    match db::select_lesson(&state.db, lesson).await {
+        Ok(Some((cid, _))) if cid == c.id => {}
+        Ok(_) => return fail(AppError::NotFound),
+        Err(e) => return fail(e.into()),
+    }
+    match db::attachments(&state.db, &[lesson]).await {
+        Ok(list) if list.len() as i64 >= ATTACHMENTS_MAX => {
+            return fail(AppError::field(
+                "file",
+                Msg::TooMany {
+                    max: ATTACHMENTS_MAX as u32,
+                },
+            ));
+        }
+        Ok(_) => {}
+        Err(e) => return fail(e.into()),
+    }
+    let too_large = AppError::field(
+        "file",
+        Msg::AttachmentTooBig {
+            max_mb: (ATTACHMENT_MAX_BYTES / (1024 * 1024)) as u32,
+        },
+    );
+    let (bytes, name) =
+        match crate::server::request::multipart_file(&mut multipart, "file", ATTACHMENT_MAX_BYTES)
+            .await
+        {
+            Ok(Some((b, n))) if !b.is_empty() => (b, n),
+            Ok(_) => return fail(AppError::field("file", Msg::Required)),
+            Err(_) => return fail(too_large),
+        };
+    let Some((mime, fits)) = sniff(&bytes, &name) else {
+        return fail(AppError::field("file", Msg::AttachmentType));
+    };
+    let name = clean_name(&name, fits);
+    let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
+    let size = bytes.len() as i64;
+    if let Err(e) = state.storage.put(&format!("{key}/file"), bytes).await {
+        tracing::error!(error = %e, "storing an attachment failed");
+        return fail(AppError::Internal);
+    }
+    match db::insert_attachment(&state.db, lesson, &name, &key, size, mime, now_ms()).await {
+        Ok(id) => Json(super::Attachment {
+            id,
+            name,
+            size_bytes: size,
+            url: format!("/api/courses/attachments/{id}"),
+        })
+        .into_response(),
+        Err(e) => {
+            let _ = state.storage.delete_prefix(&key).await;
+            fail(e.into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn attachment_types_come_from_the_bytes() {
+        assert_eq!(
+            sniff(b"%PDF-1.7 ...", "notes.txt").map(|s| s.0),
+            Some("application/pdf")
+        );
+        assert_eq!(
+            sniff(b"PK\x03\x04....", "slides.pptx").map(|s| s.0),
+            Some("application/vnd.openxmlformats-officedocument.presentationml.presentation")
+        );
+        assert_eq!(
+            sniff(b"PK\x03\x04....", "code.zip").map(|s| s.0),
+            Some("application/zip")
+        );
+        assert_eq!(sniff(b"MZ\x90\x00 this is an exe", "slides.pdf"), None);
+        assert_eq!(sniff(b"just some text", "notes.pdf"), None);
+        assert_eq!(sniff(b"<html><script>", "page.pdf"), None);
+    }
+
+    #[test]
+    fn names_are_made_safe_and_fit_the_type() {
+        assert_eq!(clean_name("../../etc/passwd", &["pdf"]), "passwd.pdf");
+        assert_eq!(
+            clean_name("C:\\Users\\me\\Конспект.pdf", &["pdf"]),
+            "Конспект.pdf"
+        );
+        assert_eq!(clean_name("virus.exe", &["pdf"]), "virus.exe.pdf");
+        assert_eq!(clean_name("a\"b<c>.zip", &["zip"]), "abc.zip");
+        assert_eq!(clean_name("", &["zip"]), "file.zip");
+        assert!(
+            clean_name(&format!("{}.pdf", "x".repeat(300)), &["pdf"])
+                .chars()
+                .count()
+                <= 120
+        );
+    }
+
+    #[test]
+    fn covers_are_cropped_to_16_by_9() {
+        let img = image::RgbImage::from_fn(1000, 1000, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+        });
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(img)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let out = process_cover(&png).unwrap();
+        let dims: Vec<(u32, u32)> = out
+            .iter()
+            .map(|(_, b)| {
+                image::load_from_memory(b)
+                    .map(|i| (i.width(), i.height()))
+                    .unwrap()
+            })
+            .collect();
+        assert_eq!(dims, vec![(1280, 720), (640, 360)]);
+    }
+}
