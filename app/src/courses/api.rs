@@ -855,6 +855,7 @@ pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppErro
 }
 
 /// Records where the learner is in a lesson's video; a video watched to 90 % completes the lesson.
+/// The client's `duration_ms` is not trusted: the stored video's length counts.
 /// Enrolled learners. Errors: `NotAuthenticated`, `NotFound`, `Forbidden`.
 #[server(endpoint = "courses/progress")]
 pub async fn save_lesson_progress(
@@ -864,20 +865,31 @@ pub async fn save_lesson_progress(
 ) -> Result<bool, AppError> {
     let s = session::require_user()?;
     let st = state();
-    let (course, _) = db::select_lesson(&st.db, lesson)
+    let (course, l) = db::select_lesson(&st.db, lesson)
         .await?
         .ok_or(AppError::NotFound)?;
     if db::enrollment(&st.db, course, s.user_id).await?.is_none() {
         return Err(AppError::Forbidden);
     }
-    // Both numbers come from the client: compared in i128, so no value can overflow.
-    let complete = duration_ms > 0 && position_ms as i128 * 10 >= duration_ms as i128 * 9;
+    // The length that counts is the stored video's, not the client's: a lesson without a video
+    // is never completed by a position, and an absurd position is clamped to the video's end.
+    let video_ms = match l.video_id {
+        Some(v) => crate::video::db::select_by_ids(&st.db, &[v])
+            .await?
+            .pop()
+            .and_then(|v| v.duration_ms)
+            .unwrap_or(0),
+        None => 0,
+    };
+    let _client_duration = duration_ms;
+    let position_ms = position_ms.clamp(0, video_ms);
+    let complete = video_ms > 0 && position_ms as i128 * 10 >= video_ms as i128 * 9;
     db::record_progress(
         &st.db,
         s.user_id,
         course,
         lesson,
-        Some(position_ms.max(0)),
+        Some(position_ms),
         complete,
         now_ms(),
     )
