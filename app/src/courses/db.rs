@@ -213,6 +213,7 @@ pub async fn set_status(
     feedback: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
+    forget_catalog_counts(db);
     let n = sqlx::query(
         "UPDATE courses SET status = $1, review_feedback = COALESCE($2, review_feedback), \
          submitted_at = CASE WHEN $1 = 'review' THEN $3 ELSE submitted_at END, \
@@ -241,6 +242,7 @@ pub async fn set_changes(
     html: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
+    forget_catalog_counts(db);
     let apply = to == "none";
     let states = from
         .iter()
@@ -271,6 +273,7 @@ pub async fn set_changes(
 }
 
 pub async fn set_search_doc(db: &Db, id: i64, doc: &str) -> sqlx::Result<()> {
+    forget_catalog_counts(db);
     sqlx::query("UPDATE courses SET search_doc = $1 WHERE id = $2")
         .bind(doc)
         .bind(id)
@@ -373,6 +376,7 @@ async fn touch_structure(
 }
 
 pub async fn insert_section(db: &Db, course: i64, title: &str, now: i64) -> sqlx::Result<i64> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO course_sections (course_id, title, position) \
@@ -401,6 +405,7 @@ pub async fn rename_section(db: &Db, course: i64, id: i64, title: &str) -> sqlx:
 }
 
 pub async fn delete_section(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM course_sections WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -423,6 +428,7 @@ pub async fn insert_lesson(
     title: &str,
     now: i64,
 ) -> sqlx::Result<Option<i64>> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let ok: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM course_sections WHERE id = $1 AND course_id = $2")
@@ -460,6 +466,7 @@ pub async fn update_lesson(
     free: bool,
     now: i64,
 ) -> sqlx::Result<bool> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query(
         "UPDATE lessons SET title = $1, body = $2, body_html = $3, video_id = $4, free_preview = $5, updated_at = $6 WHERE id = $7 AND course_id = $8",
@@ -484,6 +491,7 @@ pub async fn update_lesson(
 }
 
 pub async fn delete_lesson(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM lessons WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -509,6 +517,7 @@ pub async fn reorder(
     layout: &[(i64, Vec<i64>)],
     now: i64,
 ) -> sqlx::Result<Result<(), &'static str>> {
+    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     // A conditional write, not a read: it locks the course row (PostgreSQL), so a concurrent
     // reorder with the same version waits here and then finds the version moved on.
@@ -750,13 +759,38 @@ pub async fn catalog(
         query = query.bind(*v);
     }
     let rows = query.bind(limit).fetch_all(db.r()).await?;
+    // The number of matches reads every match (tens of ms at 20k courses), while a page reads
+    // one page: counts are remembered per filter set for a short while, and forgotten whenever
+    // the catalog changes (`forget_catalog_counts`).
+    let key = format!(
+        "catalog|{}|{}|{}|{}|{}|{}|{}",
+        q.category,
+        q.level,
+        q.language,
+        q.price,
+        q.rating,
+        q.duration,
+        terms.join(" ")
+    );
+    if let Some(total) = db.cached_count(&key, COUNT_MAX_AGE) {
+        return Ok((rows, total));
+    }
     let count_sql = format!("SELECT COUNT(*) FROM courses c WHERE {}", f.sql);
     let mut cq = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
     for v in &f.texts {
         cq = cq.bind(v.clone());
     }
     let (total,) = cq.fetch_one(db.r()).await?;
+    db.remember_count(key, total);
     Ok((rows, total))
+}
+
+/// How old a remembered catalog count may be.
+const COUNT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Forgets the remembered catalog counts (a course was published, changed or archived).
+pub fn forget_catalog_counts(db: &Db) {
+    db.forget_counts("catalog|");
 }
 
 // ---- enrollment, orders, progress ----
