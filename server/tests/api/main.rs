@@ -9,5 +9,6 @@ mod accounts;
 mod courses;
 mod feed;
 mod profiles;
+mod quizzes;
 mod shell;
 mod video;
