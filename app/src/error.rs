@@ -112,6 +112,7 @@ pub enum Msg {
     QuizTimeUp,
     QuizNotSubmitted,
     QuizAnswerInvalid,
+    CertificateAlreadyRevoked,
 }
 
 impl Msg {
@@ -544,6 +545,10 @@ impl Msg {
             QuizAnswerInvalid => s(
                 "This answer does not fit the question. Reload the page and answer again.",
                 "Этот ответ не подходит к вопросу. Обновите страницу и ответьте снова.",
+            ),
+            CertificateAlreadyRevoked => s(
+                "This certificate has already been revoked.",
+                "Этот сертификат уже отозван.",
             ),
         }
     }

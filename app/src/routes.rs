@@ -1,5 +1,6 @@
 //! The route table in one place: path → page.
 
+use crate::certificates::pages::{CertificatePage, MyCertificatesPage};
 use crate::courses::editor::CourseEditorPage;
 use crate::courses::pages::{
     CatalogPage, CoursePage, LearningPage, LessonPage, ReviewQueuePage, StudioCoursesPage,
@@ -55,6 +56,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/checkout/:id") view=CheckoutPage ssr=SsrMode::Async/>
             <Route path=path!("/quizzes/:id") view=QuizPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/courses/:id/quiz/:target") view=QuizEditorPage ssr=SsrMode::Async/>
+            <Route path=path!("/certificates") view=MyCertificatesPage ssr=SsrMode::Async/>
+            <Route path=path!("/certificates/:code") view=CertificatePage ssr=SsrMode::Async/>
         </Routes>
     }
 }

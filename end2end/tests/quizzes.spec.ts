@@ -1,4 +1,8 @@
 import { APIRequestContext, Page } from '@playwright/test';
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole } from './helpers';
 
 const EXAM = `title: Итоговый экзамен по дробям
@@ -33,9 +37,10 @@ async function call(request: APIRequestContext, endpoint: string, form: Record<s
 }
 
 /** A published course with one lesson, built through the API (the course UI has its own test). */
-async function publishedCourse(tutor: APIRequestContext, moderator: APIRequestContext): Promise<{ id: number; slug: string; lesson: number }> {
+async function publishedCourse(tutor: APIRequestContext, moderator: APIRequestContext): Promise<{ id: number; slug: string; lesson: number; title: string }> {
+  const title = `Дроби ${Date.now().toString(36)}`;
   const created = await tutor.post('/api/courses/create', {
-    data: { form: { title: `Дроби ${Date.now().toString(36)}`, slug: '', description: 'Всё о дробях.', outcomes: '', category: 'math', level: 'beginner', language: 'ru', price: '', currency: 'RUB' } },
+    data: { form: { title, slug: '', description: 'Всё о дробях.', outcomes: '', category: 'math', level: 'beginner', language: 'ru', price: '', currency: 'RUB' } },
   });
   expect(created.status()).toBe(200);
   const id: number = await created.json();
@@ -44,7 +49,7 @@ async function publishedCourse(tutor: APIRequestContext, moderator: APIRequestCo
   await call(tutor, 'courses/submit', { id: String(id) });
   await call(moderator, 'courses/moderate', { id: String(id), approve: 'true' });
   const draft = await call(tutor, 'courses/draft', { id: String(id) });
-  return { id, slug: draft.slug, lesson };
+  return { id, slug: draft.slug, lesson, title };
 }
 
 /** Puts the shown items of an ordering question into `target` order with the arrow buttons. */
@@ -168,12 +173,49 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   await student.getByRole('button', { name: 'Submit answers' }).click();
   await expect(student.getByText(/^Passed ✓/)).toBeVisible();
   await expect(student.getByRole('heading', { name: 'Attempt 2: 100%' })).toBeVisible();
+  // The only lesson was completed by its quiz, the exam is passed: the certificate is issued.
+  const certLink = student.getByRole('link', { name: 'Your certificate is ready' });
+  await expect(certLink).toBeVisible();
+  const code = (await certLink.getAttribute('href'))!.split('/').pop()!;
+  expect(code).toMatch(/^TUT-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}-[2-9A-HJ-NP-Z]{4}$/);
 
   // The overview lists both attempts; the best counts.
   await goto(student, student.url());
   await expect(student.getByText('100% ✓ passed').first()).toBeVisible();
   await expect(student.getByRole('link', { name: 'Answers of attempt 1' })).toBeVisible();
-  expect([...errors, ...studentErrors]).toEqual([]);
+
+  // ---- the certificate: listed, verified, downloaded ----
+  await student.getByLabel('Account menu').click();
+  await student.getByRole('link', { name: 'My certificates' }).click();
+  await expect(student.getByRole('heading', { level: 1, name: 'My certificates' })).toBeVisible();
+  await expect(student.getByText(code)).toBeVisible();
+  await student.getByRole('link', { name: 'Verification page' }).click();
+  await expect(student.getByRole('heading', { level: 1, name: 'Certificate of completion' })).toBeVisible();
+  await expect(student.getByText('Valid certificate')).toBeVisible();
+  await expect(student.locator('main').getByText('Quiz Student')).toBeVisible();
+  const downloading = student.waitForEvent('download');
+  await student.getByRole('link', { name: 'Download PDF' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toContain(code);
+  const pdfPath = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cert-')), 'certificate.pdf');
+  await download.saveAs(pdfPath);
+  expect(fs.readFileSync(pdfPath).subarray(0, 4).toString()).toBe('%PDF');
+  const text = execFileSync('pdftotext', [pdfPath, '-'], { encoding: 'utf8' });
+  expect(text).toContain('Quiz Student');
+  expect(text).toContain(code);
+
+  // Anyone with the link sees it as valid.
+  const anonCtx = await browser.newContext();
+  const anon = await anonCtx.newPage();
+  const anonErrors = watchErrors(anon);
+  await goto(anon, `/certificates/${code}`);
+  await expect(anon.getByText('Valid certificate')).toBeVisible();
+  await expect(anon.getByText('Quiz Student')).toBeVisible();
+  await expect(anon.getByRole('link', { name: course.title })).toBeVisible();
+  await expect(anon.getByRole('heading', { name: 'Revoke this certificate' })).toHaveCount(0);
+  await anonCtx.close();
+
+  expect([...errors, ...studentErrors, ...anonErrors]).toEqual([]);
   await tutorCtx.close();
   await modCtx.close();
   await studentCtx.close();

@@ -309,19 +309,20 @@ async fn close_attempt(
     Ok(true)
 }
 
-/// A passed lesson quiz completes its lesson for an enrolled learner.
+/// A passed lesson quiz completes its lesson for an enrolled learner; a passed final exam, or a
+/// lesson completed this way, may earn the course's certificate.
 #[cfg(feature = "ssr")]
 async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> {
     let Some(quiz) = db::select_quiz(&st.db, a.quiz_id).await? else {
         return Ok(());
     };
-    let Some(lesson) = quiz.lesson_id else {
-        return Ok(());
-    };
     if courses::db::enrollment(&st.db, quiz.course_id, a.user_id)
         .await?
-        .is_some()
+        .is_none()
     {
+        return Ok(());
+    }
+    if let Some(lesson) = quiz.lesson_id {
         courses::db::record_progress(
             &st.db,
             a.user_id,
@@ -333,6 +334,7 @@ async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> 
         )
         .await?;
     }
+    crate::certificates::service::issue_quietly(st, a.user_id, quiz.course_id).await;
     Ok(())
 }
 
@@ -410,6 +412,13 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
     let attempts = db::attempts_of(&st.db, a.quiz_id, a.user_id).await?;
     let (_, attempts_left, best_percent, _) = tally(&attempts, &current);
     let answers = parse_answers(&db::answers(&st.db, a.id).await?);
+    let certificate_code = if a.passed == 1 {
+        crate::certificates::db::select_for(&st.db, a.user_id, quiz.course_id)
+            .await?
+            .map(|c| c.code)
+    } else {
+        None
+    };
     let seed = seed_of(a);
     let shuffle = v.shuffle_options == 1;
     let items = question_order(spec.questions.len(), seed, v.shuffle_questions == 1)
@@ -442,6 +451,7 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
         attempts_left,
         best_percent,
         items,
+        certificate_code,
     })
 }
 

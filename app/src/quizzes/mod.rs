@@ -886,6 +886,8 @@ pub struct AttemptResult {
     pub best_percent: Option<u32>,
     /// In the attempt's order.
     pub items: Vec<ResultItem>,
+    /// The attempt owner's certificate for the course, once issued (shown with passing results).
+    pub certificate_code: Option<String>,
 }
 
 #[cfg(test)]

@@ -26,11 +26,21 @@ pub fn QuizPage() -> impl IntoView {
     // Bumped after an attempt ends, so the overview (attempts left, best score) is read again.
     let reload = RwSignal::new(0u32);
     let overview = Resource::new(move || (id(), reload.get()), |(id, _)| quiz_overview(id));
+    // Lives here, not in `QuizView`: reloading the overview after an attempt re-creates the
+    // view, and the result just received must stay on screen.
+    let stage = RwSignal::new(Stage::Overview);
+    Effect::new(move |prev: Option<i64>| {
+        let now = id();
+        if prev.is_some_and(|p| p != now) {
+            stage.set(Stage::Overview);
+        }
+        now
+    });
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
                 match overview.await {
-                    Ok(o) => view! { <QuizView overview=o shown_attempt=Signal::derive(shown_attempt) reload /> }.into_any(),
+                    Ok(o) => view! { <QuizView overview=o shown_attempt=Signal::derive(shown_attempt) reload stage /> }.into_any(),
                     Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                 }
             })}
@@ -51,10 +61,10 @@ fn QuizView(
     overview: QuizOverview,
     shown_attempt: Signal<Option<i64>>,
     reload: RwSignal<u32>,
+    stage: RwSignal<Stage>,
 ) -> impl IntoView {
     let l = use_i18n();
     let o = overview;
-    let stage = RwSignal::new(Stage::Overview);
     let start = Action::new(move |quiz: &i64| start_attempt(*quiz));
     Effect::new(move |_| {
         if let Some(Ok(a)) = start.value().get() {
@@ -432,7 +442,7 @@ fn AttemptRunner(
                 <Show when=move || one_per_screen.get()>
                     <button type="button" class="button button--ghost" disabled=move || current.get() == 0
                         on:click=move |_| current.update(|c| *c = c.saturating_sub(1))>{tr!("← Previous", "← Назад")}</button>
-                    <button type="button" class="button button--ghost" disabled=move || current.get() + 1 >= total
+                    <button type="button" class="button button--ghost" disabled=move || { current.get() + 1 >= total }
                         on:click=move |_| current.update(|c| *c = (*c + 1).min(total - 1))>{tr!("Next →", "Далее →")}</button>
                 </Show>
                 <button type="button" class="button" on:click=on_submit disabled=move || submitting.get()>
@@ -593,6 +603,12 @@ fn ResultPanel(result: AttemptResult) -> impl IntoView {
                 }).unwrap_or_default();
                 format!("{left}{best}")
             }}</p>
+            {r.certificate_code.clone().map(|code| view! {
+                <p class="callout quiz-result__certificate">
+                    {tr!("You have completed the course.", "Вы прошли курс.")}" "
+                    <a href=format!("/certificates/{code}")>{tr!("Your certificate is ready", "Ваш сертификат готов")}</a>
+                </p>
+            })}
             <ol class="quiz-result__items">
                 {r.items.into_iter().map(|item| {
                     let right = item.earned == item.points;

@@ -28,26 +28,26 @@ both!(
 
 // ---------------- helpers ----------------
 
-fn email(p: &str) -> String {
+pub(crate) fn email(p: &str) -> String {
     format!(
         "{p}-{}@example.com",
         &uuid::Uuid::new_v4().simple().to_string()[..10]
     )
 }
 
-fn n(i: i64) -> String {
+pub(crate) fn n(i: i64) -> String {
     i.to_string()
 }
 
-async fn tutor(app: &TestApp, name: &str) -> Client {
+pub(crate) async fn tutor(app: &TestApp, name: &str) -> Client {
     confirmed_user(app, &email("tutor"), name, "tutor").await
 }
 
-async fn student(app: &TestApp, name: &str) -> Client {
+pub(crate) async fn student(app: &TestApp, name: &str) -> Client {
     confirmed_user(app, &email("student"), name, "student").await
 }
 
-async fn moderator(app: &TestApp) -> Client {
+pub(crate) async fn moderator(app: &TestApp) -> Client {
     let e = email("mod");
     let c = confirmed_user(app, &e, "Quiz Moderator", "student").await;
     app::accounts::service::grant_role(&app.state, &e, app::accounts::Role::Moderator)
@@ -72,7 +72,7 @@ fn course_form(title: &str) -> CourseForm {
 
 /// A course with one section of `lessons` lessons: (id, slug, lesson ids). Published when a
 /// moderator is given.
-async fn course(
+pub(crate) async fn course(
     author: &Client,
     moderator: Option<&Client>,
     title: &str,
@@ -122,7 +122,7 @@ async fn course(
     (id, d.slug, ids)
 }
 
-async fn enroll(c: &Client, course: i64) {
+pub(crate) async fn enroll(c: &Client, course: i64) {
     let r: Call<app::courses::api::Enrolled> =
         c.call("courses/enroll", &[("course", &n(course))]).await;
     r.unwrap();
@@ -207,7 +207,7 @@ fn quiz_spec(title: &str) -> QuizSpec {
     }
 }
 
-fn single_question(title: &str) -> QuizSpec {
+pub(crate) fn single_question(title: &str) -> QuizSpec {
     QuizSpec {
         settings: QuizSettings {
             title: title.into(),
@@ -223,7 +223,12 @@ fn single_question(title: &str) -> QuizSpec {
     }
 }
 
-async fn save(c: &Client, course: i64, lesson: Option<i64>, spec: &QuizSpec) -> Call<i64> {
+pub(crate) async fn save(
+    c: &Client,
+    course: i64,
+    lesson: Option<i64>,
+    spec: &QuizSpec,
+) -> Call<i64> {
     c.call_json(
         "quizzes/save",
         json!({ "course": course, "lesson": lesson, "spec": spec }),
@@ -270,7 +275,7 @@ async fn overview(c: &Client, quiz: i64) -> Call<QuizOverview> {
     c.call("quizzes/overview", &[("quiz", &n(quiz))]).await
 }
 
-async fn start(c: &Client, quiz: i64) -> Call<AttemptView> {
+pub(crate) async fn start(c: &Client, quiz: i64) -> Call<AttemptView> {
     c.call("quizzes/start", &[("quiz", &n(quiz))]).await
 }
 
@@ -282,7 +287,11 @@ async fn answer(c: &Client, attempt: i64, question: i64, a: Option<&Answer>) -> 
     .await
 }
 
-async fn submit(c: &Client, attempt: i64, answers: &[(i64, Answer)]) -> Call<AttemptResult> {
+pub(crate) async fn submit(
+    c: &Client,
+    attempt: i64,
+    answers: &[(i64, Answer)],
+) -> Call<AttemptResult> {
     c.call_json(
         "quizzes/submit",
         json!({ "attempt": attempt, "answers": answers }),
@@ -345,7 +354,7 @@ fn assert_no_secrets(text: &str, what: &str) {
 }
 
 /// The question of a view by its prompt.
-fn by_prompt<'a>(v: &'a AttemptView, prompt: &str) -> &'a QuestionView {
+pub(crate) fn by_prompt<'a>(v: &'a AttemptView, prompt: &str) -> &'a QuestionView {
     v.questions
         .iter()
         .find(|q| q.prompt == prompt)
@@ -353,7 +362,7 @@ fn by_prompt<'a>(v: &'a AttemptView, prompt: &str) -> &'a QuestionView {
 }
 
 /// The shown position of an option text.
-fn pos(q: &QuestionView, text: &str) -> usize {
+pub(crate) fn pos(q: &QuestionView, text: &str) -> usize {
     q.options
         .iter()
         .position(|o| o == text)
@@ -1400,7 +1409,7 @@ async fn the_final_exam_counts_the_best_passing_attempt(b: Backend) {
 
 impl TestApp {
     /// The id of the user signed in on `c`.
-    async fn user_id_of(&self, c: &Client) -> i64 {
+    pub(crate) async fn user_id_of(&self, c: &Client) -> i64 {
         c.me().await.expect("signed in").id
     }
 }
