@@ -85,7 +85,8 @@ cmp -s tools/node_modules/hls.js/dist/hls.min.js public/vendor/hls.min.js ||
 apt_install ffmpeg
 
 if ((want_test)); then
-  apt_install chromium postgresql-client python3-venv
+  # poppler-utils: pdftotext/pdftoppm read the certificate PDFs in the tests.
+  apt_install chromium postgresql-client python3-venv poppler-utils
   # SMTP sink for tests that talk real SMTP.
   # SMTP sink and S3-compatible server (moto) for the tests.
   if [[ ! -x "$TOOLS_DIR/venv/bin/python" ]] || ! "$TOOLS_DIR/venv/bin/python" -c 'import aiosmtpd, moto.server' 2>/dev/null; then

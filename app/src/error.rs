@@ -107,6 +107,12 @@ pub enum Msg {
     QuizShuffleValue,
     QuizLine { line: u32 },
     QuizQuestion { number: u32 },
+    QuizNoAttemptsLeft,
+    QuizAlreadySubmitted,
+    QuizTimeUp,
+    QuizNotSubmitted,
+    QuizAnswerInvalid,
+    CertificateAlreadyRevoked,
 }
 
 impl Msg {
@@ -520,6 +526,30 @@ impl Msg {
                     format!("Question {number}")
                 }
             }
+            QuizNoAttemptsLeft => s(
+                "You have used all the attempts this quiz allows.",
+                "Вы использовали все попытки, которые даёт этот тест.",
+            ),
+            QuizAlreadySubmitted => s(
+                "This attempt has already been submitted.",
+                "Эта попытка уже отправлена.",
+            ),
+            QuizTimeUp => s(
+                "Time is up: the attempt was closed with the answers saved before the deadline.",
+                "Время вышло: попытка завершена с ответами, сохранёнными до конца времени.",
+            ),
+            QuizNotSubmitted => s(
+                "The results appear once the attempt is submitted.",
+                "Результаты появятся после отправки попытки.",
+            ),
+            QuizAnswerInvalid => s(
+                "This answer does not fit the question. Reload the page and answer again.",
+                "Этот ответ не подходит к вопросу. Обновите страницу и ответьте снова.",
+            ),
+            CertificateAlreadyRevoked => s(
+                "This certificate has already been revoked.",
+                "Этот сертификат уже отозван.",
+            ),
         }
     }
 }

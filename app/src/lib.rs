@@ -4,6 +4,7 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod certificates;
 pub mod courses;
 pub mod error;
 pub mod feed;

@@ -1,5 +1,6 @@
 //! The route table in one place: path → page.
 
+use crate::certificates::pages::{CertificatePage, MyCertificatesPage};
 use crate::courses::editor::CourseEditorPage;
 use crate::courses::pages::{
     CatalogPage, CoursePage, LearningPage, LessonPage, ReviewQueuePage, StudioCoursesPage,
@@ -7,6 +8,7 @@ use crate::courses::pages::{
 use crate::feed::pages::{FeedPage, PostEditPage, PostPage, TagPage};
 use crate::notifications::pages::NotificationsPage;
 use crate::payments::pages::CheckoutPage;
+use crate::quizzes::{editor::QuizEditorPage, pages::QuizPage};
 use crate::video::pages::{StudioPage, VideoStudioPage, WatchPage};
 use crate::{
     accounts::pages::*, home::HomePage, layout::NotFoundPage, profiles::pages::*, settings::*,
@@ -52,6 +54,10 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/studio/courses/:id") view=CourseEditorPage ssr=SsrMode::Async/>
             <Route path=path!("/moderation/courses") view=ReviewQueuePage ssr=SsrMode::Async/>
             <Route path=path!("/checkout/:id") view=CheckoutPage ssr=SsrMode::Async/>
+            <Route path=path!("/quizzes/:id") view=QuizPage ssr=SsrMode::Async/>
+            <Route path=path!("/studio/courses/:id/quiz/:target") view=QuizEditorPage ssr=SsrMode::Async/>
+            <Route path=path!("/certificates") view=MyCertificatesPage ssr=SsrMode::Async/>
+            <Route path=path!("/certificates/:code") view=CertificatePage ssr=SsrMode::Async/>
         </Routes>
     }
 }

@@ -262,6 +262,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
         courses_db::set_status(&state.db, id, "draft", "review", None, t).await?;
         courses_db::set_status(&state.db, id, "review", "published", None, t).await?;
         if i == 0 {
+            add_final_exam(state, id, t).await?;
             let student = ids[6];
             courses_db::enroll(&state.db, id, student, None, t).await?;
             if let Some(lid) = first_lesson {
@@ -269,6 +270,60 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
             }
         }
     }
+    Ok(())
+}
+
+/// A short final exam for the first demo course, so a newcomer can walk the whole way to a
+/// certificate: complete every lesson, pass the exam (60 %), download the PDF.
+async fn add_final_exam(state: &AppState, course: i64, now: i64) -> anyhow::Result<()> {
+    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec, db as quiz_db};
+    let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let spec = QuizSpec {
+        settings: QuizSettings {
+            title: "Итоговый экзамен".into(),
+            pass_percent: 60,
+            ..QuizSettings::default()
+        },
+        questions: vec![
+            Question {
+                kind: QuestionKind::Single,
+                prompt: "Что выведет `print(type(3.0))`?".into(),
+                options: options(&["<class 'int'>", "<class 'float'>", "<class 'str'>"]),
+                correct: vec![1],
+                explanation: Some("3.0 — число с плавающей точкой.".into()),
+                ..Question::default()
+            },
+            Question {
+                kind: QuestionKind::Multiple,
+                prompt: "Какие слова начинают цикл в Python?".into(),
+                options: options(&["for", "loop", "while", "repeat"]),
+                correct: vec![0, 2],
+                ..Question::default()
+            },
+            Question {
+                kind: QuestionKind::Text,
+                prompt: "Каким словом объявляется функция?".into(),
+                accepted: options(&["def"]),
+                ..Question::default()
+            },
+        ],
+    };
+    app::quizzes::validate(&spec).map_err(|p| anyhow::anyhow!("demo exam: {p:?}"))?;
+    let json = serde_json::to_string(&spec)?;
+    let hash = app::server::sha256_hex(&json);
+    let version = quiz_db::NewVersion {
+        spec_json: &json,
+        spec_hash: &hash,
+        title: &spec.settings.title,
+        questions_count: spec.questions.len() as i64,
+        total_points: i64::from(spec.total_points()),
+        pass_percent: i64::from(spec.settings.pass_percent),
+        attempts_allowed: None,
+        time_limit_s: None,
+        shuffle_questions: false,
+        shuffle_options: true,
+    };
+    quiz_db::save_version(&state.db, course, None, &version, now).await?;
     Ok(())
 }
 

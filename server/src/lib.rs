@@ -139,6 +139,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(fn_context, shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            media::certificate_pdf,
+        ))
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -166,6 +170,8 @@ fn compressible() -> impl tower_http::compression::Predicate {
             "application/vnd.apple.mpegurl",
         ))
         .and(NotForContentType::const_new("text/vtt"))
+        // PDF streams are compressed already, and Range offsets must stay byte offsets.
+        .and(NotForContentType::const_new("application/pdf"))
 }
 
 /// Deletes expired sessions, used reset links and old rate-limit windows, hourly.

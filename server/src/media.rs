@@ -196,8 +196,65 @@ pub async fn attachment(
     if let Ok(v) = HeaderValue::from_str(&a.mime) {
         h.insert(header::CONTENT_TYPE, v);
     }
-    let ascii: String = a
-        .name
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&a.name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// `GET /certificates/{code}.pdf`: a certificate's PDF, for anyone with its code (the code is the
+/// secret, as on the verification page). Rendered and stored on the spot if its job has not run
+/// yet; unknown codes → 404, revoked certificates → 410 Gone. Public and cached for a year: the
+/// PDF never changes (it is the snapshot taken at issue time; revocation shows on the page).
+///
+/// A layer, not a route: the page `/certificates/{code}` owns that path shape in the router.
+pub async fn certificate_pdf(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let code = req
+        .uri()
+        .path()
+        .strip_prefix("/certificates/")
+        .and_then(|rest| rest.strip_suffix(".pdf"))
+        .map(str::to_string);
+    let method = req.method().clone();
+    let Some(code) = code.filter(|_| method == Method::GET || method == Method::HEAD) else {
+        return next.run(req).await;
+    };
+    if !app::certificates::code_well_formed(&code) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let cert = match app::certificates::db::select_by_code(&state.db, &code).await {
+        Ok(Some(c)) => c,
+        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "reading a certificate failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    if cert.revoked_at.is_some() {
+        return (StatusCode::GONE, "this certificate was revoked").into_response();
+    }
+    let key = match app::certificates::service::ensure_pdf(&state, &cert).await {
+        Ok(k) => k,
+        Err(e) => {
+            tracing::error!(error = %e, %code, "producing a certificate PDF failed");
+            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
+    };
+    let mut res = send(&state, &key, true, &method, req.headers()).await;
+    let name = format!("Certificate {} {}.pdf", cert.course_title, cert.code);
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
+        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).
+fn content_disposition(name: &str) -> String {
+    let ascii: String = name
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || ".-_ ".contains(c) {
@@ -207,14 +264,10 @@ pub async fn attachment(
             }
         })
         .collect();
-    let disposition = format!(
+    format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        percent_encode(&a.name)
-    );
-    if let Ok(v) = HeaderValue::from_str(&disposition) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
+        percent_encode(name)
+    )
 }
 
 /// RFC 5987 percent-encoding of a file name.

@@ -894,6 +894,9 @@ pub async fn save_lesson_progress(
         now_ms(),
     )
     .await?;
+    if complete {
+        crate::certificates::service::issue_quietly(&st, s.user_id, course).await;
+    }
     Ok(complete)
 }
 
@@ -909,6 +912,7 @@ pub async fn complete_lesson(lesson: i64) -> Result<(), AppError> {
         return Err(AppError::Forbidden);
     }
     db::record_progress(&st.db, s.user_id, course, lesson, None, true, now_ms()).await?;
+    crate::certificates::service::issue_quietly(&st, s.user_id, course).await;
     Ok(())
 }
 

@@ -584,6 +584,7 @@ fn Outline(
     view! {
         <section class="card outline" aria-labelledby="outline-h">
             <h2 id="outline-h">{tr!("Sections and lessons", "Разделы и уроки")}</h2>
+            <p class="outline__exam"><crate::quizzes::components::EditQuizLink course lesson=None /></p>
             <p class="field__hint">{tr!(
                 "Drag lessons and sections to reorder them, or focus the handle and press Alt+↑ / Alt+↓.",
                 "Перетаскивайте уроки и разделы, чтобы изменить порядок, или выберите ручку и нажимайте Alt+↑ / Alt+↓."
@@ -938,6 +939,7 @@ fn LessonEditor(
                 {move || file_progress.get().map(|p| view! { <progress max="100" value=format!("{p:.0}") aria-label=move || l.get().pick("Uploading the file", "Загрузка файла")></progress> })}
                 {move || file_error.get().map(|m| view! { <p class="field__error" role="alert">{m.text(l.get())}</p> })}
             </section>
+            <p class="lesson-editor__quiz"><crate::quizzes::components::EditQuizLink course lesson=Some(lid) /></p>
             <ActionForm action=delete attr:class="lesson-editor__delete">
                 <input type="hidden" name="course" value=course />
                 <input type="hidden" name="id" value=lid />

@@ -405,6 +405,7 @@ fn CourseView(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
                         <h2 id="syllabus-h">{tr!("Syllabus", "Программа курса")}</h2>
                         <Syllabus slug=card.slug.clone() sections=course.sections.clone() open_all />
                     </section>
+                    {open_all.then(|| view! { <crate::quizzes::components::QuizFor course=card.id lesson=None /> })}
                 </div>
                 <aside class="course__side">
                     <section class="card tutor-box" aria-labelledby="tutor-h">
@@ -736,6 +737,7 @@ fn LessonView(lesson: super::LessonView) -> impl IntoView {
                         }).collect_view()}</ul>
                     </section>
                 })}
+                {(!lesson.preview_only).then(|| view! { <crate::quizzes::components::QuizFor course=course.card.id lesson=Some(id) /> })}
                 <nav class="lesson__nav" aria-label=move || l.get().pick("Lessons", "Уроки")>
                     {prev.clone().map(|h| view! { <a class="button button--ghost" href=h rel="prev" aria-keyshortcuts="p">{tr!("← Previous", "← Назад")}</a> })}
                     {enrolled.then(|| view! {

@@ -112,6 +112,7 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
                 <a href=profile_href>{tr!("My profile", "Мой профиль")}</a>
                 <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
                 <a href="/learning">{tr!("My learning", "Моё обучение")}</a>
+                <a href="/certificates">{tr!("My certificates", "Мои сертификаты")}</a>
                 {(user.has(crate::accounts::Role::Tutor) || user.has(crate::accounts::Role::Admin))
                     .then(|| view! {
                         <a href="/studio/courses">{tr!("My courses", "Мои курсы")}</a>

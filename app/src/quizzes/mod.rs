@@ -29,7 +29,13 @@
 //! - a quiz is stored only after [`validate`] accepts it; [`QuizSpec::tidy`] first trims what
 //!   editors and files leave around the text.
 
+pub mod api;
+pub mod components;
+#[cfg(feature = "ssr")]
+pub mod db;
+pub mod editor;
 pub mod format;
+pub mod pages;
 
 use crate::error::{AppError, FieldError, Msg};
 use crate::i18n::Locale;
@@ -467,6 +473,24 @@ pub fn passed(earned: u32, total: u32, pass_percent: u32) -> bool {
     total > 0 && score_percent(earned, total) >= pass_percent
 }
 
+/// The correct answer of a question, in the positions of the view made with the same `id`,
+/// `seed` and `shuffle_options` (see [`learner_view`]). Shown only after submission.
+pub fn correct_shown(q: &Question, id: i64, seed: u64, shuffle_options: bool) -> CorrectAnswer {
+    let order = option_order(q, id, seed, shuffle_options);
+    let position_of = |index: usize| order.iter().position(|&i| i == index).unwrap_or(index);
+    match q.kind {
+        QuestionKind::Single | QuestionKind::Multiple => {
+            let mut shown: Vec<usize> = q.correct.iter().map(|&i| position_of(i)).collect();
+            shown.sort_unstable();
+            CorrectAnswer::Options(shown)
+        }
+        QuestionKind::Text => CorrectAnswer::Text(q.accepted.clone()),
+        QuestionKind::Ordering => {
+            CorrectAnswer::Order((0..q.options.len()).map(position_of).collect())
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Validation
 
@@ -728,6 +752,144 @@ fn check_line(s: &str, max: usize, empty: Msg) -> Option<Msg> {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// What the server functions exchange (see [`api`])
+
+/// A correct answer as the learner sees it after submission.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CorrectAnswer {
+    /// Positions (in the shown options) of the correct options, ascending; one for single choice.
+    Options(Vec<usize>),
+    /// The accepted answers of a text question.
+    Text(Vec<String>),
+    /// The shown positions in the correct order: `Answer::Ordering` of this list is right.
+    Order(Vec<usize>),
+}
+
+/// A quiz as its author edits it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuizEdit {
+    pub id: i64,
+    pub spec: QuizSpec,
+    /// The quiz in the text format ([`format::to_text`]).
+    pub text: String,
+    /// Attempts learners have started on any version.
+    pub attempts_count: i64,
+}
+
+/// A quiz in a course's list: settings and the caller's best result, no questions.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuizSummary {
+    pub id: i64,
+    /// `None`: the course's final exam.
+    pub lesson_id: Option<i64>,
+    pub title: String,
+    pub questions: i64,
+    pub total_points: u32,
+    pub pass_percent: u32,
+    pub attempts_allowed: Option<u32>,
+    pub time_limit_minutes: Option<u32>,
+    /// The caller's best submitted score.
+    pub best_percent: Option<u32>,
+    /// Whether the caller passed it.
+    pub passed: bool,
+}
+
+/// A submitted attempt in a quiz's overview.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptSummary {
+    pub id: i64,
+    pub number: u32,
+    pub percent: u32,
+    pub passed: bool,
+    pub submitted_at: i64,
+}
+
+/// A quiz's start page: settings and the caller's attempts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QuizOverview {
+    pub id: i64,
+    pub title: String,
+    pub course_id: i64,
+    pub course_slug: String,
+    pub course_title: String,
+    /// `None`: the course's final exam.
+    pub lesson_id: Option<i64>,
+    pub lesson_title: Option<String>,
+    pub questions: i64,
+    pub total_points: u32,
+    pub pass_percent: u32,
+    pub attempts_allowed: Option<u32>,
+    pub time_limit_minutes: Option<u32>,
+    /// Attempts the caller started (submitted or not).
+    pub attempts_used: u32,
+    /// `None`: unlimited.
+    pub attempts_left: Option<u32>,
+    pub best_percent: Option<u32>,
+    pub passed: bool,
+    /// The caller's attempt in progress, if any.
+    pub in_progress: Option<i64>,
+    /// Whether the caller may start (or continue) an attempt: enrolled learners and the author,
+    /// with an attempt in progress or attempts left.
+    pub may_start: bool,
+    pub is_author: bool,
+    /// The caller's submitted attempts, newest first.
+    pub attempts: Vec<AttemptSummary>,
+}
+
+/// An attempt in progress: the questions as the learner sees them (no correct answers, no
+/// explanations) and the answers saved so far.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptView {
+    pub id: i64,
+    pub quiz_id: i64,
+    pub title: String,
+    pub number: u32,
+    /// In the attempt's order; options shuffled as the quiz says.
+    pub questions: Vec<QuestionView>,
+    /// (question id, answer in shown positions).
+    pub answers: Vec<(i64, Answer)>,
+    /// Unix ms; `None`: no time limit.
+    pub deadline_at: Option<i64>,
+    /// The server's clock (unix ms), so the browser can count down without trusting its own.
+    pub now: i64,
+}
+
+/// One question of a submitted attempt.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ResultItem {
+    pub question: QuestionView,
+    pub your_answer: Option<Answer>,
+    pub correct: CorrectAnswer,
+    pub earned: u32,
+    pub points: u32,
+    pub explanation: Option<String>,
+}
+
+/// A submitted attempt with its score and, per question, the correct answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttemptResult {
+    pub attempt_id: i64,
+    pub quiz_id: i64,
+    pub title: String,
+    pub number: u32,
+    pub submitted_at: i64,
+    pub earned: u32,
+    pub total: u32,
+    pub percent: u32,
+    pub passed: bool,
+    pub pass_percent: u32,
+    /// The attempt owner's attempts left on the quiz's current settings; `None`: unlimited.
+    pub attempts_left: Option<u32>,
+    /// The attempt owner's best score on the quiz.
+    pub best_percent: Option<u32>,
+    /// In the attempt's order.
+    pub items: Vec<ResultItem>,
+    /// The attempt owner's certificate for the course, once issued (shown with passing results).
+    pub certificate_code: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -795,6 +957,41 @@ mod tests {
 
     fn problem(field: QuizField, msg: Msg) -> QuizProblem {
         QuizProblem { field, msg }
+    }
+
+    #[test]
+    fn correct_answers_are_given_in_shown_positions() {
+        let seed = 0xDEAD_BEEF;
+        let q = multiple(
+            &ten().iter().map(String::as_str).collect::<Vec<_>>(),
+            &[1, 4],
+        );
+        let CorrectAnswer::Options(shown) = correct_shown(&q, 3, seed, true) else {
+            panic!("options expected");
+        };
+        assert_eq!(
+            grade_shown(&q, 3, seed, true, Some(&Answer::Multiple(shown))),
+            3
+        );
+        let q = single(&["a", "b", "c"], 2);
+        assert_eq!(
+            correct_shown(&q, 0, seed, false),
+            CorrectAnswer::Options(vec![2])
+        );
+        let q = ordering(&["one", "two", "three", "four", "five"]);
+        let CorrectAnswer::Order(order) = correct_shown(&q, 7, seed, false) else {
+            panic!("order expected");
+        };
+        assert_ne!(order, vec![0, 1, 2, 3, 4], "shown shuffled");
+        assert_eq!(
+            grade_shown(&q, 7, seed, false, Some(&Answer::Ordering(order))),
+            5
+        );
+        let q = text(&["Париж", "Paris"]);
+        assert_eq!(
+            correct_shown(&q, 1, seed, true),
+            CorrectAnswer::Text(vec!["Париж".into(), "Paris".into()])
+        );
     }
 
     #[test]

@@ -108,6 +108,23 @@ async fn run_one(state: &AppState, worker: &str, job: jobs::Job, lease_ms: i64) 
                 }),
             }
         }
+        crate::certificates::service::PDF_JOB => {
+            let payload: serde_json::Value = serde_json::from_str(&job.payload).unwrap_or_default();
+            let run = crate::certificates::service::run_pdf_job(state, &payload);
+            match tokio::time::timeout(Duration::from_secs(60), run).await {
+                Ok(Ok(())) => Ok(()),
+                Ok(Err(e)) => Err(crate::video::transcode::Failure {
+                    permanent: false,
+                    code: "processing_failed",
+                    detail: e.to_string(),
+                }),
+                Err(_) => Err(crate::video::transcode::Failure {
+                    permanent: false,
+                    code: "processing_failed",
+                    detail: "timed out after 60 s".into(),
+                }),
+            }
+        }
         other => Err(crate::video::transcode::Failure {
             permanent: true,
             code: "processing_failed",

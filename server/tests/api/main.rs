@@ -6,8 +6,10 @@
 mod helpers;
 
 mod accounts;
+mod certificates;
 mod courses;
 mod feed;
 mod profiles;
+mod quizzes;
 mod shell;
 mod video;
