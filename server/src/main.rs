@@ -53,6 +53,14 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Add a final exam with enrolled, signed-in learners to the first published course (for
+    /// `scripts/bench-quizzes.sh`); writes the quiz id and the session tokens to `out`.
+    SeedExam {
+        #[arg(long, default_value_t = 1000)]
+        learners: usize,
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -119,6 +127,9 @@ async fn main() -> anyhow::Result<()> {
             seed,
         } => {
             server::seed::run(&state, users, posts, courses, lessons, seed).await?;
+        }
+        Command::SeedExam { learners, out } => {
+            server::seed::exam(&state, learners, &out).await?;
         }
         Command::Migrate => {
             tracing::info!("migrations are up to date");

@@ -713,3 +713,100 @@ async fn seed_courses(
     );
     Ok(made)
 }
+
+/// An exam-day data set for `scripts/bench-quizzes.sh`: the first published course gets a final
+/// exam (20 questions of every kind, 3 attempts, 30 minutes, shuffled), `learners` people (not
+/// its author) are enrolled in it, and each gets a session. Writes the quiz id on the first line
+/// of `out` and one session token per line after it.
+pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> anyhow::Result<()> {
+    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec, db as quiz_db};
+    let started = Instant::now();
+    let (course, author): (i64, i64) = sqlx::query_as(
+        "SELECT id, author_id FROM courses WHERE status = 'published' ORDER BY id LIMIT 1",
+    )
+    .fetch_optional(state.db.r())
+    .await?
+    .ok_or_else(|| anyhow::anyhow!("no published course: run `tutorium seed --courses 1` first"))?;
+    let texts = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let questions = (0..20)
+        .map(|i| match i % 4 {
+            0 => Question {
+                kind: QuestionKind::Single,
+                prompt: format!("Question {i}: which one?"),
+                options: texts(&["alpha", "beta", "gamma", "delta"]),
+                correct: vec![1],
+                explanation: Some("Beta it is.".into()),
+                ..Question::default()
+            },
+            1 => Question {
+                kind: QuestionKind::Multiple,
+                prompt: format!("Question {i}: which ones?"),
+                options: texts(&["one", "two", "three", "four"]),
+                correct: vec![0, 2],
+                ..Question::default()
+            },
+            2 => Question {
+                kind: QuestionKind::Text,
+                prompt: format!("Question {i}: the word?"),
+                accepted: texts(&["ответ", "answer"]),
+                ..Question::default()
+            },
+            _ => Question {
+                kind: QuestionKind::Ordering,
+                prompt: format!("Question {i}: in order"),
+                options: texts(&["first", "second", "third", "fourth"]),
+                ..Question::default()
+            },
+        })
+        .collect();
+    let spec = QuizSpec {
+        settings: QuizSettings {
+            title: "Final exam".into(),
+            pass_percent: 70,
+            attempts: Some(3),
+            time_limit_minutes: Some(30),
+            shuffle_questions: true,
+            shuffle_options: true,
+        },
+        questions,
+    };
+    app::quizzes::validate(&spec).map_err(|p| anyhow::anyhow!("exam: {p:?}"))?;
+    let json = serde_json::to_string(&spec)?;
+    let hash = app::server::sha256_hex(&json);
+    let version = quiz_db::NewVersion {
+        spec_json: &json,
+        spec_hash: &hash,
+        title: &spec.settings.title,
+        questions_count: spec.questions.len() as i64,
+        total_points: i64::from(spec.total_points()),
+        pass_percent: 70,
+        attempts_allowed: Some(3),
+        time_limit_s: Some(30 * 60),
+        shuffle_questions: true,
+        shuffle_options: true,
+    };
+    let now = now_ms();
+    let quiz = quiz_db::save_version(&state.db, course, None, &version, now).await?;
+    let people: Vec<(i64,)> =
+        sqlx::query_as("SELECT id FROM users WHERE id <> $1 ORDER BY id LIMIT $2")
+            .bind(author)
+            .bind(learners as i64)
+            .fetch_all(state.db.r())
+            .await?;
+    anyhow::ensure!(
+        people.len() == learners,
+        "only {} people: seed more users",
+        people.len()
+    );
+    let mut lines = vec![quiz.to_string()];
+    for (user,) in people {
+        app::courses::db::enroll(&state.db, course, user, None, now).await?;
+        lines.push(app::server::session::create(state, user, "bench", "127.0.0.1").await?);
+    }
+    std::fs::write(out, lines.join("\n") + "\n")?;
+    println!(
+        "exam {quiz} on course {course}: {learners} learners enrolled with sessions in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
