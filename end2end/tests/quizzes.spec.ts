@@ -204,11 +204,14 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   expect(text).toContain('Quiz Student');
   expect(text).toContain(code);
 
-  // Anyone with the link sees it as valid.
+  // Anyone following the certificate's QR link (printed under the code too) sees it as valid.
+  const qrLink = text.match(/https?:\/\/\S+\/certificates\/TUT-[0-9A-Z-]+/)?.[0];
+  expect(qrLink).toBeDefined();
+  expect(qrLink!.endsWith(`/certificates/${code}`)).toBe(true);
   const anonCtx = await browser.newContext();
   const anon = await anonCtx.newPage();
   const anonErrors = watchErrors(anon);
-  await goto(anon, `/certificates/${code}`);
+  await goto(anon, qrLink!);
   await expect(anon.getByText('Valid certificate')).toBeVisible();
   await expect(anon.getByText('Quiz Student')).toBeVisible();
   await expect(anon.getByRole('link', { name: course.title })).toBeVisible();
