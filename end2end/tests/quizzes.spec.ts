@@ -112,6 +112,12 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   await tutor.getByLabel('The quiz as text').fill('title: Экзамен\n\n? Вопрос без верного ответа\n- а\n- б\n');
   await tutor.getByRole('button', { name: 'Check and apply' }).click();
   await expect(tutor.getByText(/^Line 3: /)).toBeVisible();
+  // A JSON export pasted back is read too.
+  await tutor.getByLabel('The quiz as text').fill('{"settings":{"title":"JSON exam"},"questions":[{"kind":"single","prompt":"Q?","options":["a","b"],"correct":[1]}]}');
+  await tutor.getByRole('button', { name: 'Check and apply' }).click();
+  await expect(tutor.getByLabel('Title', { exact: true })).toHaveValue('JSON exam');
+  await expect(tutor.getByRole('group', { name: 'Question 1' })).toBeVisible();
+  await tutor.getByRole('button', { name: 'Text', exact: true }).click();
   await tutor.getByLabel('The quiz as text').fill(EXAM);
   await tutor.getByRole('button', { name: 'Check and apply' }).click();
   await expect(tutor.getByRole('group', { name: 'Question 4' })).toBeVisible();

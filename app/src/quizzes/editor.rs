@@ -175,7 +175,20 @@ fn QuizEditor(
         text_errors.set(Vec::new());
         mode.set(Mode::Text);
     };
-    let apply_text = move || match format::parse_text(&text.get_untracked()) {
+    // The text format, or a JSON export pasted back (checked in the form like any edit).
+    let parse = |t: &str| {
+        if t.trim_start().starts_with('{') {
+            format::from_json(t)
+                .map(|mut s| {
+                    s.tidy();
+                    s
+                })
+                .map_err(|e| vec![e])
+        } else {
+            format::parse_text(t)
+        }
+    };
+    let apply_text = move || match parse(&text.get_untracked()) {
         Ok(s) => {
             spec.set(s);
             dirty.set(true);
@@ -251,6 +264,7 @@ fn QuizEditor(
                         prop:value=move || text.get()
                         on:input=move |ev| { text.set(event_target_value(&ev)); dirty.set(true); }></textarea>
                 </label>
+                <p class="field__hint">{tr!("The text format is explained below; a JSON export can be pasted too.", "Формат текста описан ниже; можно вставить и экспорт в JSON.")}</p>
                 <details class="quiz-editor__help">
                     <summary>{tr!("How to write a quiz as text", "Как записать тест текстом")}</summary>
                     <p>{tr!(
