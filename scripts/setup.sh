@@ -71,6 +71,9 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   cargo install wasm-bindgen-cli --version "$WB_VERSION" --force --target-dir "$TOOLS_DIR/build"
 fi
 
+# --- Node.js and npm (Debian's) when the machine has none -------------------------------------------
+command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+
 # --- wasm-opt (npm binaryen; Debian's 108 produces WASM that never hydrates) ---------------------
 if [[ ! -x tools/node_modules/.bin/wasm-opt || ! -f tools/node_modules/hls.js/dist/hls.min.js ]]; then
   log "npm install (tools: binaryen, hls.js)"

@@ -21,11 +21,6 @@ use {
     crate::server::{AppState, now_ms, session, session::AuthSession, state},
 };
 
-#[cfg(feature = "ssr")]
-fn is_moderator(roles: &[Role]) -> bool {
-    roles.contains(&Role::Moderator) || roles.contains(&Role::Admin)
-}
-
 /// The course of `id` if the signed-in user is its author (moderators and admins may too when
 /// `or_moderator`), else `NotFound`.
 #[cfg(feature = "ssr")]
@@ -420,7 +415,9 @@ pub async fn archive_course(id: i64) -> Result<(), AppError> {
     let c = db::select_course(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.author_id != s.user_id && !is_moderator(&session::roles(&st, s.user_id).await?) {
+    if c.author_id != s.user_id
+        && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator)
+    {
         return Err(AppError::NotFound);
     }
     let from = Status::from_code(&c.status);
@@ -565,7 +562,8 @@ pub async fn list_catalog(query: CatalogQuery) -> Result<CatalogPage, AppError> 
 /// Who may open which lessons of a course.
 #[cfg(feature = "ssr")]
 pub struct Access {
-    pub enrolled: bool,
+    /// The viewer's enrollment in the course, if any.
+    pub enrollment: Option<db::EnrollmentRow>,
     pub author: bool,
     pub moderator: bool,
     pub admin: bool,
@@ -573,8 +571,19 @@ pub struct Access {
 
 #[cfg(feature = "ssr")]
 impl Access {
+    pub fn enrolled(&self) -> bool {
+        self.enrollment.is_some()
+    }
+
     pub fn full(&self) -> bool {
-        self.enrolled || self.author || self.moderator
+        self.enrolled() || self.author || self.moderator
+    }
+
+    /// Whether this viewer may open a lesson of course `c`: the author and moderators always,
+    /// enrolled learners and (for free previews) anyone once the course is public.
+    pub fn may_open(&self, c: &db::CourseRow, free_preview: bool) -> bool {
+        let public = matches!(c.status.as_str(), "published" | "archived");
+        self.author || self.moderator || (public && (self.enrolled() || free_preview))
     }
 
     /// Whether this viewer may approve or return the course: a moderator who is not its author
@@ -592,7 +601,7 @@ pub async fn access(
 ) -> Result<Access, AppError> {
     let Some(v) = viewer else {
         return Ok(Access {
-            enrolled: false,
+            enrollment: None,
             author: false,
             moderator: false,
             admin: false,
@@ -600,9 +609,9 @@ pub async fn access(
     };
     let roles = session::roles(st, v.user_id).await?;
     Ok(Access {
-        enrolled: db::enrollment(&st.db, c.id, v.user_id).await?.is_some(),
+        enrollment: db::enrollment(&st.db, c.id, v.user_id).await?,
         author: c.author_id == v.user_id,
-        moderator: is_moderator(&roles),
+        moderator: session::holds(&roles, Role::Moderator),
         admin: roles.contains(&Role::Admin),
     })
 }
@@ -620,9 +629,9 @@ pub async fn may_open_lesson(
     let c = db::select_course(&st.db, course_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = access(st, &c, viewer).await?;
-    let public = matches!(c.status.as_str(), "published" | "archived");
-    Ok(a.author || a.moderator || (public && (a.enrolled || lesson.free_preview == 1)))
+    Ok(access(st, &c, viewer)
+        .await?
+        .may_open(&c, lesson.free_preview == 1))
 }
 
 #[cfg(feature = "ssr")]
@@ -631,7 +640,8 @@ async fn detail(
     c: db::CourseRow,
     viewer: Option<&AuthSession>,
 ) -> Result<CourseDetail, AppError> {
-    Ok(detail_and_last_lesson(st, c, viewer).await?.0)
+    let a = access(st, &c, viewer).await?;
+    Ok(detail_and_last_lesson(st, c, viewer, a).await?.0)
 }
 
 /// The course page's data and the lesson the viewer last opened (when enrolled).
@@ -640,8 +650,8 @@ async fn detail_and_last_lesson(
     st: &AppState,
     c: db::CourseRow,
     viewer: Option<&AuthSession>,
+    a: Access,
 ) -> Result<(CourseDetail, Option<i64>), AppError> {
-    let a = access(st, &c, viewer).await?;
     let public = matches!(c.status.as_str(), "published" | "archived");
     if !public && !a.author && !a.moderator {
         return Err(AppError::NotFound);
@@ -650,13 +660,11 @@ async fn detail_and_last_lesson(
     let lessons = db::lessons(&st.db, c.id).await?;
     let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
     let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
-    let (completed, enrollment) = match viewer {
-        Some(v) if a.enrolled => (
-            db::completed_lessons(&st.db, v.user_id, c.id).await?,
-            db::enrollment(&st.db, c.id, v.user_id).await?,
-        ),
-        _ => (Vec::new(), None),
+    let completed = match viewer {
+        Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user_id, c.id).await?,
+        _ => Vec::new(),
     };
+    let enrollment = a.enrollment.clone();
     let profile = crate::profiles::db::select_by_user(&st.db, c.author_id).await?;
     let card = cards(st, std::slice::from_ref(&c))
         .await?
@@ -690,7 +698,7 @@ async fn detail_and_last_lesson(
                     .collect(),
             })
             .collect(),
-        enrolled: a.enrolled,
+        enrolled: a.enrolled(),
         is_author: a.author,
         can_moderate: a.may_review(),
         progress_percent: super::percent(completed.len() as i64, total),
@@ -779,11 +787,12 @@ pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppErro
     if course_id != c.id {
         return Err(AppError::NotFound);
     }
-    if !may_open_lesson(&st, lesson, viewer.as_ref()).await? {
+    let a = access(&st, &c, viewer.as_ref()).await?;
+    if !a.may_open(&c, l.free_preview == 1) {
         crate::server::request::set_status(403);
         return Err(AppError::Forbidden);
     }
-    let (course, last_lesson) = detail_and_last_lesson(&st, c, viewer.as_ref()).await?;
+    let (course, last_lesson) = detail_and_last_lesson(&st, c, viewer.as_ref(), a).await?;
     let order: Vec<i64> = course
         .sections
         .iter()

@@ -130,11 +130,6 @@ fn hot_str(h: f64, id: i64) -> String {
     format!("h{:x}_{id}", h.to_bits())
 }
 
-#[cfg(feature = "ssr")]
-fn is_moderator(roles: &[Role]) -> bool {
-    roles.contains(&Role::Moderator) || roles.contains(&Role::Admin)
-}
-
 /// One page of a feed tab. Anyone may call it; Following needs a signed-in viewer (visitors get
 /// `NotAuthenticated`), For you is Popular for visitors. `cursor` is the previous page's `next`.
 #[server(endpoint = "feed/list")]
@@ -312,7 +307,7 @@ pub async fn list_user_posts(
     };
     let include_hidden = match &viewer {
         Some(v) if v.user_id == profile.user_id => true,
-        Some(v) => is_moderator(&session::roles(&st, v.user_id).await?),
+        Some(v) => session::holds(&session::roles(&st, v.user_id).await?, Role::Moderator),
         None => false,
     };
     let limit = super::PAGE;
@@ -347,7 +342,7 @@ pub async fn get_post(id: i64) -> Result<PostCard, AppError> {
     };
     if card.hidden && !card.is_mine {
         let moderator = match &viewer {
-            Some(v) => is_moderator(&session::roles(&st, v.user_id).await?),
+            Some(v) => session::holds(&session::roles(&st, v.user_id).await?, Role::Moderator),
             None => false,
         };
         if !moderator {
@@ -460,7 +455,9 @@ pub async fn delete_post(id: i64) -> Result<(), AppError> {
     let post = db::select_post(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if post.author_id != s.user_id && !is_moderator(&session::roles(&st, s.user_id).await?) {
+    if post.author_id != s.user_id
+        && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator)
+    {
         return Err(AppError::NotFound);
     }
     db::delete_post(&st.db, id).await?;
@@ -698,7 +695,8 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
         .await?
         .ok_or(AppError::NotFound)?;
     if c.deleted == 1
-        || (c.author_id != s.user_id && !is_moderator(&session::roles(&st, s.user_id).await?))
+        || (c.author_id != s.user_id
+            && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator))
     {
         return Err(AppError::NotFound);
     }

@@ -166,7 +166,7 @@ impl QuizContext {
 
     /// Whether the viewer may take the quiz.
     fn may_take(&self) -> bool {
-        self.access.enrolled || self.access.author
+        self.access.enrolled() || self.access.author
     }
 }
 

@@ -110,12 +110,16 @@ pub async fn roles(state: &AppState, user_id: i64) -> sqlx::Result<Vec<Role>> {
     Ok(rows.iter().filter_map(|(r,)| Role::from_code(r)).collect())
 }
 
+/// Whether `held` grants `role` (admins hold every role).
+pub fn holds(held: &[Role], role: Role) -> bool {
+    held.contains(&role) || held.contains(&Role::Admin)
+}
+
 /// The signed-in user's session if they hold `role` (admins hold every role), else
 /// `NotAuthenticated` or `Forbidden`.
 pub async fn require_role(role: Role) -> Result<AuthSession, AppError> {
     let s = require_user()?;
-    let held = roles(&super::state(), s.user_id).await?;
-    if held.contains(&role) || held.contains(&Role::Admin) {
+    if holds(&roles(&super::state(), s.user_id).await?, role) {
         Ok(s)
     } else {
         Err(AppError::Forbidden)
