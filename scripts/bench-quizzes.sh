@@ -6,6 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib/bench.sh
 scripts/setup.sh
 LEARNERS="${1:-1000}"
 SUBMITTERS="${2:-200}"
@@ -13,7 +14,7 @@ PORT=3332
 BASE="http://127.0.0.1:$PORT"
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
-cargo leptos build --release 2>&1 | tail -1
+build_release
 BIN="$CARGO_TARGET_DIR/release/tutorium"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
 ulimit -n 65536 2>/dev/null || true
@@ -25,18 +26,16 @@ bench() { # name url
   DATA_DIR="$WORK/data" DATABASE_URL="$2" "$BIN" seed-exam --learners "$LEARNERS" --out "$WORK/tokens" | sed 's/^/  /'
   DATA_DIR="$WORK/data" DATABASE_URL="$2" "$BIN" serve >"$WORK/server.log" 2>&1 &
   local server=$!
-  for _ in $(seq 1 600); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.05; done
+  wait_healthz 600 0.05 || true
   python3 scripts/exam_storm.py "$BASE" "$WORK/tokens" "$SUBMITTERS"
   echo "  server peak RSS: $(awk '/VmHWM/{print int($2/1024)}' /proc/$server/status) MiB"
   kill "$server"; wait "$server" 2>/dev/null || true
 }
 
-PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 bench sqlite "sqlite://$WORK/data/bench.db"
-psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS tutorium_quiz_bench" 2>/dev/null
-psql "$PG_ADMIN" -qc "CREATE DATABASE tutorium_quiz_bench"
-bench postgres "${PG_ADMIN%/*}/tutorium_quiz_bench"
-psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS tutorium_quiz_bench" 2>/dev/null || true
+pg_create_db tutorium_quiz_bench
+bench postgres "$(pg_db_url tutorium_quiz_bench)"
+pg_drop_db tutorium_quiz_bench || true
 
 echo "== certificate PDFs (release, one core)"
 cargo test --release -p app --features ssr --lib certificates::pdf::tests::bench_render -- --ignored --nocapture 2>&1 | grep -iE "per second|/s|ms" | sed 's/^/  /'

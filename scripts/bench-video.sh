@@ -6,9 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
-command -v wrk >/dev/null || { apt-get update -qq || true; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk; }
+source scripts/lib/bench.sh
+need_wrk
 scripts/setup.sh --test
-command -v nginx >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+need_cmd nginx nginx-light >/dev/null
 DUR="${1:-15}"
 WORK=$(mktemp -d)
 PORT=3320
@@ -16,7 +17,7 @@ BASE="http://127.0.0.1:$PORT"
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 
 echo "== release build"
-cargo leptos build --release 2>&1 | tail -1
+build_release
 scripts/compress-site.sh
 cargo build -q --release -p server --example transcode_bench
 BIN="$CARGO_TARGET_DIR/release/tutorium"
@@ -36,7 +37,7 @@ export DATA_DIR="$WORK/data" DATABASE_URL="sqlite://$WORK/data/bench.db" LEPTOS_
 "$BIN" demo >/dev/null
 "$BIN" serve >"$WORK/server.log" 2>&1 &
 SERVER=$!
-for _ in $(seq 1 300); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.05; done
+wait_healthz 300 0.05 || true
 JAR="$WORK/cookies"
 curl -s -c "$JAR" -o /dev/null -d 'email=anna.petrova%40demo.tutorium.local&password=demo-password-2026' "$BASE/api/accounts/login"
 
@@ -77,18 +78,17 @@ request = function()
   return wrk.format("GET", nil, {["Range"] = "bytes=" .. s .. "-" .. (s + 1048575)})
 end
 LUA
-rss() { ps -o rss= -p "$1" | awk '{print int($1/1024)}'; }
 measure() { # name url pid
-  local maxf="$WORK/max-$1"; echo 0 > "$maxf"
-  ( while true; do r=$(rss "$3"); m=$(cat "$maxf"); ((r > m)) && echo "$r" > "$maxf"; sleep 0.2; done ) &
-  local sampler=$!
+  local maxf="$WORK/max-$1"
+  rss_sampler "$3" "$maxf" 0.2
+  local sampler=$RSS_SAMPLER
   echo "-- $1 (RSS before: $(rss "$3") MiB)"
   wrk -t2 -c50 -d"${DUR}s" --latency -s "$WORK/range.lua" "$2" | grep -E "Requests/sec|Transfer/sec|99%|50%|Non-2xx"
   kill $sampler 2>/dev/null || true
   echo "   peak RSS during the run: $(cat "$maxf") MiB"
 }
 measure tutorium "$BASE/media/bench/big.bin" "$SERVER"
-kill "$SERVER"; wait "$SERVER" 2>/dev/null || true
+stop_server
 
 mkdir -p "$WORK/nginx/logs"
 cat > "$WORK/nginx/nginx.conf" <<CONF

@@ -8,36 +8,29 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+source scripts/lib/bench.sh
 scripts/setup.sh
-command -v wrk >/dev/null || { apt-get install -y -qq wrk; }
-command -v brotli >/dev/null || { apt-get install -y -qq brotli; }
+need_wrk
+need_brotli
 DUR="${1:-15}"
 PORT=3300
 BASE="http://127.0.0.1:$PORT"
 
 echo "== release build"
-cargo leptos build --release 2>&1 | tail -1
+build_release
 scripts/compress-site.sh
 BIN="$CARGO_TARGET_DIR/release/tutorium"
 export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn
 export LIMIT_LOGIN_PER_IP=1000000 LIMIT_LOGIN_PER_ACCOUNT=1000000
 
 echo "== WASM size (release)"
-for f in target/site/pkg/tutorium.wasm target/site/pkg/tutorium.js; do
-  raw=$(stat -c %s "$f"); gz=$(gzip -9 -c "$f" | wc -c); br=$(brotli -q 11 -c "$f" | wc -c)
-  printf '%-32s raw %8d  gzip %8d  brotli %8d bytes\n' "$f" "$raw" "$gz" "$br"
-done
+print_wasm_sizes target/site
 
 echo "== password hashing"
 cargo run -q --release -p server --example hash_bench 40
 
-wait_ready() {
-  for _ in $(seq 1 600); do
-    curl -sf "$BASE/healthz" >/dev/null 2>&1 && return 0
-    sleep 0.01
-  done
-  return 1
-}
+# Polls every 10 ms: the start-to-ready figure depends on it.
+wait_ready() { wait_healthz 600 0.01; }
 
 LOGIN_LUA=$(mktemp --suffix=.lua)
 cat > "$LOGIN_LUA" <<'LUA'
@@ -84,11 +77,10 @@ run_backend() {
 
 run_backend "SQLite" "sqlite://$(mktemp -d)/bench.db"
 
-PG_ADMIN="${TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}"
 if pg_isready -h 127.0.0.1 -p 5432 -q; then
-  psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS tutorium_bench" && psql "$PG_ADMIN" -qc "CREATE DATABASE tutorium_bench"
-  run_backend "PostgreSQL" "${PG_ADMIN%/*}/tutorium_bench"
-  psql "$PG_ADMIN" -qc "DROP DATABASE IF EXISTS tutorium_bench"
+  pg_create_db tutorium_bench
+  run_backend "PostgreSQL" "$(pg_db_url tutorium_bench)"
+  pg_drop_db tutorium_bench
 else
   echo "PostgreSQL is not running on 127.0.0.1:5432: skipping its half" >&2
 fi

@@ -13,20 +13,6 @@ pub enum Msg {
     TooShort { min: u32 },
     TooLong { max: u32 },
     BadInput,
-    EmailInvalid,
-    EmailTaken,
-    PasswordTooShort { min: u32 },
-    PasswordTooLong { max: u32 },
-    PasswordWeak,
-    PasswordsDiffer,
-    InvalidCredentials,
-    WrongCurrentPassword,
-    CodeInvalid,
-    CodeExpired,
-    CodeAttemptsExhausted,
-    AlreadyConfirmed,
-    ResetLinkInvalid,
-    RoleInvalid,
     NotAuthenticated,
     Forbidden,
     NotFound,
@@ -38,81 +24,17 @@ pub enum Msg {
     ImageCorrupt,
     ImageDimensions,
     NumberOutOfRange { min: i64, max: i64 },
-    SubjectUnknown,
     LanguageUnknown,
     CurrencyUnknown,
     TooMany { max: u32 },
-    CannotFollowSelf,
-    VisibilityInvalid,
-    EmailNotConfirmed,
-    HandleInvalid,
-    HandleTaken,
-    VideoNotVideo,
-    VideoNoVideoStream,
-    VideoTruncated,
-    VideoEmpty,
-    VideoTooBig { max_mb: u32 },
-    VideoTooLong { max_minutes: u32 },
-    VideoResolution,
-    VideoProcessingFailed,
-    VideoNotReady,
-    UploadOffsetMismatch,
-    CaptionsInvalid,
-    CaptionsTooBig,
-    LanguageInvalid,
-    TagInvalid,
-    CommentWrongPost,
-    SlugInvalid,
-    SlugTaken,
-    CategoryUnknown,
-    IllegalTransition,
-    AlreadyEnrolled,
-    CourseNotOpen,
-    StructureChanged,
-    CourseIncomplete,
-    AttachmentType,
-    AttachmentTooBig { max_mb: u32 },
-    PriceInvalid,
-    QuizNoTitle,
-    QuizNoQuestions,
-    QuizTooManyQuestions { max: u32 },
-    QuizEmptyPrompt,
-    QuizPointsRange,
-    QuizEmptyExplanation,
-    QuizKindMismatch,
-    QuizTooFewOptions { min: u32 },
-    QuizTooManyOptions { max: u32 },
-    QuizEmptyOption,
-    QuizDuplicateOption,
-    QuizNoCorrectOption,
-    QuizOneCorrectOption,
-    QuizCorrectIndex,
-    QuizNoAcceptedAnswer,
-    QuizTooManyAnswers { max: u32 },
-    QuizEmptyAnswer,
-    QuizDuplicateAnswer,
-    QuizMultiline,
-    QuizPassRange,
-    QuizAttemptsRange,
-    QuizTimeRange,
-    QuizFormat,
-    QuizUnknownLine,
-    QuizUnknownKey,
-    QuizDuplicateKey,
-    QuizSettingsFirst,
-    QuizOutsideQuestion,
-    QuizLineNotForKind,
-    QuizOrderNumber { expected: u32 },
-    QuizContinuation,
-    QuizShuffleValue,
-    QuizLine { line: u32 },
-    QuizQuestion { number: u32 },
-    QuizNoAttemptsLeft,
-    QuizAlreadySubmitted,
-    QuizTimeUp,
-    QuizNotSubmitted,
-    QuizAnswerInvalid,
-    CertificateAlreadyRevoked,
+    Account(crate::accounts::AccountMsg),
+    Profile(crate::profiles::ProfileMsg),
+    Video(crate::video::VideoMsg),
+    Feed(crate::feed::FeedMsg),
+    Course(crate::courses::CourseMsg),
+    Quiz(crate::quizzes::QuizMsg),
+    Certificate(crate::certificates::CertificateMsg),
+    Payment(crate::payments::PaymentMsg),
 }
 
 impl Msg {
@@ -140,62 +62,6 @@ impl Msg {
             BadInput => s(
                 "The form was sent with invalid data. Reload the page and try again.",
                 "Форма отправлена с неверными данными. Обновите страницу и попробуйте снова.",
-            ),
-            EmailInvalid => s(
-                "Enter a valid e-mail address, like name@example.com.",
-                "Введите правильный адрес почты, например name@example.com.",
-            ),
-            EmailTaken => s(
-                "An account with this e-mail already exists. Log in or reset your password.",
-                "Аккаунт с этой почтой уже есть. Войдите или восстановите пароль.",
-            ),
-            PasswordTooShort { min } => {
-                if ru {
-                    format!("Пароль слишком короткий: нужно не меньше {min} символов.")
-                } else {
-                    format!("The password is too short: use at least {min} characters.")
-                }
-            }
-            PasswordTooLong { max } => {
-                if ru {
-                    format!("Пароль слишком длинный: не больше {max} символов.")
-                } else {
-                    format!("The password is too long: at most {max} characters.")
-                }
-            }
-            PasswordWeak => s(
-                "This password is too easy to guess. Avoid common words, repeats and your own name or e-mail.",
-                "Такой пароль легко угадать. Не используйте распространённые слова, повторы, своё имя или почту.",
-            ),
-            PasswordsDiffer => s("The passwords do not match.", "Пароли не совпадают."),
-            InvalidCredentials => s("Wrong e-mail or password.", "Неверная почта или пароль."),
-            WrongCurrentPassword => s(
-                "The current password is wrong.",
-                "Текущий пароль указан неверно.",
-            ),
-            CodeInvalid => s(
-                "This code is wrong. Check the latest e-mail from us.",
-                "Код неверный. Проверьте последнее письмо от нас.",
-            ),
-            CodeExpired => s(
-                "This code has expired. Send a new one.",
-                "Срок действия кода истёк. Отправьте новый.",
-            ),
-            CodeAttemptsExhausted => s(
-                "Too many wrong codes. Send a new code.",
-                "Слишком много неверных попыток. Отправьте новый код.",
-            ),
-            AlreadyConfirmed => s(
-                "Your e-mail is already confirmed.",
-                "Ваша почта уже подтверждена.",
-            ),
-            ResetLinkInvalid => s(
-                "This reset link is invalid, already used or expired. Request a new one.",
-                "Ссылка для сброса неверна, уже использована или устарела. Запросите новую.",
-            ),
-            RoleInvalid => s(
-                "Choose student or tutor.",
-                "Выберите: ученик или репетитор.",
             ),
             NotAuthenticated => s("Please log in to continue.", "Войдите, чтобы продолжить."),
             Forbidden => s(
@@ -249,7 +115,6 @@ impl Msg {
                     format!("Enter a number from {min} to {max}.")
                 }
             }
-            SubjectUnknown => s("Unknown subject.", "Неизвестный предмет."),
             LanguageUnknown => s("Unknown language.", "Неизвестный язык."),
             CurrencyUnknown => s("Unknown currency.", "Неизвестная валюта."),
             TooMany { max } => {
@@ -259,308 +124,15 @@ impl Msg {
                     format!("Choose at most {max}.")
                 }
             }
-            CannotFollowSelf => s(
-                "You cannot follow yourself.",
-                "Нельзя подписаться на самого себя.",
-            ),
-            VisibilityInvalid => s("Unknown visibility.", "Неизвестная видимость."),
-            EmailNotConfirmed => s("Confirm your e-mail first.", "Сначала подтвердите почту."),
-            HandleInvalid => s(
-                "Use 3–30 latin letters, digits or hyphens.",
-                "Используйте 3–30 латинских букв, цифр или дефисов.",
-            ),
-            HandleTaken => s("This address is taken.", "Этот адрес уже занят."),
-            VideoNotVideo => s(
-                "This file is not a video we can read.",
-                "Этот файл не является видео, которое мы можем прочитать.",
-            ),
-            VideoNoVideoStream => s(
-                "This file has no video stream (only sound?).",
-                "В этом файле нет видеодорожки (только звук?).",
-            ),
-            VideoTruncated => s(
-                "The file is truncated: it looks cut off. Upload the whole file again.",
-                "Файл обрезан: похоже, он загружен не полностью. Загрузите весь файл ещё раз.",
-            ),
-            VideoEmpty => s("The file is empty.", "Файл пустой."),
-            VideoTooBig { max_mb } => {
-                if ru {
-                    format!("Видео слишком большое: не больше {} ГБ.", fmt_gb(max_mb))
-                } else {
-                    format!("The video is too large: at most {} GB.", fmt_gb(max_mb))
-                }
-            }
-            VideoTooLong { max_minutes } => {
-                if ru {
-                    format!("Видео слишком длинное: не больше {max_minutes} минут.")
-                } else {
-                    format!("The video is too long: at most {max_minutes} minutes.")
-                }
-            }
-            VideoResolution => s(
-                "The video's picture must be between 16×16 and 7680×4320 pixels.",
-                "Размер кадра должен быть от 16×16 до 7680×4320 пикселей.",
-            ),
-            VideoProcessingFailed => s(
-                "We could not process this video. Try again, or upload another file.",
-                "Не удалось обработать видео. Попробуйте ещё раз или загрузите другой файл.",
-            ),
-            VideoNotReady => s("The video is not ready yet.", "Видео ещё не готово."),
-            UploadOffsetMismatch => s(
-                "The upload went out of step; it continues from where the server stopped.",
-                "Загрузка сбилась; она продолжится с места, где остановился сервер.",
-            ),
-            CaptionsInvalid => s(
-                "This is not a WebVTT captions file (it must start with WEBVTT).",
-                "Это не файл субтитров WebVTT (он должен начинаться с WEBVTT).",
-            ),
-            CaptionsTooBig => s(
-                "The captions file is too large: at most 1 MB.",
-                "Файл субтитров слишком большой: не больше 1 МБ.",
-            ),
-            LanguageInvalid => s("Choose a language.", "Выберите язык."),
-            TagInvalid => s(
-                "Tags are single words: letters, digits, “-” and “_”, up to 30 characters.",
-                "Теги — отдельные слова: буквы, цифры, «-» и «_», до 30 символов.",
-            ),
-            CommentWrongPost => s(
-                "You can only reply to a comment under the same post.",
-                "Отвечать можно только на комментарий под этой же публикацией.",
-            ),
-            SlugInvalid => s(
-                "Use 3–60 latin letters, digits or hyphens.",
-                "Используйте 3–60 латинских букв, цифр или дефисов.",
-            ),
-            SlugTaken => s(
-                "This address is taken by another course.",
-                "Этот адрес уже занят другим курсом.",
-            ),
-            CategoryUnknown => s("Choose a category.", "Выберите категорию."),
-            IllegalTransition => s(
-                "The course cannot move to this state now. Reload the page to see where it stands.",
-                "Курс нельзя перевести в это состояние сейчас. Обновите страницу, чтобы увидеть его статус.",
-            ),
-            AlreadyEnrolled => s(
-                "You are already enrolled in this course.",
-                "Вы уже записаны на этот курс.",
-            ),
-            CourseNotOpen => s(
-                "This course is not open for enrollment.",
-                "Запись на этот курс закрыта.",
-            ),
-            StructureChanged => s(
-                "Someone else changed this course meanwhile. The latest version is loaded; make your change again.",
-                "Курс тем временем изменил кто-то другой. Загружена последняя версия — повторите изменение.",
-            ),
-            CourseIncomplete => s(
-                "Add a description and at least one lesson before sending the course for review.",
-                "Перед отправкой на проверку добавьте описание и хотя бы один урок.",
-            ),
-            AttachmentType => s(
-                "Attach a PDF, a presentation, a document or an archive (PDF, PPTX, DOCX, XLSX, ODP, ZIP).",
-                "Прикрепите PDF, презентацию, документ или архив (PDF, PPTX, DOCX, XLSX, ODP, ZIP).",
-            ),
-            AttachmentTooBig { max_mb } => {
-                if ru {
-                    format!("Файл слишком большой: не больше {max_mb} МБ.")
-                } else {
-                    format!("The file is too large: at most {max_mb} MB.")
-                }
-            }
-            PriceInvalid => s(
-                "Enter a price from 0 to 1 000 000, like 1990 or 19.90; leave it empty for a free course.",
-                "Введите цену от 0 до 1 000 000, например 1990 или 19,90; оставьте пустым для бесплатного курса.",
-            ),
-            QuizNoTitle => s("Give the quiz a title.", "Укажите название теста."),
-            QuizNoQuestions => s(
-                "Add at least one question.",
-                "Добавьте хотя бы один вопрос.",
-            ),
-            QuizTooManyQuestions { max } => {
-                if ru {
-                    format!("В тесте может быть не больше {max} вопросов.")
-                } else {
-                    format!("A quiz can have at most {max} questions.")
-                }
-            }
-            QuizEmptyPrompt => s("Write the question text.", "Напишите текст вопроса."),
-            QuizPointsRange => s(
-                "Points must be a whole number from 1 to 100.",
-                "Баллы — целое число от 1 до 100.",
-            ),
-            QuizEmptyExplanation => s(
-                "The explanation is empty: write it or remove it.",
-                "Пояснение пустое: напишите его или удалите.",
-            ),
-            QuizKindMismatch => s(
-                "This question has data its type does not use: options belong to choice and ordering questions, accepted answers to text questions. Remove them or change the type.",
-                "В вопросе есть данные, которые его тип не использует: варианты — для вопросов с выбором и на порядок, правильные ответы текстом — для вопросов с вводом ответа. Удалите их или смените тип вопроса.",
-            ),
-            QuizTooFewOptions { min } => {
-                if ru {
-                    format!("Нужно не меньше {min} вариантов ответа.")
-                } else {
-                    format!("Give at least {min} options.")
-                }
-            }
-            QuizTooManyOptions { max } => {
-                if ru {
-                    format!("Вариантов ответа может быть не больше {max}.")
-                } else {
-                    format!("A question can have at most {max} options.")
-                }
-            }
-            QuizEmptyOption => s(
-                "This option is empty: write it or remove it.",
-                "Вариант ответа пустой: заполните его или удалите.",
-            ),
-            QuizDuplicateOption => s(
-                "This option repeats another one (case, extra spaces and ё/е are ignored).",
-                "Этот вариант повторяет другой (регистр, лишние пробелы и ё/е не учитываются).",
-            ),
-            QuizNoCorrectOption => s(
-                "Mark at least one option as correct.",
-                "Отметьте хотя бы один правильный вариант.",
-            ),
-            QuizOneCorrectOption => s(
-                "A single-choice question has exactly one correct option. Leave one, or make it a multiple-choice question.",
-                "В вопросе с одним ответом правильный вариант ровно один. Оставьте один или сделайте вопрос с несколькими ответами.",
-            ),
-            QuizCorrectIndex => s(
-                "A correct answer points to an option that does not exist, or is marked twice.",
-                "Правильный ответ указывает на несуществующий вариант или отмечен дважды.",
-            ),
-            QuizNoAcceptedAnswer => s(
-                "Add at least one accepted answer.",
-                "Добавьте хотя бы один правильный ответ.",
-            ),
-            QuizTooManyAnswers { max } => {
-                if ru {
-                    format!("Правильных ответов может быть не больше {max}.")
-                } else {
-                    format!("A question can have at most {max} accepted answers.")
-                }
-            }
-            QuizEmptyAnswer => s(
-                "This accepted answer is empty: write it or remove it.",
-                "Правильный ответ пустой: заполните его или удалите.",
-            ),
-            QuizDuplicateAnswer => s(
-                "This answer repeats another one (case, extra spaces and ё/е are ignored).",
-                "Этот ответ повторяет другой (регистр, лишние пробелы и ё/е не учитываются).",
-            ),
-            QuizMultiline => s(
-                "Options, answers and the title must fit on one line.",
-                "Варианты, ответы и название должны умещаться в одну строку.",
-            ),
-            QuizPassRange => s(
-                "The passing score is a percentage from 1 to 100.",
-                "Проходной балл — процент от 1 до 100.",
-            ),
-            QuizAttemptsRange => s(
-                "Attempts: a number from 1 to 100, or unlimited.",
-                "Число попыток — от 1 до 100 или без ограничений.",
-            ),
-            QuizTimeRange => s(
-                "The time limit is a number of minutes from 1 to 600; leave it out for no limit.",
-                "Ограничение времени — число минут от 1 до 600; уберите его, если время не ограничено.",
-            ),
-            QuizFormat => s(
-                "This is not a valid quiz file: check the brackets, quotes, commas and field names.",
-                "Это не файл теста: проверьте скобки, кавычки, запятые и названия полей.",
-            ),
-            QuizUnknownLine => s(
-                "This line is not understood. Start a question with “?”, options with “+” (correct) or “-”, accepted answers with “=”, items to order with “1.”, settings with a name and a colon; indent the lines that continue a question's text.",
-                "Строка не распознана. Вопрос начинается с «?», варианты — с «+» (правильный) или «-», правильные ответы — с «=», элементы для упорядочивания — с «1.», настройки — с названия и двоеточия; строки, продолжающие текст вопроса, пишите с отступом.",
-            ),
-            QuizUnknownKey => s(
-                "Unknown setting. Before the questions: title, pass, attempts, time, shuffle; in a question: points, explain.",
-                "Неизвестная настройка. Перед вопросами: название, порог, попытки, время, перемешать (или title, pass, attempts, time, shuffle); в вопросе: баллы, пояснение (points, explain).",
-            ),
-            QuizDuplicateKey => s(
-                "This setting is already given above.",
-                "Эта настройка уже указана выше.",
-            ),
-            QuizSettingsFirst => s(
-                "Quiz settings go before the first question.",
-                "Настройки теста указываются до первого вопроса.",
-            ),
-            QuizOutsideQuestion => s(
-                "This line belongs to a question: start one above it with “?”.",
-                "Эта строка относится к вопросу: начните вопрос выше строкой с «?».",
-            ),
-            QuizLineNotForKind => s(
-                "This line does not fit the question type: “+”/“-” options are for “?” and “??” questions, “=” answers for “?=”, numbered items for “?>”.",
-                "Строка не подходит к типу вопроса: варианты «+»/«-» — для вопросов «?» и «??», ответы «=» — для «?=», нумерованные элементы — для «?>».",
-            ),
-            QuizOrderNumber { expected } => {
-                if ru {
-                    format!(
-                        "Нумеруйте элементы по порядку: 1, 2, 3… У этого должен быть номер {expected}."
-                    )
-                } else {
-                    format!(
-                        "Number the items 1, 2, 3… in the correct order: this one should be {expected}."
-                    )
-                }
-            }
-            QuizContinuation => s(
-                "An indented line continues the text of a question or explanation, but there is none right above it.",
-                "Строка с отступом продолжает текст вопроса или пояснения, но прямо над ней такого текста нет.",
-            ),
-            QuizShuffleValue => s(
-                "Shuffle: write questions, options, both, or none.",
-                "Перемешивание: укажите вопросы, варианты, и то и другое, или нет (questions, options, none).",
-            ),
-            QuizLine { line } => {
-                if ru {
-                    format!("Строка {line}")
-                } else {
-                    format!("Line {line}")
-                }
-            }
-            QuizQuestion { number } => {
-                if ru {
-                    format!("Вопрос {number}")
-                } else {
-                    format!("Question {number}")
-                }
-            }
-            QuizNoAttemptsLeft => s(
-                "You have used all the attempts this quiz allows.",
-                "Вы использовали все попытки, которые даёт этот тест.",
-            ),
-            QuizAlreadySubmitted => s(
-                "This attempt has already been submitted.",
-                "Эта попытка уже отправлена.",
-            ),
-            QuizTimeUp => s(
-                "Time is up: the attempt was closed with the answers saved before the deadline.",
-                "Время вышло: попытка завершена с ответами, сохранёнными до конца времени.",
-            ),
-            QuizNotSubmitted => s(
-                "The results appear once the attempt is submitted.",
-                "Результаты появятся после отправки попытки.",
-            ),
-            QuizAnswerInvalid => s(
-                "This answer does not fit the question. Reload the page and answer again.",
-                "Этот ответ не подходит к вопросу. Обновите страницу и ответьте снова.",
-            ),
-            CertificateAlreadyRevoked => s(
-                "This certificate has already been revoked.",
-                "Этот сертификат уже отозван.",
-            ),
+            Account(m) => m.text(locale),
+            Profile(m) => m.text(locale),
+            Video(m) => m.text(locale),
+            Feed(m) => m.text(locale),
+            Course(m) => m.text(locale),
+            Quiz(m) => m.text(locale),
+            Certificate(m) => m.text(locale),
+            Payment(m) => m.text(locale),
         }
-    }
-}
-
-/// "2", "1.5" gigabytes from megabytes.
-fn fmt_gb(mb: u32) -> String {
-    let gb = mb as f64 / 1024.0;
-    if (gb - gb.round()).abs() < 0.05 {
-        format!("{}", gb.round() as u64)
-    } else {
-        format!("{gb:.1}")
     }
 }
 
@@ -608,11 +180,21 @@ pub enum AppError {
 
 impl AppError {
     /// One field's validation error.
-    pub fn field(field: &str, msg: Msg) -> Self {
+    pub fn field(field: &str, msg: impl Into<Msg>) -> Self {
         AppError::Validation(vec![FieldError {
             field: field.to_string(),
-            msg,
+            msg: msg.into(),
         }])
+    }
+
+    /// A conflict with the current state, for the whole form.
+    pub fn conflict(msg: impl Into<Msg>) -> Self {
+        AppError::Conflict(msg.into())
+    }
+
+    /// A request that cannot be carried out as sent, for the whole form.
+    pub fn bad_request(msg: impl Into<Msg>) -> Self {
+        AppError::BadRequest(msg.into())
     }
 
     /// The message for a field, if this error names it.
@@ -685,6 +267,50 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+/// A unique-constraint violation as the error the caller names (realworld-axum-sqlx's
+/// `on_constraint`): `db::insert_course(…).await.on_unique(|| AppError::field("slug", …))`.
+#[cfg(feature = "ssr")]
+pub trait OnUnique<T> {
+    fn on_unique(self, f: impl FnOnce() -> AppError) -> Result<T, AppError>;
+}
+
+#[cfg(feature = "ssr")]
+impl<T> OnUnique<T> for Result<T, sqlx::Error> {
+    fn on_unique(self, f: impl FnOnce() -> AppError) -> Result<T, AppError> {
+        self.map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.kind() == sqlx::error::ErrorKind::UniqueViolation => {
+                f()
+            }
+            _ => e.into(),
+        })
+    }
+}
+
+/// Plain axum handlers (uploads, media, webhooks, streams, REST) return `Result<_, AppError>`:
+/// the status of [`AppError::status`], the error as JSON (what server functions send, so one
+/// client decodes both), `Retry-After` when rate limited, and never cached.
+#[cfg(feature = "ssr")]
+impl axum::response::IntoResponse for AppError {
+    fn into_response(self) -> axum::response::Response {
+        use axum::http::{HeaderValue, StatusCode, header};
+        let status =
+            StatusCode::from_u16(self.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let retry = match &self {
+            AppError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
+            _ => None,
+        };
+        let mut res = (status, axum::Json(self)).into_response();
+        let h = res.headers_mut();
+        h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+        if let Some(secs) = retry
+            && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+        {
+            h.insert(header::RETRY_AFTER, v);
+        }
+        res
+    }
+}
+
 #[cfg(feature = "ssr")]
 impl From<anyhow::Error> for AppError {
     fn from(e: anyhow::Error) -> Self {
@@ -701,15 +327,15 @@ impl Checks {
     pub fn new() -> Self {
         Self::default()
     }
-    pub fn add(&mut self, field: &str, msg: Msg) {
+    pub fn add(&mut self, field: &str, msg: impl Into<Msg>) {
         if !self.0.iter().any(|e| e.field == field) {
             self.0.push(FieldError {
                 field: field.to_string(),
-                msg,
+                msg: msg.into(),
             });
         }
     }
-    pub fn check(&mut self, field: &str, result: Result<(), Msg>) {
+    pub fn check<M: Into<Msg>>(&mut self, field: &str, result: Result<(), M>) {
         if let Err(m) = result {
             self.add(field, m);
         }
@@ -756,10 +382,10 @@ mod tests {
     fn every_message_has_distinct_english_and_russian_text() {
         for m in [
             Msg::Required,
-            Msg::EmailInvalid,
-            Msg::InvalidCredentials,
+            Msg::Account(crate::accounts::AccountMsg::EmailInvalid),
+            Msg::Account(crate::accounts::AccountMsg::InvalidCredentials),
             Msg::ImageUnsupported,
-            Msg::CodeInvalid,
+            Msg::Account(crate::accounts::AccountMsg::CodeInvalid),
         ] {
             assert_ne!(m.text(Locale::En), m.text(Locale::Ru));
         }

@@ -1,5 +1,10 @@
 //! Tutorium: one Leptos codebase rendered on the server and hydrated in the browser.
-//! This file lists the features and builds the app shell; the route table is in `routes.rs`.
+//! This file lists the modules and builds the app shell; the route table is in `routes.rs`, the
+//! features' jobs, reactions and non-page routes in `wiring.rs`.
+//!
+//! Shared building blocks sit beside the features that use them: `ids` (typed ids, stored
+//! codes), `people` (how a person is shown), `markdown`, `money`, `slug`, `url`, `ui` (UI
+//! pieces), `server` (infrastructure, server only).
 
 #![recursion_limit = "256"]
 
@@ -10,9 +15,13 @@ pub mod error;
 pub mod feed;
 pub mod home;
 pub mod i18n;
+pub mod ids;
 pub mod layout;
+pub mod markdown;
+pub mod money;
 pub mod notifications;
 pub mod payments;
+pub mod people;
 pub mod profiles;
 pub mod quizzes;
 pub mod routes;
@@ -21,8 +30,12 @@ pub mod seo;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod settings;
+pub mod slug;
 pub mod ui;
+pub mod url;
 pub mod video;
+#[cfg(feature = "ssr")]
+pub mod wiring;
 
 use leptos::prelude::*;
 use leptos_meta::{Html, Link, MetaTags, Stylesheet, provide_meta_context};

@@ -196,7 +196,8 @@ const COURSES: &[DemoCourse] = &[
 /// Publishes the demo courses (skipping any whose address exists), enrolls a demo student in the
 /// first one and marks her first lesson complete.
 async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<()> {
-    use app::courses::{CleanCourse, db as courses_db, search};
+    use app::courses::{CleanCourse, db as courses_db};
+    use app::server::search;
     for (i, c) in COURSES.iter().enumerate() {
         if courses_db::select_course_by_slug(&state.db, c.slug)
             .await?
@@ -222,7 +223,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
             price_minor: c.price_minor,
             currency: c.currency.into(),
         };
-        let html = app::feed::render::rich_markdown(c.description);
+        let html = app::markdown::rich(c.description);
         let t = now - (COURSES.len() - i) as i64 * 3_600_000;
         let Some(id) = courses_db::insert_course(
             &state.db,
@@ -250,7 +251,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
                     lid,
                     title,
                     body,
-                    &app::feed::render::rich_markdown(body),
+                    &app::markdown::rich(body),
                     None,
                     *free,
                     t,
@@ -605,6 +606,7 @@ pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
     let mut tx = state.db.w().begin().await?;
     accounts_db::insert_role(&mut tx, ids[9], Role::Moderator.code(), now).await?;
     tx.commit().await?;
-    add_courses(state, &ids, now).await?;
+    let raw: Vec<i64> = ids.iter().map(|i| i.get()).collect();
+    add_courses(state, &raw, now).await?;
     Ok(true)
 }

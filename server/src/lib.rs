@@ -3,25 +3,32 @@
 
 pub mod assets;
 pub mod demo;
-pub mod media;
 pub mod middleware;
 pub mod seed;
 
 use anyhow::Context;
-use app::server::{AppState, config::Config, db::Db, mail::Mailer, storage::Storage};
+use app::server::{AppState, config::Config, db::Db, hooks::Hooks, mail::Mailer, storage::Storage};
 use app::{App, shell};
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 
-/// Connects to the database, runs migrations and builds the state.
+/// Connects to the database, runs migrations and builds the state with every feature's hooks.
 pub async fn build_state(
     config: Config,
     leptos_options: LeptosOptions,
+) -> anyhow::Result<AppState> {
+    build_state_with(config, leptos_options, app::wiring::hooks()).await
+}
+
+/// [`build_state`] with the given hooks (tests add job kinds of their own).
+pub async fn build_state_with(
+    config: Config,
+    leptos_options: LeptosOptions,
+    hooks: Hooks,
 ) -> anyhow::Result<AppState> {
     let db = Db::connect(&config.database_url)
         .await
@@ -30,14 +37,18 @@ pub async fn build_state(
     let storage =
         Storage::from_config(&config).context("opening media storage (MEDIA_DIR or S3_*)")?;
     let mailer = Mailer::new(&config).context("setting up mail (SMTP_URL / OUTBOX_DIR)")?;
-    let signer = app::video::signing::Signer::from_config(&config).context("media signing key")?;
+    let signer = app::server::signing::Signer::from_config(&config).context("media signing key")?;
     std::fs::create_dir_all(config.uploads_dir()).context("creating the uploads folder")?;
+    let bus = app::server::bus::Bus::new(db.backend());
     Ok(AppState {
         db,
         config: Arc::new(config),
         storage,
         mailer,
         signer,
+        counts: app::server::cache::TtlCache::new(),
+        bus,
+        hooks: Arc::new(hooks),
         leptos_options,
     })
 }
@@ -81,68 +92,25 @@ pub fn router(state: AppState) -> Router {
             async move { leptos_axum::handle_server_fns_with_context(fn_context, req).await }
         }
     };
-    Router::new()
-        .route(
-            "/api/profiles/avatar",
-            post(app::profiles::avatar::upload)
-                .layer(DefaultBodyLimit::max(app::profiles::avatar::DRAIN_LIMIT)),
-        )
-        .route(
-            "/api/videos/uploads",
-            post(app::video::upload::create).options(app::video::upload::options),
-        )
-        .route(
-            "/api/videos/uploads/{id}",
-            axum::routing::head(app::video::upload::head)
-                .patch(app::video::upload::patch)
-                .delete(app::video::upload::terminate)
-                .options(app::video::upload::options)
-                .layer(DefaultBodyLimit::disable()),
-        )
-        .route(
-            "/api/videos/{id}/captions",
-            post(app::video::api::upload_captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
-        )
-        .route("/api/videos/{id}/events", get(app::video::api::events))
-        .route(
-            "/api/courses/{course}/cover",
-            post(app::courses::files::upload_cover)
-                .layer(DefaultBodyLimit::max(app::profiles::avatar::DRAIN_LIMIT)),
-        )
-        .route(
-            "/api/courses/{course}/lessons/{lesson}/attachments",
-            post(app::courses::files::upload_attachment)
-                .layer(DefaultBodyLimit::max(app::courses::files::DRAIN_LIMIT)),
-        )
-        .route(
-            "/api/courses/attachments/{id}",
-            get(media::attachment).head(media::attachment),
-        )
-        .route(
-            "/api/payments/webhook/sandbox",
-            post(app::payments::api::webhook),
-        )
-        .route(
-            "/api/notifications/stream",
-            get(app::notifications::api::stream),
-        )
+    let router = Router::new()
+        .merge(app::wiring::routes())
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = options.clone();
             move || shell(options.clone())
         })
-        .route("/media/{*key}", get(media::serve).head(media::serve))
+        .route(
+            "/media/{*key}",
+            get(app::server::media::serve).head(app::server::media::serve),
+        )
         .route("/robots.txt", get(app::seo::robots))
         .route("/sitemap.xml", get(app::seo::sitemap))
-        .route("/healthz", get(media::healthz))
+        .route("/healthz", get(middleware::healthz))
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
-        >(fn_context, shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            media::certificate_pdf,
-        ))
+        >(fn_context, shell));
+    app::wiring::layers(router, &state)
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -199,6 +167,7 @@ pub fn spawn_housekeeping(state: AppState) {
 /// Serves until Ctrl-C / SIGTERM.
 pub async fn serve(state: AppState, listener: tokio::net::TcpListener) -> anyhow::Result<()> {
     spawn_housekeeping(state.clone());
+    state.bus.start(&state.db, &state.config.database_url);
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     if state.config.worker_in_server {
         tokio::spawn(app::server::worker::run(state.clone(), stop.clone()));

@@ -3,7 +3,7 @@
 //! ```text
 //! tutorium                          serve the platform (same as `tutorium serve`)
 //! tutorium migrate                  run database migrations and exit
-//! tutorium worker                   run only the job worker (video processing)
+//! tutorium worker                   run only the job worker (video, mail, notifications, PDFs)
 //! tutorium demo [--if-empty]        fill the platform with demo tutors, students and follows
 //! tutorium seed --users N --posts M a generated graph for benchmarks
 //! tutorium user grant EMAIL ROLE    give a role (student, tutor, moderator, admin)
@@ -30,7 +30,7 @@ enum Command {
     Serve,
     /// Run database migrations and exit.
     Migrate,
-    /// Run only the job worker (video processing), e.g. on another machine or process.
+    /// Run only the job worker (every lane: video, mail, notifications, certificate PDFs), e.g. in another process.
     Worker,
     /// Fill the platform with demo tutors, students and follows.
     Demo {

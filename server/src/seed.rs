@@ -549,7 +549,7 @@ async fn seed_courses(
         );
         let mut parts: Vec<&str> = vec![&title, &description];
         parts.extend(sections.iter().flatten().map(String::as_str));
-        let doc = app::courses::search::document(&parts);
+        let doc = app::server::search::document(&parts);
         let published = rng.random_range(0..10) > 0;
         let at = now - rng.random_range(0..365 * 86_400_000i64);
         let price = if rng.random_range(0..10) < 4 {
@@ -801,7 +801,10 @@ pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> a
     let mut lines = vec![quiz.to_string()];
     for (user,) in people {
         app::courses::db::enroll(&state.db, course, user, None, now).await?;
-        lines.push(app::server::session::create(state, user, "bench", "127.0.0.1").await?);
+        lines.push(
+            app::server::session::create(state, app::ids::UserId(user), "bench", "127.0.0.1")
+                .await?,
+        );
     }
     std::fs::write(out, lines.join("\n") + "\n")?;
     println!(

@@ -7,7 +7,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::service::{self, Client},
-    crate::server::{request, session, state},
+    crate::ids::SessionId,
+    crate::server::{auth, request, session, state},
 };
 
 #[cfg(feature = "ssr")]
@@ -20,19 +21,6 @@ fn client() -> Client {
 }
 
 /// A safe place to go after log-in: a local path, else "/".
-/// Percent-encodes a path for a query parameter.
-pub fn encode_path(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
-}
-
 pub fn safe_next(next: &str) -> String {
     if next.starts_with('/')
         && !next.starts_with("//")
@@ -48,8 +36,8 @@ pub fn safe_next(next: &str) -> String {
 /// The signed-in user, or `None`. Anyone may call it.
 #[server(endpoint = "accounts/me")]
 pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
-    match session::current() {
-        Some(s) => service::current_user(&state(), &s).await,
+    match auth::current() {
+        Some(a) => service::current_user(&state(), &a).await,
         None => Ok(None),
     }
 }
@@ -81,7 +69,7 @@ pub async fn sign_up(
     if safe_next(&next) == "/" {
         leptos_axum::redirect("/confirm");
     } else {
-        leptos_axum::redirect(&format!("/confirm?next={}", encode_path(&next)));
+        leptos_axum::redirect(&format!("/confirm?next={}", crate::url::path(&next)));
     }
     Ok(())
 }
@@ -90,8 +78,8 @@ pub async fn sign_up(
 /// or to the profile form. Errors: `NotAuthenticated`, `Validation` (wrong, expired or exhausted code).
 #[server(endpoint = "accounts/confirm")]
 pub async fn confirm_email(code: String, #[server(default)] next: String) -> Result<(), AppError> {
-    let s = session::require_user()?;
-    service::confirm_email(&state(), s.user_id, &code).await?;
+    let a = auth::actor()?;
+    service::confirm_email(&state(), a.user, &code).await?;
     let next = safe_next(&next);
     leptos_axum::redirect(if next == "/" {
         "/settings/profile?welcome=1"
@@ -104,8 +92,8 @@ pub async fn confirm_email(code: String, #[server(default)] next: String) -> Res
 /// Mails a new confirmation code. Errors: `NotAuthenticated`, `RateLimited`, `BadRequest` when confirmed.
 #[server(endpoint = "accounts/resend-code")]
 pub async fn resend_code() -> Result<(), AppError> {
-    let s = session::require_user()?;
-    service::resend_code(&state(), s.user_id, &client()).await
+    let a = auth::actor()?;
+    service::resend_code(&state(), a.user, &client()).await
 }
 
 /// Logs in and goes to `next` (a local path). Anyone may call it (limited per account and IP).
@@ -127,7 +115,7 @@ pub async fn log_in(
 #[server(endpoint = "accounts/logout")]
 pub async fn log_out() -> Result<(), AppError> {
     if let Some(token) = request::cookie(session::SESSION_COOKIE) {
-        super::db::delete_session_by_token(&state().db, &crate::server::sha256_hex(&token)).await?;
+        service::log_out(&state(), &token).await?;
     }
     session::clear_cookie();
     leptos_axum::redirect("/");
@@ -141,8 +129,7 @@ pub async fn change_password(
     current_password: String,
     new_password: String,
 ) -> Result<(), AppError> {
-    let s = session::require_user()?;
-    service::change_password(&state(), &s, current_password, new_password).await
+    service::change_password(&state(), &auth::actor()?, current_password, new_password).await
 }
 
 /// Mails a password-reset link if the e-mail has an account; answers the same either way.
@@ -172,33 +159,15 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
 /// The signed-in user's sessions, newest use first. Errors: `NotAuthenticated`.
 #[server(endpoint = "accounts/sessions")]
 pub async fn list_sessions() -> Result<Vec<SessionInfo>, AppError> {
-    let s = session::require_user()?;
-    let st = state();
-    let now = crate::server::now_ms();
-    let idle = st.config.session_idle_days * 24 * 3600 * 1000;
-    let rows = super::db::list_sessions(&st.db, s.user_id, now, idle).await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| SessionInfo {
-            id: r.id,
-            device: super::describe_device(&r.user_agent),
-            ip: r.ip,
-            created_at: r.created_at,
-            last_seen_at: r.last_seen_at,
-            current: r.id == s.session_id,
-        })
-        .collect())
+    service::list_sessions(&state(), &auth::actor()?).await
 }
 
 /// Ends one of the signed-in user's sessions. Errors: `NotAuthenticated`, `NotFound` (not theirs).
 #[server(endpoint = "accounts/revoke-session")]
 pub async fn revoke_session(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
-    let n = super::db::delete_session(&state().db, s.user_id, id).await?;
-    if n == 0 {
-        return Err(AppError::NotFound);
-    }
-    if id == s.session_id {
+    let a = auth::actor()?;
+    service::revoke_session(&state(), &a, SessionId(id)).await?;
+    if SessionId(id) == a.session {
         session::clear_cookie();
     }
     Ok(())
@@ -207,6 +176,5 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 /// Ends every session of the signed-in user except this one. Errors: `NotAuthenticated`.
 #[server(endpoint = "accounts/revoke-others")]
 pub async fn revoke_other_sessions() -> Result<u64, AppError> {
-    let s = session::require_user()?;
-    Ok(super::db::delete_other_sessions(&state().db, s.user_id, s.session_id).await?)
+    service::revoke_other_sessions(&state(), &auth::actor()?).await
 }

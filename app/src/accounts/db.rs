@@ -1,18 +1,19 @@
 //! SQL of the accounts feature.
 
+use crate::ids::{SessionId, UserId};
 use crate::server::db::Db;
 use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
 pub struct LoginRow {
-    pub id: i64,
+    pub id: UserId,
     pub password_hash: String,
     pub display_name: String,
 }
 
 #[derive(sqlx::FromRow)]
 pub struct UserRow {
-    pub id: i64,
+    pub id: UserId,
     pub email: String,
     pub display_name: String,
     pub handle: String,
@@ -22,7 +23,7 @@ pub struct UserRow {
 
 #[derive(sqlx::FromRow)]
 pub struct SessionRow {
-    pub id: i64,
+    pub id: SessionId,
     pub created_at: i64,
     pub last_seen_at: i64,
     pub user_agent: String,
@@ -54,8 +55,8 @@ pub async fn insert_user(
     handle: &str,
     locale: &str,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as(
+) -> sqlx::Result<Option<UserId>> {
+    let row: Option<(UserId,)> = sqlx::query_as(
         "INSERT INTO users (email, password_hash, display_name, handle, locale, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT DO NOTHING RETURNING id",
     )
@@ -72,7 +73,7 @@ pub async fn insert_user(
 
 pub async fn insert_role(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
+    user_id: UserId,
     role: &str,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -87,7 +88,7 @@ pub async fn insert_role(
     Ok(())
 }
 
-pub async fn delete_role(db: &Db, user_id: i64, role: &str) -> sqlx::Result<u64> {
+pub async fn delete_role(db: &Db, user_id: UserId, role: &str) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
             .bind(user_id)
@@ -105,7 +106,7 @@ pub async fn select_login(db: &Db, email: &str) -> sqlx::Result<Option<LoginRow>
         .await
 }
 
-pub async fn select_password_hash(db: &Db, user_id: i64) -> sqlx::Result<String> {
+pub async fn select_password_hash(db: &Db, user_id: UserId) -> sqlx::Result<String> {
     let (h,): (String,) = sqlx::query_as("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(db.r())
@@ -113,7 +114,7 @@ pub async fn select_password_hash(db: &Db, user_id: i64) -> sqlx::Result<String>
     Ok(h)
 }
 
-pub async fn select_user(db: &Db, user_id: i64) -> sqlx::Result<Option<UserRow>> {
+pub async fn select_user(db: &Db, user_id: UserId) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
         "SELECT id, email, display_name, handle, locale, email_confirmed_at FROM users WHERE id = $1",
     )
@@ -131,7 +132,7 @@ pub async fn select_user_by_email(db: &Db, email: &str) -> sqlx::Result<Option<U
     .await
 }
 
-pub async fn update_locale(db: &Db, user_id: i64, locale: &str) -> sqlx::Result<()> {
+pub async fn update_locale(db: &Db, user_id: UserId, locale: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET locale = $1 WHERE id = $2")
         .bind(locale)
         .bind(user_id)
@@ -140,7 +141,12 @@ pub async fn update_locale(db: &Db, user_id: i64, locale: &str) -> sqlx::Result<
     Ok(())
 }
 
-pub async fn update_display_name(db: &Db, user_id: i64, name: &str, now: i64) -> sqlx::Result<()> {
+pub async fn update_display_name(
+    db: &Db,
+    user_id: UserId,
+    name: &str,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
         .bind(name)
         .bind(now)
@@ -150,7 +156,7 @@ pub async fn update_display_name(db: &Db, user_id: i64, name: &str, now: i64) ->
     Ok(())
 }
 
-pub async fn update_password(db: &Db, user_id: i64, hash: &str, now: i64) -> sqlx::Result<()> {
+pub async fn update_password(db: &Db, user_id: UserId, hash: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3")
         .bind(hash)
         .bind(now)
@@ -163,7 +169,7 @@ pub async fn update_password(db: &Db, user_id: i64, hash: &str, now: i64) -> sql
 /// Stores a new confirmation code (replacing the previous one and its attempt counter).
 pub async fn upsert_email_code(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     code_hash: &str,
     expires_at: i64,
     now: i64,
@@ -183,7 +189,10 @@ pub async fn upsert_email_code(
 }
 
 /// Counts one guess and returns (code_hash, expires_at, attempts including this one).
-pub async fn count_code_attempt(db: &Db, user_id: i64) -> sqlx::Result<Option<(String, i64, i64)>> {
+pub async fn count_code_attempt(
+    db: &Db,
+    user_id: UserId,
+) -> sqlx::Result<Option<(String, i64, i64)>> {
     sqlx::query_as(
         "UPDATE email_codes SET attempts = attempts + 1 WHERE user_id = $1 RETURNING code_hash, expires_at, attempts",
     )
@@ -193,7 +202,7 @@ pub async fn count_code_attempt(db: &Db, user_id: i64) -> sqlx::Result<Option<(S
 }
 
 /// Marks the e-mail confirmed and drops the code; false when it already was.
-pub async fn confirm_email(db: &Db, user_id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn confirm_email(db: &Db, user_id: UserId, now: i64) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let done = sqlx::query(
         "UPDATE users SET email_confirmed_at = $1 WHERE id = $2 AND email_confirmed_at IS NULL",
@@ -213,7 +222,7 @@ pub async fn confirm_email(db: &Db, user_id: i64, now: i64) -> sqlx::Result<bool
 
 pub async fn insert_password_reset(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     token_hash: &str,
     now: i64,
     expires_at: i64,
@@ -233,8 +242,8 @@ pub async fn select_password_reset(
     db: &Db,
     token_hash: &str,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
-    let row: Option<(i64,)> = sqlx::query_as(
+) -> sqlx::Result<Option<UserId>> {
+    let row: Option<(UserId,)> = sqlx::query_as(
         "SELECT user_id FROM password_resets WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
     )
     .bind(token_hash)
@@ -252,9 +261,9 @@ pub async fn use_password_reset(
     token_hash: &str,
     new_hash: &str,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<UserId>> {
     let mut tx = db.w().begin().await?;
-    let row: Option<(i64,)> = sqlx::query_as(
+    let row: Option<(UserId,)> = sqlx::query_as(
         "UPDATE password_resets SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL AND expires_at > $1 \
          RETURNING user_id",
     )
@@ -289,7 +298,7 @@ pub async fn use_password_reset(
 
 pub async fn list_sessions(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     now: i64,
     idle_ms: i64,
 ) -> sqlx::Result<Vec<SessionRow>> {
@@ -305,7 +314,7 @@ pub async fn list_sessions(
 }
 
 /// Deletes one of the user's own sessions; 0 when it is not theirs.
-pub async fn delete_session(db: &Db, user_id: i64, session_id: i64) -> sqlx::Result<u64> {
+pub async fn delete_session(db: &Db, user_id: UserId, session_id: SessionId) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("DELETE FROM sessions WHERE id = $1 AND user_id = $2")
             .bind(session_id)
@@ -316,16 +325,27 @@ pub async fn delete_session(db: &Db, user_id: i64, session_id: i64) -> sqlx::Res
     )
 }
 
-pub async fn delete_session_by_token(db: &Db, token_hash: &str) -> sqlx::Result<()> {
-    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-        .bind(token_hash)
-        .execute(db.w())
+/// Deletes the session of a token; its user, when there was one.
+pub async fn delete_session_by_token(db: &Db, token_hash: &str) -> sqlx::Result<Option<UserId>> {
+    let row: Option<(UserId,)> =
+        sqlx::query_as("DELETE FROM sessions WHERE token_hash = $1 RETURNING user_id")
+            .bind(token_hash)
+            .fetch_optional(db.w())
+            .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Whether a session still exists (live streams end when theirs does).
+pub async fn session_exists(db: &Db, id: SessionId) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM sessions WHERE id = $1")
+        .bind(id)
+        .fetch_optional(db.r())
         .await?;
-    Ok(())
+    Ok(row.is_some())
 }
 
 /// Ends every session of the user but `keep`.
-pub async fn delete_other_sessions(db: &Db, user_id: i64, keep: i64) -> sqlx::Result<u64> {
+pub async fn delete_other_sessions(db: &Db, user_id: UserId, keep: SessionId) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id <> $2")
             .bind(user_id)

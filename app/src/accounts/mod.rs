@@ -5,8 +5,11 @@
 //! - passwords are stored only as argon2id hashes, computed off the async runtime;
 //! - session and reset tokens are stored only as SHA-256 hashes;
 //! - log-in and reset answers never reveal whether an e-mail has an account;
-//! - every server function decides who may call it on the server (`require_user`, `require_role`).
+//! - every server function decides who may call it on the server (`server::auth`: `actor()`,
+//!   `require(role)`); admins hold every role, in the UI and on the server alike (`holds`).
 
+mod messages;
+pub use messages::AccountMsg;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -61,9 +64,16 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// Whether this person holds `role` (admins hold every role): the same rule as the server's.
     pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
+        holds(&self.roles, role)
     }
+}
+
+/// Whether `held` grants `role`: admins hold every role. The one rule, for the UI
+/// (`CurrentUser::has`) and the server (`Actor::holds`).
+pub fn holds(held: &[Role], role: Role) -> bool {
+    held.contains(&role) || held.contains(&Role::Admin)
 }
 
 /// One of the signed-in person's sessions, for the sessions list.
@@ -87,7 +97,7 @@ pub fn normalize_email(raw: &str) -> Result<String, Msg> {
         return Err(Msg::TooLong { max: 254 });
     }
     let Some((local, domain)) = e.split_once('@') else {
-        return Err(Msg::EmailInvalid);
+        return Err(Msg::Account(AccountMsg::EmailInvalid));
     };
     let ok = !local.is_empty()
         && local.len() <= 64
@@ -100,7 +110,11 @@ pub fn normalize_email(raw: &str) -> Result<String, Msg> {
         && domain
             .chars()
             .all(|c| c.is_alphanumeric() || c == '.' || c == '-');
-    if ok { Ok(e) } else { Err(Msg::EmailInvalid) }
+    if ok {
+        Ok(e)
+    } else {
+        Err(Msg::Account(AccountMsg::EmailInvalid))
+    }
 }
 
 /// Trims a display name and checks its length.
@@ -166,14 +180,14 @@ pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), Msg
         return Err(Msg::Required);
     }
     if len < PASSWORD_MIN {
-        return Err(Msg::PasswordTooShort {
+        return Err(Msg::Account(AccountMsg::PasswordTooShort {
             min: PASSWORD_MIN as u32,
-        });
+        }));
     }
     if len > PASSWORD_MAX {
-        return Err(Msg::PasswordTooLong {
+        return Err(Msg::Account(AccountMsg::PasswordTooLong {
             max: PASSWORD_MAX as u32,
-        });
+        }));
     }
     let lower = password.to_lowercase();
     let distinct = {
@@ -192,7 +206,7 @@ pub fn check_password(password: &str, email: &str, name: &str) -> Result<(), Msg
             && name.trim().chars().count() >= 3
             && lower.contains(&name.trim().to_lowercase()));
     if distinct < 5 || common || personal || is_sequence(&lower) {
-        return Err(Msg::PasswordWeak);
+        return Err(Msg::Account(AccountMsg::PasswordWeak));
     }
     Ok(())
 }
@@ -265,7 +279,11 @@ mod tests {
             "ann@.x.ru",
             "a@b@c.ru",
         ] {
-            assert_eq!(normalize_email(bad), Err(Msg::EmailInvalid), "{bad}");
+            assert_eq!(
+                normalize_email(bad),
+                Err(Msg::Account(AccountMsg::EmailInvalid)),
+                "{bad}"
+            );
         }
         assert!(normalize_email("иван@почта.рф").is_ok());
     }
@@ -274,7 +292,7 @@ mod tests {
     fn weak_passwords_are_refused_with_the_reason() {
         assert_eq!(
             check_password("short", "a@b.ru", "Ann"),
-            Err(Msg::PasswordTooShort { min: 10 })
+            Err(Msg::Account(AccountMsg::PasswordTooShort { min: 10 }))
         );
         for weak in [
             "password123",
@@ -286,7 +304,7 @@ mod tests {
         ] {
             assert_eq!(
                 check_password(weak, "anna.petrova@x.ru", "Anna"),
-                Err(Msg::PasswordWeak),
+                Err(Msg::Account(AccountMsg::PasswordWeak)),
                 "{weak}"
             );
         }
@@ -297,7 +315,7 @@ mod tests {
         assert_eq!(check_password("Тёплый-ветер-42", "a@b.ru", "Ann"), Ok(()));
         assert_eq!(
             check_password(&"x1y2z3".repeat(30), "a@b.ru", "Ann"),
-            Err(Msg::PasswordTooLong { max: 128 })
+            Err(Msg::Account(AccountMsg::PasswordTooLong { max: 128 }))
         );
     }
 

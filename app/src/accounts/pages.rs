@@ -91,7 +91,7 @@ pub fn SignupPage() -> impl IntoView {
             </ActionForm>
             <p class="auth-card__alt">
                 {tr!("Already have an account?", "Уже есть аккаунт?")} " "
-                <a href=move || if next().is_empty() { "/login".to_string() } else { format!("/login?next={}", super::api::encode_path(&next())) }>{tr!("Log in", "Войти")}</a>
+                <a href=move || if next().is_empty() { "/login".to_string() } else { format!("/login?next={}", crate::url::path(&next())) }>{tr!("Log in", "Войти")}</a>
             </p>
         </section>
     }

@@ -1,8 +1,15 @@
-//! What the accounts server functions do, apart from the HTTP edge: easier to read and to test.
+//! The use cases of accounts, apart from the HTTP edge: callable from server functions, REST
+//! handlers, the CLI and tests. Sessions that end publish a `user:{id}` event with
+//! `{"sessions": "ended"}`, so that the live streams of those sessions close.
 
-use super::{CurrentUser, Role, check_password, db, normalize_email, normalize_name, password};
+use super::{
+    AccountMsg, CurrentUser, Role, SessionInfo, check_password, db, normalize_email,
+    normalize_name, password,
+};
 use crate::error::{AppError, Checks, Msg};
 use crate::i18n::Locale;
+use crate::ids::{SessionId, UserId};
+use crate::server::auth::Actor;
 use crate::server::mail::{Mail, escape_html, html_layout};
 use crate::server::rate_limit::{self, Limit, MINUTE_MS};
 use crate::server::{AppState, now_ms, random_token, session, sha256_hex};
@@ -69,7 +76,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
         _ => None,
     };
     if role.is_none() {
-        checks.add("role", Msg::RoleInvalid);
+        checks.add("role", Msg::Account(AccountMsg::RoleInvalid));
     }
     checks.check(
         "password",
@@ -92,7 +99,10 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
     )
     .await?;
     if db::email_exists(&state.db, &email).await? {
-        return Err(AppError::field("email", Msg::EmailTaken));
+        return Err(AppError::field(
+            "email",
+            Msg::Account(AccountMsg::EmailTaken),
+        ));
     }
     let hash = password::hash(input.password).await?;
     let now = now_ms();
@@ -136,7 +146,10 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
         drop(tx);
         // Lost a race: either the e-mail (a double submit) or the handle was taken meanwhile.
         if db::email_exists(&state.db, &email).await? {
-            return Err(AppError::field("email", Msg::EmailTaken));
+            return Err(AppError::field(
+                "email",
+                Msg::Account(AccountMsg::EmailTaken),
+            ));
         }
     }
     let user_id = user_id.ok_or(AppError::Internal)?;
@@ -147,7 +160,7 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
 /// Creates and mails a new 6-digit confirmation code.
 async fn issue_code(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     email: &str,
     name: &str,
     locale: Locale,
@@ -190,22 +203,31 @@ async fn issue_code(
             ),
         ),
     };
-    state.mailer.send(Mail {
-        to: email.to_string(),
-        subject,
-        text,
-        html,
-    });
-    Ok(())
+    crate::server::mail::queue(
+        state,
+        &Mail {
+            to: email.to_string(),
+            subject,
+            text,
+            html,
+        },
+    )
+    .await
 }
 
 /// Sends a fresh confirmation code to the signed-in user (rate-limited).
-pub async fn resend_code(state: &AppState, user_id: i64, client: &Client) -> Result<(), AppError> {
+pub async fn resend_code(
+    state: &AppState,
+    user_id: UserId,
+    client: &Client,
+) -> Result<(), AppError> {
     let user = db::select_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if user.email_confirmed_at.is_some() {
-        return Err(AppError::BadRequest(Msg::AlreadyConfirmed));
+        return Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::AlreadyConfirmed,
+        )));
     }
     let (per_account, per_ip) = mail_limit(state);
     rate_limit::hit(&state.db, &format!("code:user:{user_id}"), per_account).await?;
@@ -221,29 +243,46 @@ pub async fn resend_code(state: &AppState, user_id: i64, client: &Client) -> Res
 }
 
 /// Checks a confirmation code: at most five guesses per code, within 30 minutes.
-pub async fn confirm_email(state: &AppState, user_id: i64, code: &str) -> Result<(), AppError> {
+pub async fn confirm_email(state: &AppState, user_id: UserId, code: &str) -> Result<(), AppError> {
     let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::field("code", Msg::CodeInvalid));
+        return Err(AppError::field(
+            "code",
+            Msg::Account(AccountMsg::CodeInvalid),
+        ));
     }
     let user = db::select_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
     if user.email_confirmed_at.is_some() {
-        return Err(AppError::BadRequest(Msg::AlreadyConfirmed));
+        return Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::AlreadyConfirmed,
+        )));
     }
     let Some((hash, expires_at, attempts)) = db::count_code_attempt(&state.db, user_id).await?
     else {
-        return Err(AppError::field("code", Msg::CodeExpired));
+        return Err(AppError::field(
+            "code",
+            Msg::Account(AccountMsg::CodeExpired),
+        ));
     };
     if attempts > CODE_MAX_ATTEMPTS {
-        return Err(AppError::field("code", Msg::CodeAttemptsExhausted));
+        return Err(AppError::field(
+            "code",
+            Msg::Account(AccountMsg::CodeAttemptsExhausted),
+        ));
     }
     if expires_at <= now_ms() {
-        return Err(AppError::field("code", Msg::CodeExpired));
+        return Err(AppError::field(
+            "code",
+            Msg::Account(AccountMsg::CodeExpired),
+        ));
     }
     if hash != sha256_hex(&format!("{user_id}:{code}")) {
-        return Err(AppError::field("code", Msg::CodeInvalid));
+        return Err(AppError::field(
+            "code",
+            Msg::Account(AccountMsg::CodeInvalid),
+        ));
     }
     db::confirm_email(&state.db, user_id, now_ms()).await?;
     Ok(())
@@ -257,10 +296,12 @@ pub async fn log_in(
     password_input: String,
     client: &Client,
 ) -> Result<String, AppError> {
-    let email =
-        normalize_email(email).map_err(|_| AppError::BadRequest(Msg::InvalidCredentials))?;
+    let email = normalize_email(email)
+        .map_err(|_| AppError::BadRequest(Msg::Account(AccountMsg::InvalidCredentials)))?;
     if password_input.is_empty() || password_input.chars().count() > super::PASSWORD_MAX {
-        return Err(AppError::BadRequest(Msg::InvalidCredentials));
+        return Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::InvalidCredentials,
+        )));
     }
     let (per_account, per_ip) = login_limit(state);
     let account_key = format!("login:acct:{email}");
@@ -283,7 +324,9 @@ pub async fn log_in(
             let a = rate_limit::hit(&state.db, &account_key, per_account).await;
             let b = rate_limit::hit(&state.db, &ip_key, per_ip).await;
             a.and(b)?;
-            Err(AppError::BadRequest(Msg::InvalidCredentials))
+            Err(AppError::BadRequest(Msg::Account(
+                AccountMsg::InvalidCredentials,
+            )))
         }
     }
 }
@@ -291,29 +334,31 @@ pub async fn log_in(
 /// Changes the password after checking the current one; ends every other session.
 pub async fn change_password(
     state: &AppState,
-    auth: &session::AuthSession,
+    auth: &Actor,
     current: String,
     new: String,
 ) -> Result<(), AppError> {
-    let user = db::select_user(&state.db, auth.user_id)
+    let user = db::select_user(&state.db, auth.user)
         .await?
         .ok_or(AppError::NotFound)?;
     check_password(&new, &user.email, &user.display_name)
         .map_err(|m| AppError::field("new_password", m))?;
     let (per_account, _) = login_limit(state);
-    let key = format!("password:user:{}", auth.user_id);
+    let key = format!("password:user:{}", auth.user);
     rate_limit::check(&state.db, &key, per_account).await?;
-    let hash = db::select_password_hash(&state.db, auth.user_id).await?;
+    let hash = db::select_password_hash(&state.db, auth.user).await?;
     if !password::verify(current, Some(hash)).await? {
         rate_limit::hit(&state.db, &key, per_account).await?;
         return Err(AppError::field(
             "current_password",
-            Msg::WrongCurrentPassword,
+            Msg::Account(AccountMsg::WrongCurrentPassword),
         ));
     }
     let new_hash = password::hash(new).await?;
-    db::update_password(&state.db, auth.user_id, &new_hash, now_ms()).await?;
-    db::delete_other_sessions(&state.db, auth.user_id, auth.session_id).await?;
+    db::update_password(&state.db, auth.user, &new_hash, now_ms()).await?;
+    if db::delete_other_sessions(&state.db, auth.user, auth.session).await? > 0 {
+        sessions_ended(state, auth.user).await;
+    }
     Ok(())
 }
 
@@ -367,13 +412,16 @@ pub async fn request_reset(state: &AppState, email: &str, client: &Client) -> Re
             ),
         ),
     };
-    state.mailer.send(Mail {
-        to: user.email,
-        subject,
-        text,
-        html,
-    });
-    Ok(())
+    crate::server::mail::queue(
+        state,
+        &Mail {
+            to: user.email,
+            subject,
+            text,
+            html,
+        },
+    )
+    .await
 }
 
 /// Whether a reset token can still be used (for the reset page).
@@ -396,11 +444,15 @@ pub async fn reset_password(
     client: &Client,
 ) -> Result<String, AppError> {
     if token.is_empty() || token.len() > 100 {
-        return Err(AppError::BadRequest(Msg::ResetLinkInvalid));
+        return Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::ResetLinkInvalid,
+        )));
     }
     let hash = sha256_hex(token);
     let Some(user_id) = db::select_password_reset(&state.db, &hash, now_ms()).await? else {
-        return Err(AppError::BadRequest(Msg::ResetLinkInvalid));
+        return Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::ResetLinkInvalid,
+        )));
     };
     let user = db::select_user(&state.db, user_id)
         .await?
@@ -410,17 +462,17 @@ pub async fn reset_password(
     let new_hash = password::hash(new).await?;
     let user_id = db::use_password_reset(&state.db, &hash, &new_hash, now_ms())
         .await?
-        .ok_or(AppError::BadRequest(Msg::ResetLinkInvalid))?;
+        .ok_or(AppError::BadRequest(Msg::Account(
+            AccountMsg::ResetLinkInvalid,
+        )))?;
+    sessions_ended(state, user_id).await;
     rate_limit::clear(&state.db, &format!("login:acct:{}", user.email)).await?;
     Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
 }
 
 /// The signed-in user as the UI shows them.
-pub async fn current_user(
-    state: &AppState,
-    auth: &session::AuthSession,
-) -> Result<Option<CurrentUser>, AppError> {
-    let Some(u) = db::select_user(&state.db, auth.user_id).await? else {
+pub async fn current_user(state: &AppState, auth: &Actor) -> Result<Option<CurrentUser>, AppError> {
+    let Some(u) = db::select_user(&state.db, auth.user).await? else {
         return Ok(None);
     };
     let roles = session::roles(state, u.id).await?;
@@ -428,7 +480,7 @@ pub async fn current_user(
         .await?
         .map(|k| crate::profiles::avatar_url(&k, 64));
     Ok(Some(CurrentUser {
-        id: u.id,
+        id: u.id.get(),
         email: u.email,
         display_name: u.display_name,
         handle: u.handle,
@@ -464,4 +516,69 @@ pub async fn revoke_role(state: &AppState, email: &str, role: Role) -> anyhow::R
         crate::profiles::db::set_tutor(&state.db, user.id, false).await?;
     }
     Ok(())
+}
+
+/// Tells the live streams of `user` that some of their sessions ended (they check theirs).
+pub async fn sessions_ended(state: &AppState, user: UserId) {
+    state
+        .bus
+        .notify(
+            &state.db,
+            &user_topic(user),
+            serde_json::json!({ "sessions": "ended" }),
+        )
+        .await;
+}
+
+/// The bus topic of one person's live views (the bell, session ends).
+pub fn user_topic(user: UserId) -> String {
+    format!("user:{user}")
+}
+
+/// Ends the session of a cookie token (log out).
+pub async fn log_out(state: &AppState, token: &str) -> Result<(), AppError> {
+    if let Some(user) = db::delete_session_by_token(&state.db, &sha256_hex(token)).await? {
+        sessions_ended(state, user).await;
+    }
+    Ok(())
+}
+
+/// The actor's sessions, newest use first.
+pub async fn list_sessions(state: &AppState, actor: &Actor) -> Result<Vec<SessionInfo>, AppError> {
+    let now = now_ms();
+    let idle = state.config.session_idle_days * 24 * 3600 * 1000;
+    let rows = db::list_sessions(&state.db, actor.user, now, idle).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| SessionInfo {
+            id: r.id.get(),
+            device: super::describe_device(&r.user_agent),
+            ip: r.ip,
+            created_at: r.created_at,
+            last_seen_at: r.last_seen_at,
+            current: r.id == actor.session,
+        })
+        .collect())
+}
+
+/// Ends one of the actor's sessions; `NotFound` when it is not theirs.
+pub async fn revoke_session(
+    state: &AppState,
+    actor: &Actor,
+    id: SessionId,
+) -> Result<(), AppError> {
+    if db::delete_session(&state.db, actor.user, id).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    sessions_ended(state, actor.user).await;
+    Ok(())
+}
+
+/// Ends every session of the actor but the current one; how many ended.
+pub async fn revoke_other_sessions(state: &AppState, actor: &Actor) -> Result<u64, AppError> {
+    let n = db::delete_other_sessions(&state.db, actor.user, actor.session).await?;
+    if n > 0 {
+        sessions_ended(state, actor.user).await;
+    }
+    Ok(n)
 }

@@ -21,9 +21,13 @@
 //! links to its public verification page. Fonts are embedded (subset) from `app/assets/fonts/`,
 //! so the output does not depend on the fonts installed on the machine.
 
+mod messages;
+pub use messages::CertificateMsg;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod files;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod pdf;

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::{ErrorPanel, NotFoundPage};
 use crate::tr;
-use crate::ui::{FormError, JsonLd, Seo, format_date};
+use crate::ui::{FormError, JsonLd, Load, Seo, format_date};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -49,31 +49,23 @@ pub fn MyCertificatesPage() -> impl IntoView {
             description=Signal::derive(String::new) path="/certificates" noindex=true />
         <section class="page certificates">
             <h1>{tr!("My certificates", "Мои сертификаты")}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) if items.is_empty() => view! {
-                            <div class="empty-state">
-                                <p>{tr!("No certificates yet. Complete every lesson of a course and pass its final exam to earn one.",
-                                    "Сертификатов пока нет. Пройдите все уроки курса и сдайте итоговый экзамен, чтобы получить сертификат.")}</p>
-                                <a class="button" href="/learning">{tr!("My learning", "Моё обучение")}</a>
-                            </div>
-                        }.into_any(),
-                        Ok(items) => view! {
-                            <ul class="certificate-list">
-                                {items.into_iter().map(|i| view! { <CertificateRow item=i /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(AppError::NotAuthenticated) => view! {
-                            <div class="empty-state">
-                                <p>{tr!("Log in to see your certificates.", "Войдите, чтобы увидеть свои сертификаты.")}</p>
-                                <a class="button" href="/login?next=/certificates">{tr!("Log in", "Войти")}</a>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list login=tr!("Log in to see your certificates.", "Войдите, чтобы увидеть свои сертификаты.") next="/certificates" let:items>
+                {if items.is_empty() {
+                    view! {
+                        <div class="empty-state">
+                            <p>{tr!("No certificates yet. Complete every lesson of a course and pass its final exam to earn one.",
+                                "Сертификатов пока нет. Пройдите все уроки курса и сдайте итоговый экзамен, чтобы получить сертификат.")}</p>
+                            <a class="button" href="/learning">{tr!("My learning", "Моё обучение")}</a>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! {
+                        <ul class="certificate-list">
+                            {items.into_iter().map(|i| view! { <CertificateRow item=i /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -1,13 +1,44 @@
-//! Issuing certificates and producing their PDFs (server only).
+//! The use cases of certificates: issuing one in reaction to progress, listing and verifying
+//! them, revoking one, and producing their PDFs (a job in the documents lane).
+//!
+//! Certificates react to `courses::ProgressChanged` (a lesson completed, a final exam passed):
+//! courses and quizzes raise the event and never call certificates.
 
 use super::db::{self, CertificateRow, NewCertificate};
-use super::{CODE_ALPHABET, pdf};
-use crate::error::AppError;
+use super::{CODE_ALPHABET, CertificateItem, CertificateMsg, CertificateView, REASON_MAX, pdf};
+use super::{code_well_formed, pdf_url};
+use crate::accounts::Role;
+use crate::error::{AppError, Msg};
 use crate::i18n::Locale;
-use crate::server::{AppState, jobs, now_ms};
+use crate::ids::{CourseId, UserId};
+use crate::server::auth::Actor;
+use crate::server::hooks::Hooks;
+use crate::server::jobs::{self, Job, JobFailure, JobHandler, JobKind, Lane};
+use crate::server::{AppState, now_ms};
 
-/// The job that renders and stores a certificate's PDF. Payload: `{"code": "TUT-…"}`.
-pub const PDF_JOB: &str = "certificate_pdf";
+/// Renders and stores a certificate's PDF. Payload: `{"code": "TUT-…"}`.
+pub const PDF_JOB: JobKind = JobKind {
+    name: "certificate_pdf",
+    lane: Lane::Documents,
+    max_attempts: 5,
+    scrub_payload: false,
+};
+
+/// Registers the PDF job and the reaction to progress.
+pub fn register(hooks: &mut Hooks) {
+    hooks.job(JobHandler {
+        kind: &PDF_JOB,
+        timeout: |_| std::time::Duration::from_secs(60),
+        run: |st, job, _| Box::pin(run_pdf_job(st, job)),
+        on_failure: None,
+    });
+    hooks.on::<crate::courses::ProgressChanged>(|st, e| {
+        Box::pin(async move {
+            issue_quietly(st, e.learner, e.course).await;
+            Ok(())
+        })
+    });
+}
 
 /// A new random code, `TUT-XXXX-XXXX-XXXX` (60 bits of entropy).
 pub fn new_code() -> String {
@@ -27,36 +58,37 @@ pub fn new_code() -> String {
 /// Concurrent calls issue exactly one certificate; the new one's PDF is queued.
 pub async fn issue_if_eligible(
     st: &AppState,
-    user_id: i64,
-    course_id: i64,
+    user_id: UserId,
+    course_id: CourseId,
 ) -> Result<Option<String>, AppError> {
     // Most calls come from completed lessons of learners who have not passed the exam.
     let Some((attempt_id, percent)) =
-        crate::quizzes::api::final_exam_passed(st, course_id, user_id).await?
+        crate::quizzes::api::final_exam_passed(st, course_id.get(), user_id.get()).await?
     else {
         return Ok(None);
     };
     if let Some(c) = db::select_for(&st.db, user_id, course_id).await? {
         return Ok(Some(c.code));
     }
-    if crate::courses::db::enrollment(&st.db, course_id, user_id)
+    if crate::courses::db::enrollment(&st.db, course_id.get(), user_id.get())
         .await?
         .is_none()
     {
         return Ok(None);
     }
-    let lessons = crate::courses::db::lessons(&st.db, course_id).await?;
-    let done = crate::courses::db::completed_lessons(&st.db, user_id, course_id).await?;
+    let lessons = crate::courses::db::lessons(&st.db, course_id.get()).await?;
+    let done =
+        crate::courses::db::completed_lessons(&st.db, user_id.get(), course_id.get()).await?;
     if lessons.is_empty() || lessons.iter().any(|l| !done.contains(&l.id)) {
         return Ok(None);
     }
-    let course = crate::courses::db::select_course(&st.db, course_id)
+    let course = crate::courses::db::select_course(&st.db, course_id.get())
         .await?
         .ok_or(AppError::NotFound)?;
     let learner = crate::accounts::db::select_user(&st.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tutor = crate::accounts::db::select_user(&st.db, course.author_id)
+    let tutor = crate::accounts::db::select_user(&st.db, UserId(course.author_id))
         .await?
         .map(|u| u.display_name)
         .unwrap_or_default();
@@ -67,7 +99,7 @@ pub async fn issue_if_eligible(
             code: &code,
             user_id,
             course_id,
-            attempt_id,
+            attempt_id: crate::ids::AttemptId(attempt_id),
             learner_name: &learner.display_name,
             course_title: &course.title,
             tutor_name: &tutor,
@@ -78,13 +110,12 @@ pub async fn issue_if_eligible(
             let payload = serde_json::json!({ "code": code });
             jobs::enqueue(
                 &st.db,
-                PDF_JOB,
+                &PDF_JOB,
                 &payload,
                 Some(&format!("certificate:{code}")),
-                5,
             )
             .await?;
-            tracing::info!(user_id, course_id, %code, "certificate issued");
+            tracing::info!(%user_id, %course_id, %code, "certificate issued");
             return Ok(Some(code));
         }
         if let Some(c) = db::select_for(&st.db, user_id, course_id).await? {
@@ -97,11 +128,11 @@ pub async fn issue_if_eligible(
 /// [`issue_if_eligible`] for triggers whose own work is already done (a submit, a completed
 /// lesson): a failure is logged, not returned, so the learner's action still succeeds; the next
 /// trigger tries again.
-pub async fn issue_quietly(st: &AppState, user_id: i64, course_id: i64) -> Option<String> {
+pub async fn issue_quietly(st: &AppState, user_id: UserId, course_id: CourseId) -> Option<String> {
     match issue_if_eligible(st, user_id, course_id).await {
         Ok(code) => code,
         Err(e) => {
-            tracing::warn!(error = %e, user_id, course_id, "issuing a certificate failed");
+            tracing::warn!(error = %e, %user_id, %course_id, "issuing a certificate failed");
             None
         }
     }
@@ -153,17 +184,122 @@ pub async fn ensure_pdf(st: &AppState, c: &CertificateRow) -> anyhow::Result<Str
 }
 
 /// The `certificate_pdf` job.
-pub async fn run_pdf_job(st: &AppState, payload: &serde_json::Value) -> anyhow::Result<()> {
+async fn run_pdf_job(st: &AppState, job: &Job) -> Result<(), JobFailure> {
+    let payload = job.payload_json();
     let code = payload
         .get("code")
         .and_then(|c| c.as_str())
-        .ok_or_else(|| anyhow::anyhow!("certificate_pdf job without a code"))?;
-    // A certificate deleted with its course or learner leaves nothing to do.
+        .ok_or_else(|| {
+            JobFailure::permanent("bad_payload", "certificate_pdf job without a code")
+        })?;
+    store_pdf(st, code).await?;
+    Ok(())
+}
+
+/// What the PDF job does: renders and stores the PDF of the certificate with this code (once).
+/// A certificate deleted with its learner leaves nothing to do.
+pub async fn store_pdf(st: &AppState, code: &str) -> anyhow::Result<()> {
     let Some(c) = db::select_by_code(&st.db, code).await? else {
         return Ok(());
     };
     ensure_pdf(st, &c).await?;
     Ok(())
+}
+
+/// The actor's certificates, newest first.
+pub async fn mine(st: &AppState, actor: &Actor) -> Result<Vec<CertificateItem>, AppError> {
+    let rows = db::list_for_user(&st.db, actor.user).await?;
+    let ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.course_id.map(|c| c.get()))
+        .collect();
+    let courses = crate::courses::db::select_courses(&st.db, &ids).await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CertificateItem {
+            course_slug: courses
+                .iter()
+                .find(|c| Some(CourseId(c.id)) == r.course_id)
+                .map(|c| c.slug.clone())
+                .unwrap_or_default(),
+            pdf_url: pdf_url(&r.code),
+            score_percent: u32::try_from(r.score_percent).unwrap_or(0),
+            revoked: r.revoked_at.is_some(),
+            code: r.code,
+            course_title: r.course_title,
+            issued_at: r.issued_at,
+        })
+        .collect())
+}
+
+/// A certificate as issued (its snapshot) and whether it was revoked; `NotFound` for an
+/// unknown or malformed code. Anyone may verify.
+pub async fn verify(
+    st: &AppState,
+    viewer: Option<&Actor>,
+    code: &str,
+) -> Result<CertificateView, AppError> {
+    let code = code.trim().to_ascii_uppercase();
+    if !code_well_formed(&code) {
+        return Err(AppError::NotFound);
+    }
+    let r = db::select_by_code(&st.db, &code)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let course_slug = match r.course_id {
+        Some(c) => crate::courses::db::select_course(&st.db, c.get())
+            .await?
+            .map(|c| c.slug)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let admin = viewer.is_some_and(|a| a.is_admin());
+    Ok(CertificateView {
+        pdf_url: pdf_url(&r.code),
+        can_revoke: admin && r.revoked_at.is_none(),
+        revoked: r
+            .revoked_at
+            .map(|at| (at, r.revoked_reason.clone().unwrap_or_default())),
+        score_percent: u32::try_from(r.score_percent).unwrap_or(0),
+        code: r.code,
+        learner_name: r.learner_name,
+        course_title: r.course_title,
+        course_slug,
+        tutor_name: r.tutor_name,
+        issued_at: r.issued_at,
+    })
+}
+
+/// Revokes a certificate with a reason shown on its verification page; its PDF is no longer
+/// served. Admins. The first revocation stays.
+pub async fn revoke(
+    st: &AppState,
+    actor: &Actor,
+    code: &str,
+    reason: &str,
+) -> Result<(), AppError> {
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::field("reason", Msg::Required));
+    }
+    if reason.chars().count() > REASON_MAX {
+        return Err(AppError::field(
+            "reason",
+            Msg::TooLong {
+                max: REASON_MAX as u32,
+            },
+        ));
+    }
+    actor.require(Role::Admin)?;
+    let code = code.trim().to_ascii_uppercase();
+    if db::revoke(&st.db, &code, reason, actor.user, now_ms()).await? {
+        tracing::info!(%code, by = %actor.user, "certificate revoked");
+        return Ok(());
+    }
+    match db::select_by_code(&st.db, &code).await? {
+        Some(_) => Err(AppError::conflict(CertificateMsg::AlreadyRevoked)),
+        None => Err(AppError::NotFound),
+    }
 }
 
 #[cfg(test)]

@@ -4,31 +4,35 @@ use super::{
     AuthorCourse, CatalogPage, CatalogQuery, CourseDetail, CourseDraft, CourseForm, LearningItem,
     LessonView,
 };
+#[cfg(feature = "ssr")]
+use crate::courses::CourseMsg;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::video::VideoMsg;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
 use {
     super::{
-        Attachment, CourseCard, DraftLesson, DraftSection, LessonItem, Level, SectionItem, Status,
-        Transition, db, next_status, search,
+        Attachment, CourseCard, DraftLesson, DraftSection, LessonItem, Level, ProgressChanged,
+        SectionItem, Status, Transition, db, next_status,
     },
     crate::accounts::Role,
     crate::error::Msg,
-    crate::feed::render::rich_markdown as markdown,
-    crate::notifications::{Kind, service::notify_course},
-    crate::server::{AppState, now_ms, session, session::AuthSession, state},
+    crate::ids::{CourseId, UserId},
+    crate::markdown::rich as markdown,
+    crate::notifications::{Kind, Subject, service::notify},
+    crate::server::{AppState, auth, auth::Actor, hooks, now_ms, search, state},
 };
 
-/// The course of `id` if the signed-in user is its author (moderators and admins may too when
-/// `or_moderator`), else `NotFound`.
+/// The course of `id` if the actor may edit it (its author or an admin), else `NotFound`.
 #[cfg(feature = "ssr")]
-async fn authored(st: &AppState, s: &AuthSession, id: i64) -> Result<db::CourseRow, AppError> {
+async fn authored(st: &AppState, s: &Actor, id: i64) -> Result<db::CourseRow, AppError> {
     let c = db::select_course(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.author_id != s.user_id {
+    if !super::access::may_edit(s, &c) {
         return Err(AppError::NotFound);
     }
     Ok(c)
@@ -43,7 +47,7 @@ pub fn cover_url(key: &Option<String>, width: u32) -> Option<String> {
 #[cfg(feature = "ssr")]
 pub async fn cards(st: &AppState, rows: &[db::CourseRow]) -> Result<Vec<CourseCard>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
-    let authors = crate::feed::api::authors(st, &ids).await?;
+    let authors = crate::people::authors(st, &ids).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
@@ -51,7 +55,7 @@ pub async fn cards(st: &AppState, rows: &[db::CourseRow]) -> Result<Vec<CourseCa
                 id: r.id,
                 slug: r.slug.clone(),
                 title: r.title.clone(),
-                excerpt: crate::ui::excerpt(&crate::feed::plain_text(&r.description), 160),
+                excerpt: crate::ui::excerpt(&crate::markdown::plain_text(&r.description), 160),
                 category: r.category.clone(),
                 level: Level::from_code(&r.level).unwrap_or(Level::Beginner),
                 language: r.language.clone(),
@@ -85,6 +89,7 @@ async fn reindex(st: &AppState, course: i64) -> Result<(), AppError> {
     ];
     parts.extend(titles);
     db::set_search_doc(&st.db, course, &search::document(&parts)).await?;
+    super::forget_counts(st);
     Ok(())
 }
 
@@ -111,29 +116,29 @@ fn lesson_title(s: &str) -> Result<String, AppError> {
 /// (with `SlugTaken`).
 #[server(endpoint = "courses/create", input = Json)]
 pub async fn create_course(form: CourseForm) -> Result<i64, AppError> {
-    let s = session::require_role(Role::Tutor).await?;
+    let s = auth::require(Role::Tutor)?;
     let st = state();
     let c = form.validate()?;
     if db::slug_taken(&st.db, &c.slug, 0).await? {
-        return Err(AppError::field("slug", Msg::SlugTaken));
+        return Err(AppError::field("slug", Msg::Course(CourseMsg::SlugTaken)));
     }
     let doc = search::document(&[&c.title, &c.description, &c.outcomes]);
     db::insert_course(
         &st.db,
-        s.user_id,
+        s.user.get(),
         &c,
         &markdown(&c.description),
         &doc,
         now_ms(),
     )
     .await?
-    .ok_or(AppError::field("slug", Msg::SlugTaken))
+    .ok_or(AppError::field("slug", Msg::Course(CourseMsg::SlugTaken)))
 }
 
 /// The course as its author edits it. The author only. Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "courses/draft")]
 pub async fn get_course_draft(id: i64) -> Result<CourseDraft, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let c = authored(&st, &s, id).await?;
     draft_of(&st, c).await
@@ -210,12 +215,12 @@ async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppErr
 /// waits for review. Errors: `NotAuthenticated`, `NotFound`, `Validation` (with `SlugTaken`).
 #[server(endpoint = "courses/update", input = Json)]
 pub async fn update_course(id: i64, form: CourseForm) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let row = authored(&st, &s, id).await?;
     let c = form.validate()?;
     if db::slug_taken(&st.db, &c.slug, id).await? {
-        return Err(AppError::field("slug", Msg::SlugTaken));
+        return Err(AppError::field("slug", Msg::Course(CourseMsg::SlugTaken)));
     }
     db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms()).await?;
     reindex(&st, id).await
@@ -224,7 +229,7 @@ pub async fn update_course(id: i64, form: CourseForm) -> Result<(), AppError> {
 /// Adds a section. The author only. Errors: `NotAuthenticated`, `NotFound`, `Validation`.
 #[server(endpoint = "courses/section-add")]
 pub async fn add_section(course: i64, title: String) -> Result<i64, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     Ok(db::insert_section(&st.db, course, &lesson_title(&title)?, now_ms()).await?)
@@ -233,7 +238,7 @@ pub async fn add_section(course: i64, title: String) -> Result<i64, AppError> {
 /// Renames a section. The author only. Errors: `NotAuthenticated`, `NotFound`, `Validation`.
 #[server(endpoint = "courses/section-rename")]
 pub async fn rename_section(course: i64, id: i64, title: String) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     if !db::rename_section(&st.db, course, id, &lesson_title(&title)?).await? {
@@ -245,7 +250,7 @@ pub async fn rename_section(course: i64, id: i64, title: String) -> Result<(), A
 /// Deletes a section and its lessons. The author only. Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "courses/section-delete")]
 pub async fn delete_section(course: i64, id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     if !db::delete_section(&st.db, course, id, now_ms()).await? {
@@ -258,7 +263,7 @@ pub async fn delete_section(course: i64, id: i64) -> Result<(), AppError> {
 /// `NotFound` (course, or a section of another course), `Validation`.
 #[server(endpoint = "courses/lesson-add")]
 pub async fn add_lesson(course: i64, section: i64, title: String) -> Result<i64, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     let id = db::insert_lesson(&st.db, course, section, &lesson_title(&title)?, now_ms())
@@ -280,7 +285,7 @@ pub async fn update_lesson(
     video: String,
     free_preview: bool,
 ) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     let title = lesson_title(&title)?;
@@ -296,8 +301,8 @@ pub async fn update_lesson(
         None
     } else {
         match crate::video::db::select_by_public_id(&st.db, video.trim()).await? {
-            Some(v) if v.owner_id == s.user_id => Some(v.id),
-            _ => return Err(AppError::field("video", Msg::VideoNotReady)),
+            Some(v) if v.owner_id == s.user.get() => Some(v.id),
+            _ => return Err(AppError::field("video", Msg::Video(VideoMsg::NotReady))),
         }
     };
     if !db::update_lesson(
@@ -326,7 +331,7 @@ pub async fn update_lesson(
 /// Deletes a lesson. The author only. Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "courses/lesson-delete")]
 pub async fn delete_lesson(course: i64, id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     if !db::delete_lesson(&st.db, course, id, now_ms()).await? {
@@ -345,12 +350,12 @@ pub async fn reorder_course(
     version: i64,
     layout: Vec<(i64, Vec<i64>)>,
 ) -> Result<i64, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     match db::reorder(&st.db, course, version, &layout, now_ms()).await? {
         Ok(()) => Ok(version + 1),
-        Err("stale") => Err(AppError::Conflict(Msg::StructureChanged)),
+        Err("stale") => Err(AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))),
         Err(_) => Err(AppError::BadRequest(Msg::BadInput)),
     }
 }
@@ -358,7 +363,7 @@ pub async fn reorder_course(
 /// Removes an attachment. The author only. Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "courses/attachment-delete")]
 pub async fn delete_attachment(course: i64, id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored(&st, &s, course).await?;
     let a = db::select_attachment(&st.db, id)
@@ -377,7 +382,7 @@ pub async fn delete_attachment(course: i64, id: i64) -> Result<(), AppError> {
 /// `NotAuthenticated`, `NotFound`, `Conflict(IllegalTransition)`, `Validation(CourseIncomplete)`.
 #[server(endpoint = "courses/submit")]
 pub async fn submit_course(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let c = authored(&st, &s, id).await?;
     let now = now_ms();
@@ -395,13 +400,19 @@ pub async fn submit_course(id: i64) -> Result<(), AppError> {
         return Ok(());
     }
     let from = Status::from_code(&c.status);
-    let to =
-        next_status(from, Transition::Submit).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+    let to = next_status(from, Transition::Submit).ok_or(AppError::Conflict(Msg::Course(
+        CourseMsg::IllegalTransition,
+    )))?;
     if c.lessons_count == 0 || c.description.trim().is_empty() {
-        return Err(AppError::field("course", Msg::CourseIncomplete));
+        return Err(AppError::field(
+            "course",
+            Msg::Course(CourseMsg::Incomplete),
+        ));
     }
     if !db::set_status(&st.db, id, from.code(), to.code(), None, now).await? {
-        return Err(AppError::Conflict(Msg::IllegalTransition));
+        return Err(AppError::Conflict(Msg::Course(
+            CourseMsg::IllegalTransition,
+        )));
     }
     Ok(())
 }
@@ -410,23 +421,68 @@ pub async fn submit_course(id: i64) -> Result<(), AppError> {
 /// moderator. Errors: `NotAuthenticated`, `NotFound`, `Conflict(IllegalTransition)`.
 #[server(endpoint = "courses/archive")]
 pub async fn archive_course(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let c = db::select_course(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.author_id != s.user_id
-        && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator)
-    {
+    if !super::access::may_archive(&s, &c) {
         return Err(AppError::NotFound);
     }
     let from = Status::from_code(&c.status);
-    let to =
-        next_status(from, Transition::Archive).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+    let to = next_status(from, Transition::Archive).ok_or(AppError::Conflict(Msg::Course(
+        CourseMsg::IllegalTransition,
+    )))?;
     if !db::set_status(&st.db, id, from.code(), to.code(), None, now_ms()).await? {
-        return Err(AppError::Conflict(Msg::IllegalTransition));
+        return Err(AppError::Conflict(Msg::Course(
+            CourseMsg::IllegalTransition,
+        )));
     }
+    super::forget_counts(&st);
     Ok(())
+}
+
+/// What deleting a course did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Deleted {
+    /// The course and its lessons are gone.
+    Removed,
+    /// It has learners: it was archived instead (no new enrollments; learners keep access,
+    /// progress and certificates).
+    Archived,
+}
+
+/// Deletes a course: the author or an admin. A course with learners is archived instead.
+/// Errors: `NotAuthenticated`, `NotFound` (not theirs).
+#[server(endpoint = "courses/delete")]
+pub async fn delete_course(id: i64) -> Result<Deleted, AppError> {
+    let s = auth::actor()?;
+    let st = state();
+    let c = authored(&st, &s, id).await?;
+    let lesson_ids: Vec<i64> = db::lessons(&st.db, id)
+        .await?
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let files = db::attachments(&st.db, &lesson_ids).await?;
+    if db::delete_course_without_learners(&st.db, id).await? {
+        for a in files {
+            st.storage.delete_prefix(&a.storage_key).await?;
+        }
+        if let Some(cover) = &c.cover_key {
+            st.storage.delete_prefix(cover).await?;
+        }
+        crate::payments::service::withdraw_item(&st, super::ORDER_ITEM, id).await?;
+        crate::notifications::service::forget_subject(&st, "course", id).await?;
+        super::forget_counts(&st);
+        tracing::info!(course = id, by = %s.user, "course deleted");
+        return Ok(Deleted::Removed);
+    }
+    if c.status == "published" {
+        db::set_status(&st.db, id, "published", "archived", None, now_ms()).await?;
+        super::forget_counts(&st);
+    }
+    Ok(Deleted::Archived)
 }
 
 // ---------------- moderation ----------------
@@ -435,11 +491,11 @@ pub async fn archive_course(id: i64) -> Result<(), AppError> {
 /// Moderators only. Errors: `NotAuthenticated`, `Forbidden`.
 #[server(endpoint = "courses/queue")]
 pub async fn review_queue() -> Result<Vec<super::CourseCard>, AppError> {
-    let s = session::require_role(Role::Moderator).await?;
+    let s = auth::require(Role::Moderator)?;
     let st = state();
-    let admin = session::roles(&st, s.user_id).await?.contains(&Role::Admin);
+    let admin = s.is_admin();
     let mut rows = db::review_queue(&st.db).await?;
-    rows.retain(|c| admin || c.author_id != s.user_id);
+    rows.retain(|c| admin || c.author_id != s.user.get());
     cards(&st, &rows).await
 }
 
@@ -452,7 +508,7 @@ pub async fn moderate_course(
     approve: bool,
     #[server(default)] feedback: String,
 ) -> Result<(), AppError> {
-    let s = session::require_role(Role::Moderator).await?;
+    let s = auth::require(Role::Moderator)?;
     let st = state();
     let c = db::select_course(&st.db, id)
         .await?
@@ -491,7 +547,9 @@ pub async fn moderate_course(
             Transition::Return
         };
         let from = Status::from_code(&c.status);
-        let to = next_status(from, t).ok_or(AppError::Conflict(Msg::IllegalTransition))?;
+        let to = next_status(from, t).ok_or(AppError::Conflict(Msg::Course(
+            CourseMsg::IllegalTransition,
+        )))?;
         db::set_status(
             &st.db,
             id,
@@ -503,7 +561,9 @@ pub async fn moderate_course(
         .await?
     };
     if !ok {
-        return Err(AppError::Conflict(Msg::IllegalTransition));
+        return Err(AppError::Conflict(Msg::Course(
+            CourseMsg::IllegalTransition,
+        )));
     }
     reindex(&st, id).await?;
     let kind = if approve {
@@ -511,7 +571,14 @@ pub async fn moderate_course(
     } else {
         Kind::CourseReturned
     };
-    notify_course(&st, c.author_id, kind, s.user_id, id).await?;
+    notify(
+        &st,
+        UserId(c.author_id),
+        kind,
+        s.user,
+        Subject::new("course", id, format!("/studio/courses/{id}")),
+    )
+    .await?;
     Ok(())
 }
 
@@ -544,7 +611,8 @@ pub async fn list_catalog(query: CatalogQuery) -> Result<CatalogPage, AppError> 
         });
     }
     let limit = super::CATALOG_PAGE;
-    let (mut rows, total) = db::catalog(&st.db, &query, &terms, after, limit + 1).await?;
+    let mut rows = db::catalog_page(&st.db, &query, &terms, after, limit + 1).await?;
+    let total = super::catalog_count(&st, &query, &terms).await?;
     let next = if rows.len() as i64 > limit {
         rows.truncate(limit as usize);
         rows.last()
@@ -559,86 +627,14 @@ pub async fn list_catalog(query: CatalogQuery) -> Result<CatalogPage, AppError> 
     })
 }
 
-/// Who may open which lessons of a course.
 #[cfg(feature = "ssr")]
-pub struct Access {
-    /// The viewer's enrollment in the course, if any.
-    pub enrollment: Option<db::EnrollmentRow>,
-    pub author: bool,
-    pub moderator: bool,
-    pub admin: bool,
-}
-
-#[cfg(feature = "ssr")]
-impl Access {
-    pub fn enrolled(&self) -> bool {
-        self.enrollment.is_some()
-    }
-
-    pub fn full(&self) -> bool {
-        self.enrolled() || self.author || self.moderator
-    }
-
-    /// Whether this viewer may open a lesson of course `c`: the author and moderators always,
-    /// enrolled learners and (for free previews) anyone once the course is public.
-    pub fn may_open(&self, c: &db::CourseRow, free_preview: bool) -> bool {
-        let public = matches!(c.status.as_str(), "published" | "archived");
-        self.author || self.moderator || (public && (self.enrolled() || free_preview))
-    }
-
-    /// Whether this viewer may approve or return the course: a moderator who is not its author
-    /// (a review by oneself is no review), or an admin.
-    pub fn may_review(&self) -> bool {
-        self.admin || (self.moderator && !self.author)
-    }
-}
-
-#[cfg(feature = "ssr")]
-pub async fn access(
-    st: &AppState,
-    c: &db::CourseRow,
-    viewer: Option<&AuthSession>,
-) -> Result<Access, AppError> {
-    let Some(v) = viewer else {
-        return Ok(Access {
-            enrollment: None,
-            author: false,
-            moderator: false,
-            admin: false,
-        });
-    };
-    let roles = session::roles(st, v.user_id).await?;
-    Ok(Access {
-        enrollment: db::enrollment(&st.db, c.id, v.user_id).await?,
-        author: c.author_id == v.user_id,
-        moderator: session::holds(&roles, Role::Moderator),
-        admin: roles.contains(&Role::Admin),
-    })
-}
-
-/// Whether `viewer` may open a lesson (and its video and attachments).
-#[cfg(feature = "ssr")]
-pub async fn may_open_lesson(
-    st: &AppState,
-    lesson_id: i64,
-    viewer: Option<&AuthSession>,
-) -> Result<bool, AppError> {
-    let Some((course_id, lesson)) = db::select_lesson(&st.db, lesson_id).await? else {
-        return Ok(false);
-    };
-    let c = db::select_course(&st.db, course_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    Ok(access(st, &c, viewer)
-        .await?
-        .may_open(&c, lesson.free_preview == 1))
-}
+pub use super::access::{Access, access, may_open_lesson};
 
 #[cfg(feature = "ssr")]
 async fn detail(
     st: &AppState,
     c: db::CourseRow,
-    viewer: Option<&AuthSession>,
+    viewer: Option<&Actor>,
 ) -> Result<CourseDetail, AppError> {
     let a = access(st, &c, viewer).await?;
     Ok(detail_and_last_lesson(st, c, viewer, a).await?.0)
@@ -649,11 +645,10 @@ async fn detail(
 async fn detail_and_last_lesson(
     st: &AppState,
     c: db::CourseRow,
-    viewer: Option<&AuthSession>,
+    viewer: Option<&Actor>,
     a: Access,
 ) -> Result<(CourseDetail, Option<i64>), AppError> {
-    let public = matches!(c.status.as_str(), "published" | "archived");
-    if !public && !a.author && !a.moderator {
+    if !a.may_view(&c) {
         return Err(AppError::NotFound);
     }
     let sections = db::sections(&st.db, c.id).await?;
@@ -661,11 +656,11 @@ async fn detail_and_last_lesson(
     let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
     let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
     let completed = match viewer {
-        Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user_id, c.id).await?,
+        Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user.get(), c.id).await?,
         _ => Vec::new(),
     };
     let enrollment = a.enrollment.clone();
-    let profile = crate::profiles::db::select_by_user(&st.db, c.author_id).await?;
+    let profile = crate::profiles::db::select_by_user(&st.db, UserId(c.author_id)).await?;
     let card = cards(st, std::slice::from_ref(&c))
         .await?
         .pop()
@@ -700,6 +695,7 @@ async fn detail_and_last_lesson(
             .collect(),
         enrolled: a.enrolled(),
         is_author: a.author,
+        can_edit: a.may_edit(),
         can_moderate: a.may_review(),
         progress_percent: super::percent(completed.len() as i64, total),
         resume_lesson: enrollment
@@ -727,7 +723,7 @@ async fn detail_and_last_lesson(
 #[server(endpoint = "courses/get")]
 pub async fn get_course(slug: String) -> Result<CourseDetail, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let Some(c) = db::select_course_by_slug(&st.db, &slug).await? else {
         crate::server::request::set_status(404);
         return Err(AppError::NotFound);
@@ -751,24 +747,39 @@ pub enum Enrolled {
 /// draft, a course in review or an archived course.
 #[server(endpoint = "courses/enroll")]
 pub async fn enroll(course: i64) -> Result<Enrolled, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let c = db::select_course(&st.db, course)
         .await?
         .ok_or(AppError::NotFound)?;
     if c.status != "published" {
-        return Err(AppError::Conflict(Msg::CourseNotOpen));
+        return Err(AppError::Conflict(Msg::Course(CourseMsg::NotOpen)));
     }
-    if db::enrollment(&st.db, course, s.user_id).await?.is_some() {
-        return Err(AppError::Conflict(Msg::AlreadyEnrolled));
+    if db::enrollment(&st.db, course, s.user.get())
+        .await?
+        .is_some()
+    {
+        return Err(AppError::Conflict(Msg::Course(CourseMsg::AlreadyEnrolled)));
     }
     if c.price_minor == 0 {
-        if !db::enroll(&st.db, course, s.user_id, None, now_ms()).await? {
-            return Err(AppError::Conflict(Msg::AlreadyEnrolled));
+        if !db::enroll(&st.db, course, s.user.get(), None, now_ms()).await? {
+            return Err(AppError::Conflict(Msg::Course(CourseMsg::AlreadyEnrolled)));
         }
         return Ok(Enrolled::Done);
     }
-    let url = crate::payments::start_checkout(&st, s.user_id, &c).await?;
+    let url = crate::payments::service::start_checkout(
+        &st,
+        &s,
+        &crate::payments::service::Item {
+            kind: super::ORDER_ITEM,
+            id: c.id,
+            title: &c.title,
+            return_path: &format!("/courses/{}", c.slug),
+            amount_minor: c.price_minor,
+            currency: &c.currency,
+        },
+    )
+    .await?;
     Ok(Enrolled::Checkout(url))
 }
 
@@ -777,7 +788,7 @@ pub async fn enroll(course: i64) -> Result<Enrolled, AppError> {
 #[server(endpoint = "courses/lesson")]
 pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let c = db::select_course_by_slug(&st.db, &slug)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -819,7 +830,7 @@ pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppErro
             Some(v) => {
                 let mut view = crate::video::api::build_view(&st, &v, viewer.as_ref()).await?;
                 if let Some(s) = &viewer {
-                    view.start_ms = db::lesson_position(&st.db, s.user_id, lesson).await?;
+                    view.start_ms = db::lesson_position(&st.db, s.user.get(), lesson).await?;
                 }
                 Some(view)
             }
@@ -842,7 +853,16 @@ pub async fn get_lesson(slug: String, lesson: i64) -> Result<LessonView, AppErro
         && course.enrolled
         && last_lesson != Some(lesson)
     {
-        db::record_progress(&st.db, s.user_id, course_id, lesson, None, false, now_ms()).await?;
+        db::record_progress(
+            &st.db,
+            s.user.get(),
+            course_id,
+            lesson,
+            None,
+            false,
+            now_ms(),
+        )
+        .await?;
     }
     let completed = course
         .sections
@@ -872,12 +892,15 @@ pub async fn save_lesson_progress(
     position_ms: i64,
     duration_ms: i64,
 ) -> Result<bool, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let (course, l) = db::select_lesson(&st.db, lesson)
         .await?
         .ok_or(AppError::NotFound)?;
-    if db::enrollment(&st.db, course, s.user_id).await?.is_none() {
+    if db::enrollment(&st.db, course, s.user.get())
+        .await?
+        .is_none()
+    {
         return Err(AppError::Forbidden);
     }
     // The length that counts is the stored video's, not the client's: a lesson without a video
@@ -895,7 +918,7 @@ pub async fn save_lesson_progress(
     let complete = video_ms > 0 && position_ms as i128 * 10 >= video_ms as i128 * 9;
     db::record_progress(
         &st.db,
-        s.user_id,
+        s.user.get(),
         course,
         lesson,
         Some(position_ms),
@@ -904,7 +927,14 @@ pub async fn save_lesson_progress(
     )
     .await?;
     if complete {
-        crate::certificates::service::issue_quietly(&st, s.user_id, course).await;
+        hooks::emit(
+            &st,
+            ProgressChanged {
+                learner: s.user,
+                course: CourseId(course),
+            },
+        )
+        .await?;
     }
     Ok(complete)
 }
@@ -912,16 +942,26 @@ pub async fn save_lesson_progress(
 /// Marks a lesson complete. Enrolled learners. Errors: `NotAuthenticated`, `NotFound`, `Forbidden`.
 #[server(endpoint = "courses/complete")]
 pub async fn complete_lesson(lesson: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let (course, _) = db::select_lesson(&st.db, lesson)
         .await?
         .ok_or(AppError::NotFound)?;
-    if db::enrollment(&st.db, course, s.user_id).await?.is_none() {
+    if db::enrollment(&st.db, course, s.user.get())
+        .await?
+        .is_none()
+    {
         return Err(AppError::Forbidden);
     }
-    db::record_progress(&st.db, s.user_id, course, lesson, None, true, now_ms()).await?;
-    crate::certificates::service::issue_quietly(&st, s.user_id, course).await;
+    db::record_progress(&st.db, s.user.get(), course, lesson, None, true, now_ms()).await?;
+    hooks::emit(
+        &st,
+        ProgressChanged {
+            learner: s.user,
+            course: CourseId(course),
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -929,9 +969,9 @@ pub async fn complete_lesson(lesson: i64) -> Result<(), AppError> {
 /// Errors: `NotAuthenticated`.
 #[server(endpoint = "courses/learning")]
 pub async fn my_learning() -> Result<Vec<LearningItem>, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
-    let enrollments = db::enrollments_of(&st.db, s.user_id).await?;
+    let enrollments = db::enrollments_of(&st.db, s.user.get()).await?;
     let ids: Vec<i64> = enrollments.iter().map(|e| e.course_id).collect();
     let rows = db::select_courses(&st.db, &ids).await?;
     let cards = cards(&st, &rows).await?;
@@ -954,10 +994,10 @@ pub async fn my_learning() -> Result<Vec<LearningItem>, AppError> {
 /// Errors: `NotAuthenticated`.
 #[server(endpoint = "courses/mine")]
 pub async fn my_courses() -> Result<Vec<AuthorCourse>, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
-    let rows = db::list_by_author(&st.db, s.user_id).await?;
-    let stats = db::author_stats(&st.db, s.user_id).await?;
+    let rows = db::list_by_author(&st.db, s.user.get()).await?;
+    let stats = db::author_stats(&st.db, s.user.get()).await?;
     let cards = cards(&st, &rows).await?;
     Ok(cards
         .into_iter()

@@ -11,7 +11,7 @@ pub fn price_text(minor: i64, currency: &str, l: Locale) -> String {
     if minor == 0 {
         l.pick("Free", "Бесплатно").to_string()
     } else {
-        crate::profiles::format_money(minor, currency)
+        crate::money::format_money(minor, currency)
     }
 }
 

@@ -1,10 +1,11 @@
 //! SQL of courses, lessons, enrollments, orders and progress.
 
 use super::CleanCourse;
-use crate::feed::db::placeholders;
 use crate::server::db::{Backend, Db};
+use crate::server::search;
+use crate::server::sql::{Sql, placeholders};
 
-#[derive(Clone, Debug, sqlx::FromRow)]
+#[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct CourseRow {
     pub id: i64,
     pub slug: String,
@@ -161,6 +162,21 @@ pub async fn select_course(db: &Db, id: i64) -> sqlx::Result<Option<CourseRow>> 
     .await
 }
 
+/// Deletes a course that nobody is enrolled in (one guarded statement: a learner who enrolls at
+/// the same moment keeps the course). Its sections, lessons, attachments and quizzes go with it
+/// (foreign keys); orders and certificates refer to it without a key and stay. False when it
+/// has learners (or is gone).
+pub async fn delete_course_without_learners(db: &Db, id: i64) -> sqlx::Result<bool> {
+    Ok(sqlx::query(
+        "DELETE FROM courses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1)",
+    )
+    .bind(id)
+    .execute(db.w())
+    .await?
+    .rows_affected()
+        == 1)
+}
+
 pub async fn select_course_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM courses c WHERE c.slug = $1"
@@ -213,7 +229,6 @@ pub async fn set_status(
     feedback: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
-    forget_catalog_counts(db);
     let n = sqlx::query(
         "UPDATE courses SET status = $1, review_feedback = COALESCE($2, review_feedback), \
          submitted_at = CASE WHEN $1 = 'review' THEN $3 ELSE submitted_at END, \
@@ -242,7 +257,6 @@ pub async fn set_changes(
     html: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
-    forget_catalog_counts(db);
     let apply = to == "none";
     let states = from
         .iter()
@@ -273,7 +287,6 @@ pub async fn set_changes(
 }
 
 pub async fn set_search_doc(db: &Db, id: i64, doc: &str) -> sqlx::Result<()> {
-    forget_catalog_counts(db);
     sqlx::query("UPDATE courses SET search_doc = $1 WHERE id = $2")
         .bind(doc)
         .bind(id)
@@ -376,7 +389,6 @@ async fn touch_structure(
 }
 
 pub async fn insert_section(db: &Db, course: i64, title: &str, now: i64) -> sqlx::Result<i64> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let (id,): (i64,) = sqlx::query_as(
         "INSERT INTO course_sections (course_id, title, position) \
@@ -405,7 +417,6 @@ pub async fn rename_section(db: &Db, course: i64, id: i64, title: &str) -> sqlx:
 }
 
 pub async fn delete_section(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM course_sections WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -428,7 +439,6 @@ pub async fn insert_lesson(
     title: &str,
     now: i64,
 ) -> sqlx::Result<Option<i64>> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let ok: Option<(i64,)> =
         sqlx::query_as("SELECT id FROM course_sections WHERE id = $1 AND course_id = $2")
@@ -466,7 +476,6 @@ pub async fn update_lesson(
     free: bool,
     now: i64,
 ) -> sqlx::Result<bool> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query(
         "UPDATE lessons SET title = $1, body = $2, body_html = $3, video_id = $4, free_preview = $5, updated_at = $6 WHERE id = $7 AND course_id = $8",
@@ -491,7 +500,6 @@ pub async fn update_lesson(
 }
 
 pub async fn delete_lesson(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM lessons WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -517,7 +525,6 @@ pub async fn reorder(
     layout: &[(i64, Vec<i64>)],
     now: i64,
 ) -> sqlx::Result<Result<(), &'static str>> {
-    forget_catalog_counts(db);
     let mut tx = db.w().begin().await?;
     // A conditional write, not a read: it locks the course row (PostgreSQL), so a concurrent
     // reorder with the same version waits here and then finds the version moved on.
@@ -620,98 +627,66 @@ pub async fn delete_attachment(db: &Db, id: i64) -> sqlx::Result<()> {
 
 // ---- catalog ----
 
-/// Builds the WHERE clause and binds of a catalog query (published courses only).
-struct Filter {
-    sql: String,
-    texts: Vec<String>,
-    n: usize,
-}
-
-fn filter(backend: Backend, q: &super::CatalogQuery, terms: &[String]) -> Filter {
-    let mut f = Filter {
-        sql: "c.status = 'published'".into(),
-        texts: Vec::new(),
-        n: 0,
-    };
-    let text = |f: &mut Filter, cond: &str, v: String| {
-        f.n += 1;
-        f.sql
-            .push_str(&format!(" AND {}", cond.replace("?", &format!("${}", f.n))));
-        f.texts.push(v);
-    };
+/// The WHERE clause of a catalog query (published courses only), on `q`.
+fn filter(sql: &mut Sql, backend: Backend, q: &super::CatalogQuery, terms: &[String]) {
+    sql.push(" WHERE c.status = 'published'");
     if !q.category.is_empty() {
-        text(&mut f, "c.category = ?", q.category.clone());
+        sql.and("c.category = {}", q.category.clone());
     }
     if !q.level.is_empty() {
-        text(&mut f, "c.level = ?", q.level.clone());
+        sql.and("c.level = {}", q.level.clone());
     }
     if !q.language.is_empty() {
-        text(&mut f, "c.language = ?", q.language.clone());
+        sql.and("c.language = {}", q.language.clone());
     }
-    match q.price.as_str() {
-        "free" => f.sql.push_str(" AND c.price_minor = 0"),
-        "paid" => f.sql.push_str(" AND c.price_minor > 0"),
-        _ => {}
-    }
-    match q.rating.as_str() {
-        "4.5" => f
-            .sql
-            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 450"),
-        "4" => f
-            .sql
-            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 400"),
-        "3" => f
-            .sql
-            .push_str(" AND c.rating_count > 0 AND c.rating_x100 >= 300"),
-        _ => {}
-    }
-    match q.duration.as_str() {
-        "short" => f.sql.push_str(" AND c.duration_ms < 3600000"),
-        "medium" => f
-            .sql
-            .push_str(" AND c.duration_ms >= 3600000 AND c.duration_ms <= 18000000"),
-        "long" => f.sql.push_str(" AND c.duration_ms > 18000000"),
-        _ => {}
-    }
-    if !terms.is_empty() {
-        match backend {
-            Backend::Sqlite => text(
-                &mut f,
-                "c.id IN (SELECT rowid FROM courses_fts WHERE courses_fts MATCH ?)",
-                super::search::fts5_match(terms),
-            ),
-            Backend::Postgres => text(
-                &mut f,
-                "c.search_tsv @@ to_tsquery('simple', ?)",
-                super::search::tsquery(terms),
-            ),
-        }
-    }
-    f
+    sql.push(match q.price.as_str() {
+        "free" => " AND c.price_minor = 0",
+        "paid" => " AND c.price_minor > 0",
+        _ => "",
+    });
+    sql.push(match q.rating.as_str() {
+        "4.5" => " AND c.rating_count > 0 AND c.rating_x100 >= 450",
+        "4" => " AND c.rating_count > 0 AND c.rating_x100 >= 400",
+        "3" => " AND c.rating_count > 0 AND c.rating_x100 >= 300",
+        _ => "",
+    });
+    sql.push(match q.duration.as_str() {
+        "short" => " AND c.duration_ms < 3600000",
+        "medium" => " AND c.duration_ms >= 3600000 AND c.duration_ms <= 18000000",
+        "long" => " AND c.duration_ms > 18000000",
+        _ => "",
+    });
+    search::matching(sql, backend, "c", &SEARCH, terms);
 }
 
-/// (ORDER BY, the keyset comparison with `$a`/`$b`, and how a row's cursor value is read).
+/// Where the courses' search document is indexed.
+const SEARCH: search::Index = search::Index {
+    fts_table: "courses_fts",
+    tsv_column: "search_tsv",
+};
+
+/// ORDER BY, and the keyset comparison after a cursor `(a, b)` written with `{a}`/`{b}`.
 fn order(sort: &str) -> (&'static str, &'static str) {
     match sort {
         "newest" => (
             "c.published_at DESC, c.id DESC",
-            "(c.published_at < $A OR (c.published_at = $A AND c.id < $B))",
+            "(c.published_at < {a} OR (c.published_at = {a} AND c.id < {b}))",
         ),
         "price" => (
             "c.price_minor ASC, c.id ASC",
-            "(c.price_minor > $A OR (c.price_minor = $A AND c.id > $B))",
+            "(c.price_minor > {a} OR (c.price_minor = {a} AND c.id > {b}))",
         ),
         "price-desc" => (
             "c.price_minor DESC, c.id DESC",
-            "(c.price_minor < $A OR (c.price_minor = $A AND c.id < $B))",
+            "(c.price_minor < {a} OR (c.price_minor = {a} AND c.id < {b}))",
         ),
         "rating" => (
             "c.rating_x100 DESC, c.id DESC",
-            "(c.rating_x100 < $A OR (c.rating_x100 = $A AND c.id < $B))",
+            "(c.rating_x100 < {a} OR (c.rating_x100 = {a} AND c.id < {b}))",
         ),
         _ => (
             "c.enrollments_count DESC, c.id DESC",
-            "(c.enrollments_count < $A OR (c.enrollments_count = $A AND c.id < $B))",
+            "(c.enrollments_count < {a} OR (c.enrollments_count = {a} AND c.id < {b}))",
         ),
     }
 }
@@ -726,71 +701,39 @@ pub fn sort_key(sort: &str, c: &CourseRow) -> i64 {
     }
 }
 
-/// One catalog page of published courses and the number of all matches.
-pub async fn catalog(
+/// One catalog page of published courses after the keyset cursor `after`.
+pub async fn catalog_page(
     db: &Db,
     q: &super::CatalogQuery,
     terms: &[String],
     after: Option<(i64, i64)>,
     limit: i64,
-) -> sqlx::Result<(Vec<CourseRow>, i64)> {
-    let f = filter(db.backend(), q, terms);
+) -> sqlx::Result<Vec<CourseRow>> {
     let (order_by, keyset) = order(&q.sort);
-    let mut where_sql = f.sql.clone();
-    let mut n = f.n;
-    let mut cursor_binds = Vec::new();
+    let mut sql = Sql::new(&format!("SELECT {COLS} FROM courses c"));
+    filter(&mut sql, db.backend(), q, terms);
     if let Some((a, b)) = after {
-        let k = keyset
-            .replace("$A", &format!("${}", n + 1))
-            .replace("$B", &format!("${}", n + 2));
-        where_sql.push_str(&format!(" AND {k}"));
-        cursor_binds = vec![a, b];
-        n += 2;
+        let (a, b) = (sql.bind(a), sql.bind(b));
+        sql.push(" AND ")
+            .push(&keyset.replace("{a}", &a).replace("{b}", &b));
     }
-    let sql = format!(
-        "SELECT {COLS} FROM courses c WHERE {where_sql} ORDER BY {order_by} LIMIT ${}",
-        n + 1
-    );
-    let mut query = sqlx::query_as::<_, CourseRow>(sqlx::AssertSqlSafe(sql));
-    for v in &f.texts {
-        query = query.bind(v.clone());
-    }
-    for v in &cursor_binds {
-        query = query.bind(*v);
-    }
-    let rows = query.bind(limit).fetch_all(db.r()).await?;
-    // The number of matches reads every match (tens of ms at 20k courses), while a page reads
-    // one page: counts are remembered per filter set for a short while, and forgotten whenever
-    // the catalog changes (`forget_catalog_counts`).
-    let key = format!(
-        "catalog|{}|{}|{}|{}|{}|{}|{}",
-        q.category,
-        q.level,
-        q.language,
-        q.price,
-        q.rating,
-        q.duration,
-        terms.join(" ")
-    );
-    if let Some(total) = db.cached_count(&key, COUNT_MAX_AGE) {
-        return Ok((rows, total));
-    }
-    let count_sql = format!("SELECT COUNT(*) FROM courses c WHERE {}", f.sql);
-    let mut cq = sqlx::query_as::<_, (i64,)>(sqlx::AssertSqlSafe(count_sql));
-    for v in &f.texts {
-        cq = cq.bind(v.clone());
-    }
-    let (total,) = cq.fetch_one(db.r()).await?;
-    db.remember_count(key, total);
-    Ok((rows, total))
+    sql.push(" ORDER BY ")
+        .push(order_by)
+        .push(" LIMIT ")
+        .push_bind(limit);
+    sql.query_as().fetch_all(db.r()).await
 }
 
-/// How old a remembered catalog count may be.
-const COUNT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
-
-/// Forgets the remembered catalog counts (a course was published, changed or archived).
-pub fn forget_catalog_counts(db: &Db) {
-    db.forget_counts("catalog|");
+/// How many published courses match the query (reads every match: callers cache it).
+pub async fn catalog_count(
+    db: &Db,
+    q: &super::CatalogQuery,
+    terms: &[String],
+) -> sqlx::Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) FROM courses c");
+    filter(&mut sql, db.backend(), q, terms);
+    let (n,): (i64,) = sql.query_as().fetch_one(db.r()).await?;
+    Ok(n)
 }
 
 // ---- enrollment, orders, progress ----
@@ -933,63 +876,6 @@ pub async fn record_progress(
     .and_then(|r: (Option<i64>,)| r.0.map(|t| (t,)));
     tx.commit().await?;
     Ok(finished.is_some_and(|(t,)| t == now))
-}
-
-/// A new order, as the checkout records it.
-pub struct NewOrder<'a> {
-    pub public_id: &'a str,
-    pub user: i64,
-    pub course: i64,
-    pub amount_minor: i64,
-    pub currency: &'a str,
-    pub provider: &'a str,
-    pub now: i64,
-}
-
-pub async fn insert_order(db: &Db, o: &NewOrder<'_>) -> sqlx::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO orders (public_id, user_id, course_id, amount_minor, currency, provider, status, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7) RETURNING id",
-    )
-    .bind(o.public_id)
-    .bind(o.user)
-    .bind(o.course)
-    .bind(o.amount_minor)
-    .bind(o.currency)
-    .bind(o.provider)
-    .bind(o.now)
-    .fetch_one(db.w())
-    .await?;
-    Ok(id)
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct OrderRow {
-    pub id: i64,
-    pub public_id: String,
-    pub user_id: i64,
-    pub course_id: i64,
-    pub amount_minor: i64,
-    pub currency: String,
-    pub status: String,
-}
-
-pub async fn select_order(db: &Db, public_id: &str) -> sqlx::Result<Option<OrderRow>> {
-    sqlx::query_as("SELECT id, public_id, user_id, course_id, amount_minor, currency, status FROM orders WHERE public_id = $1")
-        .bind(public_id)
-        .fetch_optional(db.r())
-        .await
-}
-
-/// Marks an order paid once: true only for the call that moved it from pending.
-pub async fn mark_paid(db: &Db, public_id: &str, now: i64) -> sqlx::Result<bool> {
-    Ok(sqlx::query("UPDATE orders SET status = 'paid', paid_at = $1 WHERE public_id = $2 AND status = 'pending'")
-        .bind(now)
-        .bind(public_id)
-        .execute(db.w())
-        .await?
-        .rows_affected()
-        == 1)
 }
 
 /// Published courses for the sitemap, by id.

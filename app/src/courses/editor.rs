@@ -80,7 +80,7 @@ fn PriceFields(
             <div class="field">
                 <label for="course-currency">{tr!("Currency", "Валюта")}</label>
                 <select id="course-currency" name="currency">
-                    {crate::profiles::CURRENCIES.iter().map(|c| view! { <option value=*c selected=*c == currency>{*c}</option> }).collect_view()}
+                    {crate::money::CURRENCIES.iter().map(|c| view! { <option value=*c selected=*c == currency>{*c}</option> }).collect_view()}
                 </select>
             </div>
         </div>
@@ -836,9 +836,9 @@ fn LessonEditor(
             input.set_value("");
             file_error.set(None);
             if file.size() > super::ATTACHMENT_MAX_BYTES as f64 {
-                file_error.set(Some(Msg::AttachmentTooBig {
+                file_error.set(Some(Msg::Course(super::CourseMsg::AttachmentTooBig {
                     max_mb: (super::ATTACHMENT_MAX_BYTES / (1024 * 1024)) as u32,
-                }));
+                })));
                 return;
             }
             let done = Callback::new(move |r: Result<String, AppError>| match r {
@@ -920,7 +920,7 @@ fn LessonEditor(
                         let name = a.name.clone();
                         view! {
                             <li>
-                                <a href=a.url.clone()>{a.name.clone()}</a>" "<span class="muted">{move || super::pages::format_size(a.size_bytes, l.get())}</span>
+                                <a href=a.url.clone()>{a.name.clone()}</a>" "<span class="muted">{move || crate::ui::format_size(a.size_bytes, l.get())}</span>
                                 <ActionForm action=delete_file>
                                     <input type="hidden" name="course" value=course />
                                     <input type="hidden" name="id" value=a.id />

@@ -4,17 +4,20 @@
 //!   decoded, cropped to 16:9 and re-encoded at 1280 and 640 px; the old cover's files go.
 //! - `POST /api/courses/{course}/lessons/{lesson}/attachments` (multipart `file`): a PDF, an
 //!   office document or presentation, or an archive, recognised from its bytes, up to 50 MB.
-//! - `GET /api/courses/attachments/{id}` (in the server crate, with Range): only to those who may
-//!   open the lesson.
+//! - `GET /api/courses/attachments/{id}` (with Range): only to those who may open the lesson;
+//!   the stored files (`attachments/…`) are never served through `/media`.
 //!
 //! Both uploads are the course author's only.
 
 use super::{ATTACHMENT_MAX_BYTES, db};
+use crate::courses::CourseMsg;
 use crate::error::{AppError, Msg};
-use crate::server::{AppState, now_ms, session::AuthSession};
+use crate::server::auth::Actor;
+use crate::server::media::{MediaAccess, content_disposition, send};
+use crate::server::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use image::imageops::FilterType;
 
@@ -26,26 +29,25 @@ pub const ATTACHMENTS_MAX: i64 = 20;
 pub const DRAIN_LIMIT: usize = ATTACHMENT_MAX_BYTES + 16 * 1024 * 1024;
 
 fn fail(e: AppError) -> Response {
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, Json(e)).into_response()
+    e.into_response()
 }
 
 /// The course of `id` if `auth` is its author.
 async fn authored(
     state: &AppState,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     id: i64,
 ) -> Result<db::CourseRow, AppError> {
-    let axum::Extension(auth) = auth.ok_or(AppError::NotAuthenticated)?;
+    let auth = auth.ok_or(AppError::NotAuthenticated)?;
     match db::select_course(&state.db, id).await? {
-        Some(c) if c.author_id == auth.user_id => Ok(c),
+        Some(c) if c.author_id == auth.user.get() => Ok(c),
         _ => Err(AppError::NotFound),
     }
 }
 
 /// Crops to 16:9 and encodes every cover width.
 pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
-    let img = crate::profiles::avatar::decode(bytes)?;
+    let img = crate::server::images::decode(bytes)?;
     let (w, h) = (img.width(), img.height());
     let (cw, ch) = if w * 9 > h * 16 {
         (h * 16 / 9, h)
@@ -58,7 +60,7 @@ pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
         .map(|&width| {
             Ok((
                 width,
-                crate::profiles::avatar::jpeg(&cropped.resize_exact(
+                crate::server::images::jpeg(&cropped.resize_exact(
                     width,
                     width * 9 / 16,
                     FilterType::Lanczos3,
@@ -71,7 +73,7 @@ pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
 /// The cover upload route; answers `{"cover_url": …}`.
 pub async fn upload_cover(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     Path(course): Path<i64>,
     mut multipart: Multipart,
 ) -> Response {
@@ -206,7 +208,7 @@ pub fn clean_name(name: &str, fits: &[&str]) -> String {
 /// The attachment upload route; answers with the new attachment.
 pub async fn upload_attachment(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     Path((course, lesson)): Path<(i64, i64)>,
     mut multipart: Multipart,
 ) -> Response {
@@ -233,9 +235,9 @@ pub async fn upload_attachment(
     }
     let too_large = AppError::field(
         "file",
-        Msg::AttachmentTooBig {
+        Msg::Course(CourseMsg::AttachmentTooBig {
             max_mb: (ATTACHMENT_MAX_BYTES / (1024 * 1024)) as u32,
-        },
+        }),
     );
     let (bytes, name) =
         match crate::server::request::multipart_file(&mut multipart, "file", ATTACHMENT_MAX_BYTES)
@@ -246,7 +248,10 @@ pub async fn upload_attachment(
             Err(_) => return fail(too_large),
         };
     let Some((mime, fits)) = sniff(&bytes, &name) else {
-        return fail(AppError::field("file", Msg::AttachmentType));
+        return fail(AppError::field(
+            "file",
+            Msg::Course(CourseMsg::AttachmentType),
+        ));
     };
     let name = clean_name(&name, fits);
     let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
@@ -268,6 +273,71 @@ pub async fn upload_attachment(
             fail(e.into())
         }
     }
+}
+
+/// `GET /api/courses/attachments/{id}`: a lesson's attachment, to those who may open the lesson
+/// (enrolled learners, the author, moderators; anyone for a free-preview lesson).
+pub async fn download_attachment(
+    State(state): State<AppState>,
+    viewer: Option<Actor>,
+    Path(id): Path<i64>,
+    method: Method,
+    headers: HeaderMap,
+) -> Response {
+    let Ok(Some(a)) = db::select_attachment(&state.db, id).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    match super::api::may_open_lesson(&state, a.lesson_id, viewer.as_ref()).await {
+        Ok(true) => {}
+        Ok(false) => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    }
+    let mut res = send(
+        &state,
+        &format!("{}/file", a.storage_key),
+        false,
+        &method,
+        &headers,
+    )
+    .await;
+    let h = res.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&a.mime) {
+        h.insert(header::CONTENT_TYPE, v);
+    }
+    if let Ok(v) = HeaderValue::from_str(&content_disposition(&a.name)) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    res
+}
+
+/// The media policy of `attachments/…`: never through `/media` (the route above checks who may
+/// open the lesson).
+pub async fn media_access(
+    _: &AppState,
+    _: &str,
+    _: Option<&str>,
+    _: Option<&Actor>,
+) -> MediaAccess {
+    MediaAccess::Denied
+}
+
+/// The routes of course files.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    axum::Router::new()
+        .route(
+            "/api/courses/{course}/cover",
+            post(upload_cover).layer(DefaultBodyLimit::max(crate::profiles::avatar::DRAIN_LIMIT)),
+        )
+        .route(
+            "/api/courses/{course}/lessons/{lesson}/attachments",
+            post(upload_attachment).layer(DefaultBodyLimit::max(DRAIN_LIMIT)),
+        )
+        .route(
+            "/api/courses/attachments/{id}",
+            get(download_attachment).head(download_attachment),
+        )
 }
 
 #[cfg(test)]

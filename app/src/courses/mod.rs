@@ -14,6 +14,10 @@
 //!   when the payment is confirmed twice;
 //! - reordering names the structure version it saw; a stale one is refused.
 
+mod messages;
+pub use messages::CourseMsg;
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -22,8 +26,6 @@ pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod search;
 
 use crate::error::Msg;
 use crate::i18n::Locale;
@@ -227,6 +229,8 @@ pub struct CourseDetail {
     pub sections: Vec<SectionItem>,
     pub enrolled: bool,
     pub is_author: bool,
+    /// The author, or an admin: may edit and delete it.
+    pub can_edit: bool,
     pub can_moderate: bool,
     pub progress_percent: i64,
     pub resume_lesson: Option<i64>,
@@ -323,8 +327,8 @@ pub struct LearningItem {
 
 /// A slug from a title ("Основы Python" → "osnovy-python").
 pub fn slug_from_title(title: &str) -> String {
-    let full = crate::profiles::slugify(title, usize::MAX);
-    let mut s = crate::profiles::slugify(title, 60);
+    let full = crate::slug::slugify(title, usize::MAX);
+    let mut s = crate::slug::slugify(title, 60);
     // Cut at a word, not in the middle of one.
     if s.len() < full.len()
         && full.as_bytes().get(s.len()) != Some(&b'-')
@@ -344,7 +348,11 @@ pub fn check_slug(s: &str) -> Result<String, Msg> {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-');
-    if ok { Ok(s) } else { Err(Msg::SlugInvalid) }
+    if ok {
+        Ok(s)
+    } else {
+        Err(Msg::Course(CourseMsg::SlugInvalid))
+    }
 }
 
 /// What the course form sends.
@@ -416,7 +424,7 @@ impl CourseForm {
             c.add("outcomes", Msg::TooLong { max: 3000 });
         }
         if !CATEGORIES.iter().any(|k| k.0 == self.category) {
-            c.add("category", Msg::CategoryUnknown);
+            c.add("category", Msg::Course(CourseMsg::CategoryUnknown));
         }
         let level = Level::from_code(&self.level);
         if level.is_none() {
@@ -425,14 +433,19 @@ impl CourseForm {
         if !COURSE_LANGUAGES.iter().any(|k| k.0 == self.language) {
             c.add("language", Msg::LanguageUnknown);
         }
-        let price = crate::profiles::parse_money(&self.price);
-        c.check("price", price.map(|_| ()).map_err(|_| Msg::PriceInvalid));
+        let price = crate::money::parse_money(&self.price);
+        c.check(
+            "price",
+            price
+                .map(|_| ())
+                .map_err(|_| Msg::Course(CourseMsg::PriceInvalid)),
+        );
         let currency = if self.currency.is_empty() {
             "RUB".to_string()
         } else {
             self.currency.clone()
         };
-        if !crate::profiles::CURRENCIES.contains(&currency.as_str()) {
+        if !crate::money::CURRENCIES.contains(&currency.as_str()) {
             c.add("currency", Msg::CurrencyUnknown);
         }
         c.finish()?;
@@ -470,6 +483,94 @@ pub fn format_length(ms: i64, l: Locale) -> String {
         (h, Locale::Ru) => format!("{h} ч {m:02} мин"),
     }
 }
+
+/// What a course is called as an item of an order.
+pub const ORDER_ITEM: &str = "course";
+
+/// Raised when a learner's progress in a course changes: a lesson completed, the final exam
+/// passed. Certificates react to it.
+#[cfg(feature = "ssr")]
+#[derive(Clone, Debug)]
+pub struct ProgressChanged {
+    pub learner: crate::ids::UserId,
+    pub course: crate::ids::CourseId,
+}
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::{CatalogQuery, ORDER_ITEM, db};
+    use crate::error::AppError;
+    use crate::payments::OrderPaid;
+    use crate::server::AppState;
+    use crate::server::hooks::Hooks;
+
+    /// How old a remembered catalog count may be.
+    const COUNT_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(30);
+
+    /// The number of catalog matches. It reads every match (tens of ms at 20k courses) while a
+    /// page reads one page, so counts are remembered per filter set for a short while and
+    /// forgotten whenever the catalog changes (`forget_counts`).
+    pub async fn catalog_count(
+        st: &AppState,
+        q: &CatalogQuery,
+        terms: &[String],
+    ) -> Result<i64, AppError> {
+        let key = format!(
+            "catalog|{}|{}|{}|{}|{}|{}|{}",
+            q.category,
+            q.level,
+            q.language,
+            q.price,
+            q.rating,
+            q.duration,
+            terms.join(" ")
+        );
+        if let Some(n) = st.counts.get(&key, COUNT_MAX_AGE) {
+            return Ok(n);
+        }
+        let n = db::catalog_count(&st.db, q, terms).await?;
+        st.counts.put(key, n);
+        Ok(n)
+    }
+
+    /// Forgets the remembered catalog counts (a course was published, changed or archived).
+    pub fn forget_counts(st: &AppState) {
+        st.counts.forget("catalog|");
+    }
+
+    /// Registers what courses plug in: enrolling a buyer when their order is paid, and keeping
+    /// lesson attachments out of `/media`.
+    pub fn register(hooks: &mut Hooks) {
+        hooks.on::<OrderPaid>(|st, e| Box::pin(on_order_paid(st, e)));
+        hooks.media("attachments", |st, key, token, viewer| {
+            Box::pin(super::files::media_access(st, key, token, viewer))
+        });
+    }
+
+    /// A paid order for a course enrolls its buyer, once (the enrollment is one row).
+    async fn on_order_paid(st: &AppState, e: &OrderPaid) -> Result<(), AppError> {
+        if e.item_type != ORDER_ITEM {
+            return Ok(());
+        }
+        db::enroll(
+            &st.db,
+            e.item_id,
+            e.buyer.get(),
+            Some(e.order.get()),
+            crate::server::now_ms(),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// The routes of course files (cover, attachments).
+    pub fn routes() -> axum::Router<AppState> {
+        super::files::routes()
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::*;
 
 #[cfg(test)]
 mod tests {
@@ -527,9 +628,12 @@ mod tests {
         assert!(long.len() <= 60 && !long.ends_with('-'), "{long}");
         assert!(check_slug(&long).is_ok());
         assert_eq!(check_slug("My-Course").as_deref(), Ok("my-course"));
-        assert_eq!(check_slug("ab"), Err(Msg::SlugInvalid));
-        assert_eq!(check_slug("bad slug"), Err(Msg::SlugInvalid));
-        assert_eq!(check_slug("-x-y"), Err(Msg::SlugInvalid));
+        assert_eq!(check_slug("ab"), Err(Msg::Course(CourseMsg::SlugInvalid)));
+        assert_eq!(
+            check_slug("bad slug"),
+            Err(Msg::Course(CourseMsg::SlugInvalid))
+        );
+        assert_eq!(check_slug("-x-y"), Err(Msg::Course(CourseMsg::SlugInvalid)));
     }
 
     #[test]
@@ -554,7 +658,10 @@ mod tests {
             ..f
         };
         let e = bad.validate().unwrap_err();
-        assert_eq!(e.field_msg("category"), Some(Msg::CategoryUnknown));
+        assert_eq!(
+            e.field_msg("category"),
+            Some(Msg::Course(CourseMsg::CategoryUnknown))
+        );
         assert!(e.field_msg("price").is_some());
     }
 }

@@ -2,8 +2,8 @@
 //! courses" and the moderators' review queue. The course editor is in `editor.rs`.
 
 use super::api::{
-    ArchiveCourse, CompleteLesson, Enroll, Enrolled, ModerateCourse, get_course, get_lesson,
-    list_catalog, my_courses, my_learning, review_queue,
+    ArchiveCourse, CompleteLesson, DeleteCourse, Enroll, Enrolled, ModerateCourse, get_course,
+    get_lesson, list_catalog, my_courses, my_learning, review_queue,
 };
 use super::components::{
     CourseCardView, Cover, ProgressBar, Syllabus, learners_text, lessons_text, price_text,
@@ -86,25 +86,13 @@ fn catalog_href(q: &CatalogQuery) -> String {
     let qs: Vec<String> = pairs
         .iter()
         .filter(|(_, v)| !v.is_empty())
-        .map(|(k, v)| format!("{k}={}", js_encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::url::component(v)))
         .collect();
     if qs.is_empty() {
         "/courses".into()
     } else {
         format!("/courses?{}", qs.join("&"))
     }
-}
-
-fn js_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// A select of the catalog filter form; submits the form when changed (after hydration).
@@ -365,7 +353,7 @@ fn CourseView(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
         <JsonLd data=json />
         <article class="page course">
             {(course.can_moderate && course.pending_review).then(|| view! { <ModerationPanel course=course.clone() /> })}
-            {course.is_author.then(|| view! { <AuthorPanel course=course.clone() on_change /> })}
+            {course.can_edit.then(|| view! { <AuthorPanel course=course.clone() on_change /> })}
             <header class="course__hero">
                 <div class="course__intro">
                     <p class="course__crumbs"><a href="/courses">{tr!("Courses", "Курсы")}</a>" · "
@@ -472,8 +460,8 @@ fn EnrollBox(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
                 <Show when=move || user.get().is_some() fallback=move || {
                     let next = next.clone();
                     view! {
-                        <a class="button button--wide button--large" href=format!("/signup?next={}", crate::accounts::api::encode_path(&next))>{tr!("Sign up to enroll", "Зарегистрируйтесь, чтобы записаться")}</a>
-                        <p class="muted">{tr!("Already have an account?", "Уже есть аккаунт?")}" "<a href=format!("/login?next={}", crate::accounts::api::encode_path(&next))>{tr!("Log in", "Войти")}</a></p>
+                        <a class="button button--wide button--large" href=format!("/signup?next={}", crate::url::path(&next))>{tr!("Sign up to enroll", "Зарегистрируйтесь, чтобы записаться")}</a>
+                        <p class="muted">{tr!("Already have an account?", "Уже есть аккаунт?")}" "<a href=format!("/login?next={}", crate::url::path(&next))>{tr!("Log in", "Войти")}</a></p>
                     }
                 }>
                     <ActionForm action=enroll>
@@ -497,15 +485,33 @@ fn EnrollBox(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
 fn AuthorPanel(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
     let l = use_i18n();
     let archive = ServerAction::<ArchiveCourse>::new();
+    let delete = ServerAction::<DeleteCourse>::new();
+    let confirming = RwSignal::new(false);
     Effect::new(move |_| {
         if let Some(Ok(())) = archive.value().get() {
             on_change.run(());
         }
     });
+    Effect::new(move |_| match delete.value().get() {
+        Some(Ok(super::api::Deleted::Removed)) => {
+            use_navigate()("/studio/courses?deleted=1", Default::default());
+        }
+        Some(Ok(super::api::Deleted::Archived)) => {
+            confirming.set(false);
+            on_change.run(());
+        }
+        _ => {}
+    });
     let status = course.card.status;
     let id = course.card.id;
+    let has_learners = course.card.enrollments_count > 0;
+    let title = if course.is_author {
+        ("Your course", "Ваш курс")
+    } else {
+        ("Course administration", "Управление курсом")
+    };
     view! {
-        <div class="callout" role="region" aria-label=move || l.get().pick("Your course", "Ваш курс")>
+        <div class="callout" role="region" aria-label=move || l.get().pick(title.0, title.1)>
             <p>
                 <span class="badge">{move || status.name(l.get())}</span>" "
                 {match (status, course.status_changes.as_str()) {
@@ -526,8 +532,32 @@ fn AuthorPanel(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
                         <button type="submit" class="button button--ghost button--danger">{tr!("Archive", "В архив")}</button>
                     </ActionForm>
                 })}
+                <button type="button" class="button button--ghost button--danger" aria-expanded=move || confirming.get().to_string()
+                    on:click=move |_| confirming.update(|c| *c = !*c)>{tr!("Delete course", "Удалить курс")}</button>
             </p>
+            <Show when=move || confirming.get()>
+                <div class="callout callout--danger" role="alertdialog" aria-labelledby="delete-course-h">
+                    <p id="delete-course-h"><strong>{if has_learners {
+                        tr!("This course has learners: it will be archived instead, so that they keep their access, progress and certificates.",
+                            "У курса есть ученики: вместо удаления он уйдёт в архив — они сохранят доступ, прогресс и сертификаты.").into_any()
+                    } else {
+                        tr!("The course, its lessons and files will be deleted for good.",
+                            "Курс, его уроки и файлы будут удалены навсегда.").into_any()
+                    }}</strong></p>
+                    <ActionForm action=delete>
+                        <input type="hidden" name="id" value=id />
+                        <button type="submit" class="button button--danger">{if has_learners {
+                            tr!("Archive the course", "Перенести в архив").into_any()
+                        } else {
+                            tr!("Yes, delete the course", "Да, удалить курс").into_any()
+                        }}</button>
+                        " "
+                        <button type="button" class="button button--ghost" on:click=move |_| confirming.set(false)>{tr!("Keep it", "Оставить")}</button>
+                    </ActionForm>
+                </div>
+            </Show>
             <FormError msg=crate::ui::form_error(archive.value(), &[]) />
+            <FormError msg=crate::ui::form_error(delete.value(), &[]) />
         </div>
     }
 }
@@ -733,7 +763,7 @@ fn LessonView(lesson: super::LessonView) -> impl IntoView {
                     <section class="lesson__files" aria-labelledby="files-h">
                         <h2 id="files-h">{tr!("Materials", "Материалы")}</h2>
                         <ul>{lesson.attachments.clone().into_iter().map(|a| view! {
-                            <li><a href=a.url.clone() download=a.name.clone()>{a.name.clone()}</a>" "<span class="muted">{move || format_size(a.size_bytes, l.get())}</span></li>
+                            <li><a href=a.url.clone() download=a.name.clone()>{a.name.clone()}</a>" "<span class="muted">{move || crate::ui::format_size(a.size_bytes, l.get())}</span></li>
                         }).collect_view()}</ul>
                     </section>
                 })}
@@ -796,24 +826,6 @@ fn LessonList(
             }
         })
         .collect_view()
-}
-
-/// "2.4 MB", "2,4 МБ".
-pub fn format_size(bytes: i64, l: Locale) -> String {
-    let s = if bytes >= 1024 * 1024 {
-        format!(
-            "{:.1} {}",
-            bytes as f64 / (1024.0 * 1024.0),
-            l.pick("MB", "МБ")
-        )
-    } else {
-        format!("{} {}", (bytes + 1023) / 1024, l.pick("KB", "КБ"))
-    };
-    if l == Locale::Ru {
-        s.replace('.', ",")
-    } else {
-        s
-    }
 }
 
 #[component]
@@ -894,12 +906,17 @@ fn LearningRow(item: super::LearningItem) -> impl IntoView {
 pub fn StudioCoursesPage() -> impl IntoView {
     let l = use_i18n();
     let list = Resource::new(|| (), |_| my_courses());
+    let query = leptos_router::hooks::use_query_map();
+    let deleted = move || query.with(|q| q.get("deleted").is_some());
     view! {
         <Seo title=Signal::derive(move || l.get().pick("My courses", "Мои курсы").to_string()) description=Signal::derive(String::new) path="/studio/courses" noindex=true />
         <section class="page studio">
             <header class="page__header">
                 <h1>{tr!("My courses", "Мои курсы")}</h1>
             </header>
+            <Show when=deleted>
+                <p class="callout" role="status">{tr!("The course was deleted.", "Курс удалён.")}</p>
+            </Show>
             <super::editor::NewCourseForm />
             <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
                 {move || Suspend::new(async move {

@@ -2,39 +2,44 @@
 
 use super::{Comment, CommentPage, FeedPage, LikeState, PostCard};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::feed::FeedMsg;
+#[cfg(feature = "ssr")]
+use crate::video::VideoMsg;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Author, PostVideo, Tab, db, render},
+    super::{PostVideo, Tab, db},
     crate::accounts::Role,
     crate::error::Msg,
-    crate::notifications::{Kind, service::notify},
-    crate::server::{AppState, now_ms, session, session::AuthSession, state},
-    std::collections::HashMap,
+    crate::ids::UserId,
+    crate::notifications::Kind,
+    crate::notifications::Subject,
+    crate::people::authors,
+    crate::server::{AppState, auth, auth::Actor, now_ms, state},
 };
 
-/// Public author lines by user id (one query).
+/// What a notification about a post (or a comment under it) names and links to.
 #[cfg(feature = "ssr")]
-pub async fn authors(st: &AppState, ids: &[i64]) -> Result<HashMap<i64, Author>, AppError> {
-    let mut ids = ids.to_vec();
-    ids.sort_unstable();
-    ids.dedup();
-    Ok(db::select_authors(&st.db, &ids)
-        .await?
-        .into_iter()
-        .map(|a| {
-            (
-                a.id,
-                Author {
-                    id: a.id,
-                    handle: a.handle,
-                    display_name: a.display_name,
-                    avatar_url: a.avatar_key.map(|k| crate::profiles::avatar_url(&k, 64)),
-                },
-            )
-        })
-        .collect())
+fn post_subject(post: i64, comment: Option<i64>) -> Subject {
+    let link = match comment {
+        Some(c) => format!("/posts/{post}#comment-{c}"),
+        None => format!("/posts/{post}"),
+    };
+    Subject::new("post", post, link)
+}
+
+/// Tells `user` (a post's or comment's author) that the actor did something.
+#[cfg(feature = "ssr")]
+async fn notify(
+    st: &AppState,
+    user: i64,
+    kind: Kind,
+    actor: UserId,
+    subject: Subject,
+) -> Result<(), AppError> {
+    crate::notifications::service::notify(st, UserId(user), kind, actor, subject).await
 }
 
 /// Cards for posts, in the order of `ids`, in a fixed number of queries whatever their number:
@@ -43,14 +48,14 @@ pub async fn authors(st: &AppState, ids: &[i64]) -> Result<HashMap<i64, Author>,
 pub async fn cards(
     st: &AppState,
     ids: &[i64],
-    viewer: Option<&AuthSession>,
+    viewer: Option<&Actor>,
 ) -> Result<Vec<PostCard>, AppError> {
     let rows = db::select_posts(&st.db, ids).await?;
     let author_ids: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
     let authors = authors(st, &author_ids).await?;
     let tags = db::select_tags(&st.db, ids).await?;
     let liked = match viewer {
-        Some(v) => db::select_liked(&st.db, v.user_id, ids).await?,
+        Some(v) => db::select_liked(&st.db, v.user.get(), ids).await?,
         None => Vec::new(),
     };
     let video_ids: Vec<i64> = rows.iter().filter_map(|r| r.video_id).collect();
@@ -88,7 +93,7 @@ pub async fn cards(
             comments_count: r.comments_count,
             liked: liked.contains(id),
             hidden: r.status == "hidden",
-            is_mine: viewer.is_some_and(|v| v.user_id == r.author_id),
+            is_mine: viewer.is_some_and(|v| v.user.get() == r.author_id),
             created_at: r.created_at,
             edited_at: r.edited_at,
         });
@@ -138,14 +143,14 @@ pub async fn list_feed(
     #[server(default)] cursor: String,
 ) -> Result<FeedPage, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let tab = Tab::from_code(&tab).ok_or(AppError::BadRequest(Msg::BadInput))?;
     let limit = super::PAGE;
     let (ids, next): (Vec<i64>, Option<String>) = match (tab, &viewer) {
         (Tab::Following, None) => return Err(AppError::NotAuthenticated),
         (Tab::Following, Some(v)) => {
             let after = time_cursor(&cursor)?;
-            let mut ids = db::following_ids(&st.db, v.user_id, after, limit + 1).await?;
+            let mut ids = db::following_ids(&st.db, v.user.get(), after, limit + 1).await?;
             let more = ids.len() as i64 > limit;
             ids.truncate(limit as usize);
             let next = if more {
@@ -166,7 +171,7 @@ pub async fn list_feed(
                 .flatten();
             (rows.into_iter().map(|r| r.0).collect(), next)
         }
-        (Tab::ForYou, Some(v)) => for_you(&st, v.user_id, &cursor, limit).await?,
+        (Tab::ForYou, Some(v)) => for_you(&st, v.user.get(), &cursor, limit).await?,
     };
     Ok(FeedPage {
         items: cards(&st, &ids, viewer.as_ref()).await?,
@@ -278,12 +283,12 @@ pub async fn list_tag_posts(
         .map_err(AppError::BadRequest)?
         .into_iter()
         .next()
-        .ok_or(AppError::BadRequest(Msg::TagInvalid))?;
+        .ok_or(AppError::BadRequest(Msg::Feed(FeedMsg::TagInvalid)))?;
     let limit = super::PAGE;
     let mut ids = db::tag_ids(&st.db, &tag, time_cursor(&cursor)?, limit + 1).await?;
     let more = ids.len() as i64 > limit;
     ids.truncate(limit as usize);
-    let viewer = session::current();
+    let viewer = auth::current();
     let items = cards(&st, &ids, viewer.as_ref()).await?;
     let next = if more {
         items.last().map(|p| format!("t{}_{}", p.created_at, p.id))
@@ -301,19 +306,19 @@ pub async fn list_user_posts(
     #[server(default)] cursor: String,
 ) -> Result<FeedPage, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let Some(profile) = crate::profiles::db::select_by_handle(&st.db, &handle).await? else {
         return Err(AppError::NotFound);
     };
     let include_hidden = match &viewer {
-        Some(v) if v.user_id == profile.user_id => true,
-        Some(v) => session::holds(&session::roles(&st, v.user_id).await?, Role::Moderator),
+        Some(v) if v.user == profile.user_id => true,
+        Some(v) => v.holds(Role::Moderator),
         None => false,
     };
     let limit = super::PAGE;
     let mut ids = db::author_ids(
         &st.db,
-        profile.user_id,
+        profile.user_id.get(),
         include_hidden,
         time_cursor(&cursor)?,
         limit + 1,
@@ -334,7 +339,7 @@ pub async fn list_user_posts(
 #[server(endpoint = "feed/post")]
 pub async fn get_post(id: i64) -> Result<PostCard, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let card = cards(&st, &[id], viewer.as_ref()).await?.pop();
     let Some(card) = card else {
         crate::server::request::set_status(404);
@@ -342,7 +347,7 @@ pub async fn get_post(id: i64) -> Result<PostCard, AppError> {
     };
     if card.hidden && !card.is_mine {
         let moderator = match &viewer {
-            Some(v) => session::holds(&session::roles(&st, v.user_id).await?, Role::Moderator),
+            Some(v) => v.holds(Role::Moderator),
             None => false,
         };
         if !moderator {
@@ -361,7 +366,7 @@ pub async fn create_post(
     #[server(default)] tags: String,
     #[server(default)] video: String,
 ) -> Result<i64, AppError> {
-    let s = session::require_role(Role::Tutor).await?;
+    let s = auth::require(Role::Tutor)?;
     let st = state();
     let mut checks = crate::error::Checks::new();
     let body = super::clean_body(&body, super::BODY_MAX);
@@ -373,12 +378,14 @@ pub async fn create_post(
     } else {
         match crate::video::db::select_by_public_id(&st.db, video.trim()).await? {
             Some(v)
-                if v.owner_id == s.user_id && v.status != "failed" && v.status != "uploading" =>
+                if v.owner_id == s.user.get()
+                    && v.status != "failed"
+                    && v.status != "uploading" =>
             {
                 Some(v)
             }
             _ => {
-                checks.add("video", Msg::VideoNotReady);
+                checks.add("video", Msg::Video(VideoMsg::NotReady));
                 None
             }
         }
@@ -391,7 +398,7 @@ pub async fn create_post(
     }
     crate::server::rate_limit::hit(
         &st.db,
-        &format!("post:{}", s.user_id),
+        &format!("post:{}", s.user.get()),
         crate::server::rate_limit::Limit {
             max: 60,
             window_ms: 3_600_000,
@@ -400,15 +407,15 @@ pub async fn create_post(
     .await?;
     let id = db::insert_post(
         &st.db,
-        s.user_id,
+        s.user.get(),
         &body,
-        &render::markdown(&body),
+        &crate::markdown::render(&body),
         video_row.map(|v| v.id),
         &tags.unwrap_or_default(),
         now,
     )
     .await?;
-    crate::notifications::service::queue_fanout(&st, s.user_id, id).await?;
+    super::queue_fanout(&st, s.user, id).await?;
     Ok(id)
 }
 
@@ -419,7 +426,7 @@ pub async fn update_post(
     body: String,
     #[server(default)] tags: String,
 ) -> Result<PostCard, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let mut checks = crate::error::Checks::new();
     let body = super::clean_body(&body, super::BODY_MAX);
@@ -431,9 +438,9 @@ pub async fn update_post(
     if !db::update_post(
         &st.db,
         id,
-        s.user_id,
+        s.user.get(),
         &body,
-        &render::markdown(&body),
+        &crate::markdown::render(&body),
         &tags.unwrap_or_default(),
         now_ms(),
     )
@@ -450,24 +457,23 @@ pub async fn update_post(
 /// Deletes one's own post (moderators: any). Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "feed/delete")]
 pub async fn delete_post(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let post = db::select_post(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if post.author_id != s.user_id
-        && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator)
-    {
+    if post.author_id != s.user.get() && !s.holds(Role::Moderator) {
         return Err(AppError::NotFound);
     }
     db::delete_post(&st.db, id).await?;
+    crate::notifications::service::forget_subject(&st, "post", id).await?;
     Ok(())
 }
 
 /// Hides or shows any post. Moderators only. Errors: `NotAuthenticated`, `Forbidden`, `NotFound`.
 #[server(endpoint = "feed/hide")]
 pub async fn set_post_hidden(id: i64, hidden: bool) -> Result<(), AppError> {
-    session::require_role(Role::Moderator).await?;
+    auth::require(Role::Moderator)?;
     if db::set_status(
         &state().db,
         id,
@@ -485,13 +491,20 @@ pub async fn set_post_hidden(id: i64, hidden: bool) -> Result<(), AppError> {
 /// Likes or unlikes a post (idempotent). Errors: `NotAuthenticated`, `NotFound` (missing or hidden).
 #[server(endpoint = "feed/like")]
 pub async fn like_post(id: i64, like: bool) -> Result<LikeState, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
-    let (liked, count) = db::set_post_like(&st.db, id, s.user_id, like, now_ms())
+    let (liked, count) = db::set_post_like(&st.db, id, s.user.get(), like, now_ms())
         .await?
         .ok_or(AppError::NotFound)?;
     if like && let Some(p) = db::select_post(&st.db, id).await? {
-        notify(&st, p.author_id, Kind::PostLike, s.user_id, Some(id), None).await?;
+        notify(
+            &st,
+            p.author_id,
+            Kind::PostLike,
+            s.user,
+            post_subject(id, None),
+        )
+        .await?;
     }
     Ok(LikeState { liked, count })
 }
@@ -500,13 +513,13 @@ pub async fn like_post(id: i64, like: bool) -> Result<LikeState, AppError> {
 async fn comment_views(
     st: &AppState,
     rows: Vec<db::CommentRow>,
-    viewer: Option<&AuthSession>,
+    viewer: Option<&Actor>,
 ) -> Result<Vec<Comment>, AppError> {
     let ids: Vec<i64> = rows.iter().map(|c| c.id).collect();
     let author_ids: Vec<i64> = rows.iter().map(|c| c.author_id).collect();
     let authors = authors(st, &author_ids).await?;
     let liked = match viewer {
-        Some(v) => db::select_liked_comments(&st.db, v.user_id, &ids).await?,
+        Some(v) => db::select_liked_comments(&st.db, v.user.get(), &ids).await?,
         None => Vec::new(),
     };
     Ok(rows
@@ -527,7 +540,7 @@ async fn comment_views(
             likes_count: c.likes_count,
             liked: liked.contains(&c.id),
             replies_count: c.replies_count,
-            is_mine: viewer.is_some_and(|v| v.user_id == c.author_id) && c.deleted == 0,
+            is_mine: viewer.is_some_and(|v| v.user.get() == c.author_id) && c.deleted == 0,
             created_at: c.created_at,
             edited_at: c.edited_at,
         })
@@ -544,11 +557,11 @@ pub async fn list_comments(
     #[server(default)] newest: bool,
 ) -> Result<CommentPage, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let p = db::select_post(&st.db, post)
         .await?
         .ok_or(AppError::NotFound)?;
-    if p.status != "published" && viewer.as_ref().is_none_or(|v| v.user_id != p.author_id) {
+    if p.status != "published" && viewer.as_ref().is_none_or(|v| v.user.get() != p.author_id) {
         return Err(AppError::NotFound);
     }
     let after = if cursor.is_empty() {
@@ -592,7 +605,7 @@ pub async fn add_comment(
     #[server(default)] parent: i64,
     body: String,
 ) -> Result<Comment, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let body =
         super::clean_body(&body, super::COMMENT_MAX).map_err(|m| AppError::field("body", m))?;
@@ -605,14 +618,19 @@ pub async fn add_comment(
     let parent_row = if parent > 0 {
         match db::select_comment(&st.db, parent).await? {
             Some(c) if c.post_id == post => Some(c),
-            _ => return Err(AppError::field("parent", Msg::CommentWrongPost)),
+            _ => {
+                return Err(AppError::field(
+                    "parent",
+                    Msg::Feed(FeedMsg::CommentWrongPost),
+                ));
+            }
         }
     } else {
         None
     };
     crate::server::rate_limit::hit(
         &st.db,
-        &format!("comment:{}", s.user_id),
+        &format!("comment:{}", s.user.get()),
         crate::server::rate_limit::Limit {
             max: 120,
             window_ms: 3_600_000,
@@ -623,9 +641,9 @@ pub async fn add_comment(
         &st.db,
         post,
         parent_row.as_ref().map(|c| (c.id, c.depth)),
-        s.user_id,
+        s.user.get(),
         &body,
-        &render::markdown(&body),
+        &crate::markdown::render(&body),
         now_ms(),
     )
     .await?;
@@ -635,16 +653,15 @@ pub async fn add_comment(
         .filter(|c| c.deleted == 0)
         .map(|c| c.author_id);
     if let Some(a) = replied_to {
-        notify(&st, a, Kind::Reply, s.user_id, Some(post), Some(id)).await?;
+        notify(&st, a, Kind::Reply, s.user, post_subject(post, Some(id))).await?;
     }
     if replied_to != Some(p.author_id) {
         notify(
             &st,
             p.author_id,
             Kind::Comment,
-            s.user_id,
-            Some(post),
-            Some(id),
+            s.user,
+            post_subject(post, Some(id)),
         )
         .await?;
     }
@@ -660,16 +677,16 @@ pub async fn add_comment(
 /// Edits one's own comment. Errors: `NotAuthenticated`, `NotFound`, `Validation`.
 #[server(endpoint = "feed/comment-edit")]
 pub async fn edit_comment(id: i64, body: String) -> Result<Comment, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let body =
         super::clean_body(&body, super::COMMENT_MAX).map_err(|m| AppError::field("body", m))?;
     if !db::update_comment(
         &st.db,
         id,
-        s.user_id,
+        s.user.get(),
         &body,
-        &render::markdown(&body),
+        &crate::markdown::render(&body),
         now_ms(),
     )
     .await?
@@ -689,15 +706,12 @@ pub async fn edit_comment(id: i64, body: String) -> Result<Comment, AppError> {
 /// Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "feed/comment-delete")]
 pub async fn delete_comment(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let c = db::select_comment(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.deleted == 1
-        || (c.author_id != s.user_id
-            && !session::holds(&session::roles(&st, s.user_id).await?, Role::Moderator))
-    {
+    if c.deleted == 1 || (c.author_id != s.user.get() && !s.holds(Role::Moderator)) {
         return Err(AppError::NotFound);
     }
     db::delete_comment(&st.db, &c).await?;
@@ -707,9 +721,9 @@ pub async fn delete_comment(id: i64) -> Result<(), AppError> {
 /// Likes or unlikes a comment (idempotent). Errors: `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "feed/comment-like")]
 pub async fn like_comment(id: i64, like: bool) -> Result<LikeState, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
-    let (liked, count) = db::set_comment_like(&st.db, id, s.user_id, like, now_ms())
+    let (liked, count) = db::set_comment_like(&st.db, id, s.user.get(), like, now_ms())
         .await?
         .ok_or(AppError::NotFound)?;
     if like && let Some(c) = db::select_comment(&st.db, id).await? {
@@ -717,9 +731,8 @@ pub async fn like_comment(id: i64, like: bool) -> Result<LikeState, AppError> {
             &st,
             c.author_id,
             Kind::CommentLike,
-            s.user_id,
-            Some(c.post_id),
-            Some(id),
+            s.user,
+            post_subject(c.post_id, Some(id)),
         )
         .await?;
     }

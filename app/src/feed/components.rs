@@ -126,9 +126,8 @@ pub fn PostCardView(
         }
     });
     let is_moderator = move || {
-        user.get().is_some_and(|u| {
-            u.has(crate::accounts::Role::Moderator) || u.has(crate::accounts::Role::Admin)
-        })
+        user.get()
+            .is_some_and(|u| u.has(crate::accounts::Role::Moderator))
     };
     let href = format!("/posts/{id}");
     let author_href = format!("/u/{}", post.author.handle);

@@ -1,6 +1,7 @@
 //! SQL of the feed: posts, tags, likes, comments.
 
 use crate::server::db::Db;
+use crate::server::sql::placeholders;
 use sqlx::{Any, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -16,14 +17,6 @@ pub struct PostRow {
     pub hot: f64,
     pub created_at: i64,
     pub edited_at: Option<i64>,
-}
-
-#[derive(Clone, Debug, sqlx::FromRow)]
-pub struct AuthorRow {
-    pub id: i64,
-    pub handle: String,
-    pub display_name: String,
-    pub avatar_key: Option<String>,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -44,14 +37,6 @@ pub struct CommentRow {
 
 const POST_COLS: &str = "p.id, p.author_id, p.body, p.body_html, p.video_id, p.status, p.likes_count, p.comments_count, p.hot, p.created_at, p.edited_at";
 const COMMENT_COLS: &str = "id, post_id, parent_id, author_id, body, body_html, depth, likes_count, replies_count, deleted, created_at, edited_at";
-
-/// `$first, $first+1, …` placeholders for `n` values.
-pub fn placeholders(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
 
 pub async fn insert_post(
     db: &Db,
@@ -344,22 +329,6 @@ pub async fn author_ids(
     .fetch_all(db.r())
     .await?;
     Ok(rows.into_iter().map(|r| r.0).collect())
-}
-
-/// Authors by ids (public name, handle, avatar).
-pub async fn select_authors(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<AuthorRow>> {
-    if ids.is_empty() {
-        return Ok(Vec::new());
-    }
-    let sql = format!(
-        "SELECT u.id, u.handle, u.display_name, p.avatar_key FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN ({})",
-        placeholders(1, ids.len())
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in ids {
-        q = q.bind(*id);
-    }
-    q.fetch_all(db.r()).await
 }
 
 /// (post_id, tag) for posts.

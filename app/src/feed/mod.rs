@@ -15,15 +15,16 @@
 //! - a feed page is a bounded number of queries whatever its size (posts, then authors, tags,
 //!   the viewer's likes and videos in one query each).
 
+mod messages;
+pub use messages::FeedMsg;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
-#[cfg(feature = "ssr")]
-pub mod render;
 
 use crate::error::Msg;
+pub use crate::people::Author;
 use serde::{Deserialize, Serialize};
 
 pub const BODY_MAX: usize = 5000;
@@ -34,15 +35,6 @@ pub const PAGE: i64 = 10;
 pub const COMMENTS_PAGE: i64 = 20;
 /// Replies deeper than this are shown behind "continue thread".
 pub const SHOWN_DEPTH: i64 = 4;
-
-/// The author line of a post or comment.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Author {
-    pub id: i64,
-    pub handle: String,
-    pub display_name: String,
-    pub avatar_url: Option<String>,
-}
 
 /// The video of a post, as a card shows it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -169,7 +161,7 @@ pub fn parse_tags(s: &str) -> Result<Vec<String>, Msg> {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '_')
         {
-            return Err(Msg::TagInvalid);
+            return Err(Msg::Feed(FeedMsg::TagInvalid));
         }
         if !out.contains(&t) {
             out.push(t);
@@ -183,23 +175,78 @@ pub fn parse_tags(s: &str) -> Result<Vec<String>, Msg> {
     Ok(out)
 }
 
-/// Plain text of a post (Markdown marks dropped) for titles and descriptions.
-pub fn plain_text(src: &str) -> String {
-    src.lines()
-        .map(|l| {
-            l.trim_start_matches(['#', '>', '*', '-', ' '])
-                .replace(['*', '_', '`'], "")
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
 /// Reddit-style popularity: engagement on a log scale plus creation time, so that it needs no
 /// recomputation as time passes (newer posts simply start higher).
 pub fn hot(likes: i64, comments: i64, created_at_ms: i64) -> f64 {
     let engagement = (likes + 2 * comments).max(0) as f64;
     (1.0 + engagement).log10() + (created_at_ms as f64 / 1000.0) / 45_000.0
 }
+
+/// Tells an author's followers about their new post, off the request path. Payload:
+/// `{"author": …, "post_id": …}`. (The stored name predates the feed owning it.)
+#[cfg(feature = "ssr")]
+pub const FANOUT_JOB: crate::server::jobs::JobKind = crate::server::jobs::JobKind {
+    name: "notify.fanout",
+    lane: crate::server::jobs::Lane::Messages,
+    max_attempts: 5,
+    scrub_payload: false,
+};
+
+#[cfg(feature = "ssr")]
+mod server {
+    use super::FANOUT_JOB;
+    use crate::error::AppError;
+    use crate::ids::UserId;
+    use crate::notifications::{Kind, Subject};
+    use crate::server::AppState;
+    use crate::server::hooks::Hooks;
+    use crate::server::jobs::{self, Job, JobFailure, JobHandler};
+
+    /// Registers the fan-out job.
+    pub fn register(hooks: &mut Hooks) {
+        hooks.job(JobHandler {
+            kind: &FANOUT_JOB,
+            timeout: |_| std::time::Duration::from_secs(300),
+            run: |st, job, _| Box::pin(run_fanout(st, job)),
+            on_failure: None,
+        });
+    }
+
+    /// Queues the fan-out of a new post to its author's followers.
+    pub async fn queue_fanout(st: &AppState, author: UserId, post: i64) -> Result<(), AppError> {
+        jobs::enqueue(
+            &st.db,
+            &FANOUT_JOB,
+            &serde_json::json!({ "author": author, "post_id": post }),
+            Some(&format!("post:{post}")),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// One notification per follower (of a post that still exists), then their digests.
+    async fn run_fanout(st: &AppState, job: &Job) -> Result<(), JobFailure> {
+        let p = job.payload_json();
+        let author = UserId(p["author"].as_i64().unwrap_or(0));
+        let post = p["post_id"].as_i64().unwrap_or(0);
+        if super::db::select_post(&st.db, post).await?.is_none() {
+            return Ok(());
+        }
+        let followers = crate::profiles::db::follower_ids(&st.db, author).await?;
+        crate::notifications::service::notify_many(
+            st,
+            &followers,
+            Kind::NewPost,
+            author,
+            Subject::new("post", post, format!("/posts/{post}")),
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(feature = "ssr")]
+pub use server::{queue_fanout, register};
 
 #[cfg(test)]
 mod tests {
@@ -213,9 +260,15 @@ mod tests {
         );
         assert_eq!(parse_tags("").unwrap(), Vec::<String>::new());
         assert_eq!(parse_tags("a b c d e f"), Err(Msg::TooMany { max: 5 }));
-        assert_eq!(parse_tags("<script>"), Err(Msg::TagInvalid));
-        assert_eq!(parse_tags("x\"onmouseover=alert(1)"), Err(Msg::TagInvalid));
-        assert_eq!(parse_tags(&"a".repeat(31)), Err(Msg::TagInvalid));
+        assert_eq!(parse_tags("<script>"), Err(Msg::Feed(FeedMsg::TagInvalid)));
+        assert_eq!(
+            parse_tags("x\"onmouseover=alert(1)"),
+            Err(Msg::Feed(FeedMsg::TagInvalid))
+        );
+        assert_eq!(
+            parse_tags(&"a".repeat(31)),
+            Err(Msg::Feed(FeedMsg::TagInvalid))
+        );
     }
 
     #[test]

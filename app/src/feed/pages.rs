@@ -167,7 +167,7 @@ fn post_json_ld(p: &PostCard, base: &str) -> serde_json::Value {
     let mut v = serde_json::json!({
         "@context": "https://schema.org",
         "@type": "SocialMediaPosting",
-        "headline": excerpt(&super::plain_text(&p.body), 110),
+        "headline": excerpt(&crate::markdown::plain_text(&p.body), 110),
         "articleBody": p.body,
         "datePublished": date,
         "url": format!("{base}/posts/{}", p.id),
@@ -182,8 +182,8 @@ fn post_json_ld(p: &PostCard, base: &str) -> serde_json::Value {
         let s = view.duration_ms / 1000;
         v["video"] = serde_json::json!({
             "@type": "VideoObject",
-            "name": excerpt(&super::plain_text(&p.body), 110),
-            "description": excerpt(&super::plain_text(&p.body), 300),
+            "name": excerpt(&crate::markdown::plain_text(&p.body), 110),
+            "description": excerpt(&crate::markdown::plain_text(&p.body), 300),
             "thumbnailUrl": view.poster_url.as_ref().map(|u| format!("{base}{u}")),
             "uploadDate": date,
             "duration": format!("PT{}H{}M{}S", s / 3600, (s % 3600) / 60, s % 60),
@@ -214,7 +214,7 @@ pub fn PostPage() -> impl IntoView {
                     Ok(p) => {
                         let base = crate::ui::base_url();
                         let json = post_json_ld(&p, &base);
-                        let text = super::plain_text(&p.body);
+                        let text = crate::markdown::plain_text(&p.body);
                         let title = format!("{}: {}", p.author.display_name, excerpt(&text, 60));
                         let desc = excerpt(&text, 160);
                         let video = p.video.as_ref().and_then(|v| v.view.clone());

@@ -21,8 +21,8 @@ pub async fn set_locale(locale: String) -> Result<(), AppError> {
         365 * 24 * 3600,
         false,
     );
-    if let Some(s) = crate::server::session::current() {
-        crate::accounts::db::update_locale(&crate::server::state().db, s.user_id, l.code()).await?;
+    if let Some(a) = crate::server::auth::current() {
+        crate::accounts::db::update_locale(&crate::server::state().db, a.user, l.code()).await?;
     }
     Ok(())
 }
@@ -113,12 +113,12 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
                 <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
                 <a href="/learning">{tr!("My learning", "Моё обучение")}</a>
                 <a href="/certificates">{tr!("My certificates", "Мои сертификаты")}</a>
-                {(user.has(crate::accounts::Role::Tutor) || user.has(crate::accounts::Role::Admin))
+                {user.has(crate::accounts::Role::Tutor)
                     .then(|| view! {
                         <a href="/studio/courses">{tr!("My courses", "Мои курсы")}</a>
                         <a href="/studio/videos">{tr!("My videos", "Мои видео")}</a>
                     })}
-                {(user.has(crate::accounts::Role::Moderator) || user.has(crate::accounts::Role::Admin))
+                {user.has(crate::accounts::Role::Moderator)
                     .then(|| view! { <a href="/moderation/courses">{tr!("Course reviews", "Проверка курсов")}</a> })}
                 <a href="/settings/account">{tr!("Settings", "Настройки")}</a>
                 <ActionForm action=auth.logout>

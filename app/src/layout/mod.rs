@@ -34,22 +34,4 @@ pub fn NotFoundPage() -> impl IntoView {
     }
 }
 
-/// A page-level error (the server could not answer).
-#[component]
-pub fn ErrorPanel(#[prop(into)] error: crate::error::AppError) -> impl IntoView {
-    let l = use_i18n();
-    let not_found = error == crate::error::AppError::NotFound;
-    let msg = error.msg();
-    view! {
-        <section class="page page--narrow empty-state" role="alert">
-            {not_found.then(|| view! { <p class="empty-state__code" aria-hidden="true">"404"</p> })}
-            <h1>{move || if not_found {
-                l.get().pick("Not found", "Не найдено").to_string()
-            } else {
-                l.get().pick("Something went wrong", "Что-то пошло не так").to_string()
-            }}</h1>
-            <p>{move || msg.text(l.get())}</p>
-            <a class="button" href="/">{crate::tr!("Go to the home page", "На главную")}</a>
-        </section>
-    }
-}
+pub use crate::ui::ErrorPanel;

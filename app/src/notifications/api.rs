@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Kind, Notification, db},
-    crate::server::{AppState, now_ms, session, state},
+    super::service,
+    crate::ids::NotificationId,
+    crate::server::{AppState, auth, state},
 };
 
 /// The signed-in user's notifications, newest first; `before` is the previous page's `next`
@@ -16,88 +17,79 @@ use {
 pub async fn list_notifications(
     #[server(default)] before: i64,
 ) -> Result<NotificationPage, AppError> {
-    let s = session::require_user()?;
-    let st = state();
-    let before = if before <= 0 { i64::MAX } else { before };
-    let limit = 30;
-    let mut rows = db::list(&st.db, s.user_id, before, limit + 1).await?;
-    let next = if rows.len() as i64 > limit {
-        rows.truncate(limit as usize);
-        rows.last().map(|r| r.id)
-    } else {
-        None
-    };
-    let actor_ids: Vec<i64> = rows.iter().filter_map(|r| r.actor_id).collect();
-    let authors = crate::feed::api::authors(&st, &actor_ids).await?;
-    let items = rows
-        .into_iter()
-        .filter_map(|r| {
-            Some(Notification {
-                id: r.id,
-                kind: Kind::from_code(&r.kind)?,
-                actor: r.actor_id.and_then(|a| authors.get(&a).cloned()),
-                post_id: r.post_id,
-                comment_id: r.comment_id,
-                course_id: r.course_id,
-                created_at: r.created_at,
-                read: r.read_at.is_some(),
-            })
-        })
-        .collect();
-    Ok(NotificationPage {
-        items,
-        next,
-        unread: db::unread_count(&st.db, s.user_id).await?,
-    })
+    service::list(&state(), &auth::actor()?, before).await
 }
 
 /// Unread notifications of the signed-in user (0 for visitors). Anyone may call it.
 #[server(endpoint = "notifications/unread")]
 pub async fn unread_count() -> Result<i64, AppError> {
-    match session::current() {
-        Some(s) => Ok(db::unread_count(&state().db, s.user_id).await?),
-        None => Ok(0),
-    }
+    service::unread(&state(), auth::current().as_ref()).await
 }
 
-/// Marks one of the signed-in user's notifications read. Errors: `NotAuthenticated`, `NotFound`.
+/// Marks one of the signed-in user's notifications read. Errors: `NotAuthenticated`.
 #[server(endpoint = "notifications/read")]
 pub async fn mark_notification_read(id: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
-    db::mark_read(&state().db, s.user_id, id, now_ms()).await?;
-    Ok(())
+    service::mark_read(&state(), &auth::actor()?, NotificationId(id)).await
 }
 
 /// Marks all the signed-in user's notifications read. Errors: `NotAuthenticated`.
 #[server(endpoint = "notifications/read-all")]
 pub async fn mark_all_notifications_read() -> Result<u64, AppError> {
-    let s = session::require_user()?;
-    Ok(db::mark_all_read(&state().db, s.user_id, now_ms()).await?)
+    service::mark_all_read(&state(), &auth::actor()?).await
 }
 
-/// `GET /api/notifications/stream`: server-sent `unread` events with the unread count, whenever
-/// it changes. Works across processes and instances (it reads the database).
+/// `GET /api/notifications/stream`: server-sent `unread` events with the unread count, now and
+/// whenever it changes. It waits on the person's bus topic (no polling: an idle stream costs no
+/// query) and re-reads the count from the database on each event, so it is right across
+/// processes and instances. It ends when its session ends (log-out, revoked elsewhere).
+/// Errors: 401 without a session.
 #[cfg(feature = "ssr")]
 pub async fn stream(
     axum::extract::State(st): axum::extract::State<AppState>,
-    auth: Option<axum::Extension<session::AuthSession>>,
+    actor: auth::Actor,
 ) -> axum::response::Response {
+    use crate::server::bus::Signal;
     use axum::response::IntoResponse;
     use axum::response::sse::{Event, KeepAlive, Sse};
-    let Some(axum::Extension(s)) = auth else {
-        return axum::http::StatusCode::UNAUTHORIZED.into_response();
-    };
-    let user = s.user_id;
-    let stream = futures::stream::unfold((st, None::<i64>), move |(st, last)| async move {
-        loop {
-            let n = db::unread_count(&st.db, user).await.ok()?;
-            if last != Some(n) {
-                let ev = Event::default().event("unread").data(n.to_string());
-                return Some((Ok::<_, std::convert::Infallible>(ev), (st, Some(n))));
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-        }
-    });
+    // Subscribe before the first read, so that no change falls in between.
+    let sub = st
+        .bus
+        .subscribe(&crate::accounts::service::user_topic(actor.user));
+    let stream = futures::stream::unfold(
+        (st, sub, actor, None::<i64>),
+        |(st, mut sub, actor, last)| async move {
+            let unread = |st: &AppState, actor: &auth::Actor| {
+                let (db, user) = (st.db.clone(), actor.user);
+                async move { super::db::unread_count(&db, user).await.ok() }
+            };
+            let n = match last {
+                None => unread(&st, &actor).await?,
+                Some(last) => loop {
+                    match sub.next().await {
+                        Signal::Event(e) if e.get("sessions").is_some() => {
+                            if !crate::accounts::db::session_exists(&st.db, actor.session)
+                                .await
+                                .unwrap_or(false)
+                            {
+                                return None;
+                            }
+                        }
+                        _ => {
+                            let n = unread(&st, &actor).await?;
+                            if n != last {
+                                break n;
+                            }
+                        }
+                    }
+                },
+            };
+            let ev = Event::default().event("unread").data(n.to_string());
+            Some((
+                Ok::<_, std::convert::Infallible>(ev),
+                (st, sub, actor, Some(n)),
+            ))
+        },
+    );
     Sse::new(stream)
         .keep_alive(KeepAlive::default())
         .into_response()

@@ -4,6 +4,10 @@
 //! follower, a new post by someone you follow. E-mail follows the person's settings and goes
 //! through the job queue as a digest: a burst of a hundred likes is one mail, not a hundred.
 //! Posting fans out to followers in a job too, never on the request path.
+//!
+//! A notification names its subject generically (`subject_type` + `subject_id`, and the link
+//! its feature made), so a new feature adds kinds, not columns. The bell is live: every change
+//! of a person's unread count publishes on their `user:{id}` bus topic.
 
 pub mod api;
 pub mod components;
@@ -56,6 +60,13 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.code() == s)
     }
 
+    /// Whether a repeat of the same unread notification is dropped (a like, unlike and like
+    /// again; a follow, unfollow and follow again). Comments differ by their link; every
+    /// moderation result and new post is news.
+    pub fn collapses(self) -> bool {
+        matches!(self, Kind::PostLike | Kind::CommentLike | Kind::Follow)
+    }
+
     /// The e-mail setting (profiles::NOTIFICATION_KINDS) that covers this kind.
     pub fn email_pref(self) -> &'static str {
         match self {
@@ -96,10 +107,12 @@ impl Kind {
 pub struct Notification {
     pub id: i64,
     pub kind: Kind,
-    pub actor: Option<crate::feed::Author>,
-    pub post_id: Option<i64>,
-    pub comment_id: Option<i64>,
-    pub course_id: Option<i64>,
+    pub actor: Option<crate::people::Author>,
+    /// What it is about, as its feature names it: ("post", id), ("course", id), ("user", id).
+    pub subject_type: String,
+    pub subject_id: i64,
+    /// Where it leads (made by the feature that sent it).
+    pub link: String,
     pub created_at: i64,
     pub read: bool,
 }
@@ -112,15 +125,22 @@ pub struct NotificationPage {
     pub unread: i64,
 }
 
-/// Where a notification leads.
-pub fn link(n: &Notification) -> String {
-    if let Some(c) = n.course_id {
-        return format!("/studio/courses/{c}");
-    }
-    match (n.kind, n.post_id, n.comment_id, &n.actor) {
-        (Kind::Follow, _, _, Some(a)) => format!("/u/{}", a.handle),
-        (_, Some(p), Some(c), _) => format!("/posts/{p}#comment-{c}"),
-        (_, Some(p), None, _) => format!("/posts/{p}"),
-        _ => "/notifications".into(),
+/// What a notification is about: named by the feature that sends it, which also says where the
+/// notification leads. Deleting the subject forgets its notifications
+/// (`service::forget_subject`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Subject {
+    pub kind: &'static str,
+    pub id: i64,
+    pub link: String,
+}
+
+impl Subject {
+    pub fn new(kind: &'static str, id: i64, link: impl Into<String>) -> Self {
+        Subject {
+            kind,
+            id,
+            link: link.into(),
+        }
     }
 }

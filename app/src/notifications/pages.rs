@@ -2,7 +2,6 @@
 
 use super::api::{MarkAllNotificationsRead, MarkNotificationRead, list_notifications};
 use super::components::Unread;
-use super::link;
 use crate::i18n::use_i18n;
 use crate::layout::ErrorPanel;
 use crate::tr;
@@ -41,7 +40,7 @@ pub fn NotificationsPage() -> impl IntoView {
                         Ok(p) => view! {
                             <ul class="notification-list">
                                 {p.items.into_iter().map(|n| {
-                                    let href = link(&n);
+                                    let href = n.link.clone();
                                     let name = n.actor.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
                                     let avatar = n.actor.as_ref().and_then(|a| a.avatar_url.clone());
                                     let (id, read, kind, at) = (n.id, n.read, n.kind, n.created_at);

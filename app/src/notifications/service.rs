@@ -1,53 +1,97 @@
-//! Creating notifications, and the jobs that fan new posts out and mail digests.
+//! The use cases of notifications: sending one (in the app, and by mail as a digest when the
+//! person wants that kind), listing, marking read, forgetting a deleted subject, and the digest
+//! job. Every change of someone's unread count publishes on their bus topic (`user:{id}`), which
+//! their open bells listen to.
 
-use super::{Kind, db};
+use super::{Kind, Notification, NotificationPage, Subject, db};
+use crate::accounts::service::user_topic;
+use crate::error::AppError;
+use crate::ids::{NotificationId, UserId};
+use crate::server::auth::Actor;
+use crate::server::hooks::Hooks;
+use crate::server::jobs::{self, Job, JobFailure, JobHandler, JobKind, Lane};
 use crate::server::mail::{Mail, escape_html, html_layout};
-use crate::server::{AppState, jobs, now_ms};
+use crate::server::{AppState, now_ms};
 
-pub const DIGEST_JOB: &str = "notify.digest";
-pub const FANOUT_JOB: &str = "notify.fanout";
+/// Mails one person a digest of what they have not read. Payload: `{"user_id": …}`.
+pub const DIGEST_JOB: JobKind = JobKind {
+    name: "notify.digest",
+    lane: Lane::Messages,
+    max_attempts: 5,
+    scrub_payload: false,
+};
 
-/// Tells `user` that `actor` did something; books an e-mail digest when they want mail of this kind.
+/// Registers the digest job.
+pub fn register(hooks: &mut Hooks) {
+    hooks.job(JobHandler {
+        kind: &DIGEST_JOB,
+        timeout: |_| std::time::Duration::from_secs(300),
+        run: |st, job, _| Box::pin(run_digest(st, job)),
+        on_failure: None,
+    });
+}
+
+/// Tells the person's open bells that their unread count changed.
+pub async fn unread_changed(state: &AppState, user: UserId) {
+    state
+        .bus
+        .notify(
+            &state.db,
+            &user_topic(user),
+            serde_json::json!({ "unread": true }),
+        )
+        .await;
+}
+
+/// Tells `user` that `actor` did something about `subject`; books an e-mail digest when they
+/// want mail of this kind. Nothing happens when people act on their own things.
 pub async fn notify(
     state: &AppState,
-    user: i64,
+    user: UserId,
     kind: Kind,
-    actor: i64,
-    post_id: Option<i64>,
-    comment_id: Option<i64>,
-) -> anyhow::Result<()> {
+    actor: UserId,
+    subject: Subject,
+) -> Result<(), AppError> {
     if user == actor {
         return Ok(());
     }
-    if db::insert(
-        &state.db,
-        user,
-        kind.code(),
-        actor,
-        post_id,
-        comment_id,
-        now_ms(),
-    )
-    .await?
-    {
+    if db::insert(&state.db, user, kind, actor, &subject, now_ms()).await? {
+        unread_changed(state, user).await;
         book_digest(state, user, kind).await?;
     }
     Ok(())
 }
 
-/// Tells a course's author about a moderation result (in the app, and by mail if they want it).
-pub async fn notify_course(
+/// The same notification for many people at once (a new post for its author's followers).
+pub async fn notify_many(
     state: &AppState,
-    user: i64,
+    users: &[UserId],
     kind: Kind,
-    actor: i64,
-    course_id: i64,
-) -> anyhow::Result<()> {
-    db::insert_course(&state.db, user, kind.code(), actor, course_id, now_ms()).await?;
-    book_digest(state, user, kind).await
+    actor: UserId,
+    subject: Subject,
+) -> Result<(), AppError> {
+    let users: Vec<UserId> = users.iter().copied().filter(|u| *u != actor).collect();
+    db::insert_many(&state.db, &users, kind.code(), actor, &subject, now_ms()).await?;
+    for u in users {
+        unread_changed(state, u).await;
+        book_digest(state, u, kind).await?;
+    }
+    Ok(())
 }
 
-async fn book_digest(state: &AppState, user: i64, kind: Kind) -> anyhow::Result<()> {
+/// Forgets every notification about a subject that was deleted (a post, a course).
+pub async fn forget_subject(
+    state: &AppState,
+    subject_type: &str,
+    subject_id: i64,
+) -> Result<(), AppError> {
+    for u in db::delete_about(&state.db, subject_type, subject_id).await? {
+        unread_changed(state, u).await;
+    }
+    Ok(())
+}
+
+async fn book_digest(state: &AppState, user: UserId, kind: Kind) -> Result<(), AppError> {
     if !crate::profiles::db::wants_email(&state.db, user, kind.email_pref()).await? {
         return Ok(());
     }
@@ -55,10 +99,9 @@ async fn book_digest(state: &AppState, user: i64, kind: Kind) -> anyhow::Result<
     if db::book_digest(&state.db, user, due).await? {
         jobs::enqueue_at(
             &state.db,
-            DIGEST_JOB,
+            &DIGEST_JOB,
             &serde_json::json!({ "user_id": user }),
             Some(&format!("digest:{user}")),
-            5,
             due,
         )
         .await?;
@@ -66,45 +109,87 @@ async fn book_digest(state: &AppState, user: i64, kind: Kind) -> anyhow::Result<
     Ok(())
 }
 
-/// Queues the fan-out of a new post to its author's followers.
-pub async fn queue_fanout(state: &AppState, author: i64, post_id: i64) -> anyhow::Result<()> {
-    jobs::enqueue(
-        &state.db,
-        FANOUT_JOB,
-        &serde_json::json!({ "author": author, "post_id": post_id }),
-        Some(&format!("post:{post_id}")),
-        5,
-    )
-    .await?;
+/// The actor's notifications, newest first; `before` is the previous page's `next` (0 for the
+/// first).
+pub async fn list(
+    state: &AppState,
+    actor: &Actor,
+    before: i64,
+) -> Result<NotificationPage, AppError> {
+    let before = if before <= 0 { i64::MAX } else { before };
+    let limit = 30;
+    let mut rows = db::list(&state.db, actor.user, before, limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last().map(|r| r.id.get())
+    } else {
+        None
+    };
+    let actor_ids: Vec<i64> = rows
+        .iter()
+        .filter_map(|r| r.actor_id.map(|a| a.get()))
+        .collect();
+    let authors = crate::people::authors(state, &actor_ids).await?;
+    let items = rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(Notification {
+                id: r.id.get(),
+                kind: Kind::from_code(&r.kind)?,
+                actor: r.actor_id.and_then(|a| authors.get(&a.get()).cloned()),
+                subject_type: r.subject_type,
+                subject_id: r.subject_id,
+                link: r.link,
+                created_at: r.created_at,
+                read: r.read_at.is_some(),
+            })
+        })
+        .collect();
+    Ok(NotificationPage {
+        items,
+        next,
+        unread: db::unread_count(&state.db, actor.user).await?,
+    })
+}
+
+/// Unread notifications of the actor (0 for visitors).
+pub async fn unread(state: &AppState, actor: Option<&Actor>) -> Result<i64, AppError> {
+    match actor {
+        Some(a) => Ok(db::unread_count(&state.db, a.user).await?),
+        None => Ok(0),
+    }
+}
+
+/// Marks one of the actor's notifications read (another's, or a read one, changes nothing).
+pub async fn mark_read(
+    state: &AppState,
+    actor: &Actor,
+    id: NotificationId,
+) -> Result<(), AppError> {
+    if db::mark_read(&state.db, actor.user, id, now_ms()).await? > 0 {
+        unread_changed(state, actor.user).await;
+    }
     Ok(())
 }
 
-/// The fan-out job: one notification per follower, then their digests.
-pub async fn run_fanout(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<()> {
-    let author = payload["author"].as_i64().unwrap_or(0);
-    let post_id = payload["post_id"].as_i64().unwrap_or(0);
-    if crate::feed::db::select_post(&state.db, post_id)
-        .await?
-        .is_none()
-    {
-        return Ok(());
+/// Marks all the actor's notifications read; how many were unread.
+pub async fn mark_all_read(state: &AppState, actor: &Actor) -> Result<u64, AppError> {
+    let n = db::mark_all_read(&state.db, actor.user, now_ms()).await?;
+    if n > 0 {
+        unread_changed(state, actor.user).await;
     }
-    db::fan_out_new_post(&state.db, author, post_id, now_ms()).await?;
-    for follower in db::followers_of(&state.db, author).await? {
-        book_digest(state, follower, Kind::NewPost).await?;
-    }
-    Ok(())
+    Ok(n)
 }
 
 /// The digest job: one mail with everything not mailed yet, in the kinds the person wants.
-pub async fn run_digest(state: &AppState, payload: &serde_json::Value) -> anyhow::Result<()> {
-    let user_id = payload["user_id"].as_i64().unwrap_or(0);
+async fn run_digest(state: &AppState, job: &Job) -> Result<(), JobFailure> {
+    let user_id = UserId(job.payload_json()["user_id"].as_i64().unwrap_or(0));
     let Some(user) = crate::accounts::db::select_user(&state.db, user_id).await? else {
         db::clear_digest(&state.db, user_id).await?;
         return Ok(());
     };
     let rows = db::list_unmailed(&state.db, user_id, 500).await?;
-    let max_id = rows.iter().map(|r| r.id).max().unwrap_or(0);
+    let max_id = rows.iter().map(|r| r.id).max();
     let mut wanted = Vec::new();
     for r in &rows {
         if let Some(k) = Kind::from_code(&r.kind)
@@ -114,12 +199,13 @@ pub async fn run_digest(state: &AppState, payload: &serde_json::Value) -> anyhow
         }
     }
     if !wanted.is_empty() {
-        let actors: Vec<i64> = wanted.iter().filter_map(|(_, r)| r.actor_id).collect();
-        let names = crate::feed::db::select_authors(&state.db, &actors).await?;
-        let name_of = |id: Option<i64>| {
-            names
-                .iter()
-                .find(|a| Some(a.id) == id)
+        let actors: Vec<i64> = wanted
+            .iter()
+            .filter_map(|(_, r)| r.actor_id.map(|a| a.get()))
+            .collect();
+        let names = crate::people::authors(state, &actors).await?;
+        let name_of = |id: Option<UserId>| {
+            id.and_then(|id| names.get(&id.get()))
                 .map(|a| a.display_name.clone())
                 .unwrap_or_default()
         };
@@ -179,7 +265,7 @@ pub async fn run_digest(state: &AppState, payload: &serde_json::Value) -> anyhow
             })
             .await?;
     }
-    if max_id > 0 {
+    if let Some(max_id) = max_id {
         db::mark_emailed(&state.db, user_id, max_id, now_ms()).await?;
     }
     db::clear_digest(&state.db, user_id).await?;

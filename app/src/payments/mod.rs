@@ -1,25 +1,68 @@
-//! Payments behind a provider interface. The default provider is a sandbox: it records an order,
-//! shows a checkout page with a "pay" button, and confirms the payment with a signed webhook —
-//! the same path a real provider's webhook takes (Stripe-style: HMAC-SHA256 of the body).
+//! Payments: orders for anything the platform sells, paid through a provider.
 //!
-//! Invariants: an order is paid once (a conditional update from `pending`); an enrollment comes
-//! only from a paid order, and only once, however many times the confirmation arrives.
+//! An order buys an item of some kind, named by the feature that sells it (`course` today;
+//! event tickets, lessons, lesson packages and balance top-ups next) and snapshots what was
+//! bought (title, price, where to go afterwards). The feature that sells an item fulfils it when
+//! payments raises [`OrderPaid`] (courses enroll the buyer).
+//!
+//! The default provider is a sandbox: it shows a checkout page with a "pay" button and
+//! confirms the payment with a signed webhook — the same path a real provider's webhook takes
+//! (Stripe-style: HMAC-SHA256 of the body).
+//!
+//! Invariants:
+//! - an order is paid once (a conditional update from `pending`), and a paid order is
+//!   fulfilled at most once however many times the confirmation arrives (the fulfilment is
+//!   idempotent: an enrollment is one row);
+//! - at most one pending order per buyer and item (a unique partial index): a double click or
+//!   a retried checkout finds the one there is;
+//! - an unpaid order expires after `ORDER_TTL_MINUTES` (a job at its `expires_at`; reads treat
+//!   an overdue pending order as expired before the job has run): it can no longer be paid,
+//!   and the buyer starts again;
+//! - statuses are checked in Rust (`OrderStatus`), so new ones need no migration.
 
 pub mod api;
+#[cfg(feature = "ssr")]
+pub mod db;
+mod messages;
 pub mod pages;
+#[cfg(feature = "ssr")]
+mod provider;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use messages::PaymentMsg;
+#[cfg(feature = "ssr")]
+pub use provider::{Provider, Sandbox};
 
 use serde::{Deserialize, Serialize};
+
+crate::codes! {
+    /// Where an order stands.
+    pub enum OrderStatus {
+        Pending = "pending",
+        Paid = "paid",
+        /// The buyer or the provider cancelled it before it was paid.
+        Cancelled = "cancelled",
+        /// It waited too long for its payment.
+        Expired = "expired",
+        Refunded = "refunded",
+        PartiallyRefunded = "partially_refunded",
+    }
+}
 
 /// What the checkout page shows.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct OrderView {
     pub public_id: String,
-    pub course_slug: String,
-    pub course_title: String,
+    /// What is bought (e.g. the course's title when the order was made).
+    pub title: String,
+    /// Where the buyer goes once it is paid (e.g. `/courses/{slug}`).
+    pub return_path: String,
     pub amount_minor: i64,
     pub currency: String,
-    pub status: String,
+    pub status: OrderStatus,
     pub provider: String,
+    pub expires_at: i64,
 }
 
 /// The event a provider's webhook delivers.
@@ -30,109 +73,12 @@ pub struct WebhookEvent {
     pub status: String,
 }
 
-#[cfg(feature = "ssr")]
-mod server {
-    use super::WebhookEvent;
-    use crate::courses::db::{self, CourseRow};
-    use crate::error::AppError;
-    use crate::server::{AppState, now_ms};
-    use hmac::{Hmac, Mac};
-    use sha2::Sha256;
-
-    /// A payment provider.
-    pub trait Provider: Send + Sync {
-        fn name(&self) -> &'static str;
-        /// Where the buyer goes to pay for an order.
-        fn checkout_url(&self, order_public_id: &str) -> String;
-        /// Checks a webhook's signature and reads its event.
-        fn verify(&self, body: &[u8], signature: &str) -> Option<WebhookEvent>;
-    }
-
-    /// The default provider: pays on a button press; webhooks signed with the platform's key.
-    pub struct Sandbox {
-        key: Vec<u8>,
-    }
-
-    impl Sandbox {
-        pub fn new(state: &AppState) -> Self {
-            // The webhook secret is derived from the media signing key (MEDIA_SIGNING_KEY, or the
-            // random key in DATA_DIR/signing.key) — never from anything public such as a path.
-            Sandbox {
-                key: format!(
-                    "sandbox-webhook:{}",
-                    state.signer.token("sandbox-webhook", 0)
-                )
-                .into_bytes(),
-            }
-        }
-
-        pub fn sign(&self, body: &[u8]) -> String {
-            let mut m = Hmac::<Sha256>::new_from_slice(&self.key).expect("hmac takes any key");
-            m.update(body);
-            format!("sha256={}", hex::encode(m.finalize().into_bytes()))
-        }
-    }
-
-    impl Provider for Sandbox {
-        fn name(&self) -> &'static str {
-            "sandbox"
-        }
-        fn checkout_url(&self, order: &str) -> String {
-            format!("/checkout/{order}")
-        }
-        fn verify(&self, body: &[u8], signature: &str) -> Option<WebhookEvent> {
-            let hex_sig = signature.strip_prefix("sha256=")?;
-            let given = hex::decode(hex_sig).ok()?;
-            let mut m = Hmac::<Sha256>::new_from_slice(&self.key).ok()?;
-            m.update(body);
-            m.verify_slice(&given).ok()?;
-            serde_json::from_slice(body).ok()
-        }
-    }
-
-    /// Records a pending order and returns where to pay.
-    pub async fn start_checkout(
-        state: &AppState,
-        user: i64,
-        course: &CourseRow,
-    ) -> Result<String, AppError> {
-        let provider = Sandbox::new(state);
-        let public_id = uuid::Uuid::new_v4().simple().to_string();
-        db::insert_order(
-            &state.db,
-            &db::NewOrder {
-                public_id: &public_id,
-                user,
-                course: course.id,
-                amount_minor: course.price_minor,
-                currency: &course.currency,
-                provider: provider.name(),
-                now: now_ms(),
-            },
-        )
-        .await?;
-        Ok(provider.checkout_url(&public_id))
-    }
-
-    /// Applies a verified event: a paid order enrolls its buyer, once.
-    pub async fn apply(state: &AppState, event: &WebhookEvent) -> Result<(), AppError> {
-        let order = db::select_order(&state.db, &event.order)
-            .await?
-            .ok_or(AppError::NotFound)?;
-        if event.status != "paid" {
-            return Ok(());
-        }
-        let now = now_ms();
-        db::mark_paid(&state.db, &order.public_id, now).await?;
-        // Whether this call or an earlier one marked it paid, the enrollment is made at most once.
-        if let Some(o) = db::select_order(&state.db, &order.public_id).await?
-            && o.status == "paid"
-        {
-            db::enroll(&state.db, o.course_id, o.user_id, Some(o.id), now).await?;
-        }
-        Ok(())
-    }
+/// Raised once an order is paid (again for a repeated confirmation: fulfilment must be
+/// idempotent). The feature that sells `item_type` fulfils it.
+#[derive(Clone, Debug)]
+pub struct OrderPaid {
+    pub order: crate::ids::OrderId,
+    pub buyer: crate::ids::UserId,
+    pub item_type: String,
+    pub item_id: i64,
 }
-
-#[cfg(feature = "ssr")]
-pub use server::*;

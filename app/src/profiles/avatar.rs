@@ -6,61 +6,24 @@
 //! (cacheable forever); the replaced avatar's files are deleted.
 
 use crate::error::{AppError, Msg};
-use crate::server::{AppState, now_ms, session::AuthSession};
+use crate::ids::UserId;
+use crate::server::auth::Actor;
+use crate::server::images;
+use crate::server::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{Multipart, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, imageops::FilterType};
-use std::io::Cursor;
+use image::imageops::FilterType;
 
 pub const SIZES: [u32; 2] = [256, 64];
-const MIN_SIDE: u32 = 64;
-const MAX_SIDE: u32 = 8000;
 /// Oversized uploads are read (and dropped) up to this many bytes so that the client gets a clear
 /// answer instead of a reset connection.
 pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 
-/// Reads an uploaded image: the type from the bytes (JPEG, PNG or WebP only), decoded with size
-/// limits and turned upright (EXIF orientation). Shared with course covers.
-pub fn decode(bytes: &[u8]) -> Result<DynamicImage, Msg> {
-    let format = image::guess_format(bytes).map_err(|_| Msg::ImageUnsupported)?;
-    if !matches!(
-        format,
-        ImageFormat::Jpeg | ImageFormat::Png | ImageFormat::WebP
-    ) {
-        return Err(Msg::ImageUnsupported);
-    }
-    let mut reader = ImageReader::with_format(Cursor::new(bytes), format);
-    let mut limits = Limits::default();
-    limits.max_image_width = Some(MAX_SIDE);
-    limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(512 * 1024 * 1024);
-    reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(map_decode_error)?;
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(map_decode_error)?;
-    img.apply_orientation(orientation);
-    if img.width() < MIN_SIDE || img.height() < MIN_SIDE {
-        return Err(Msg::ImageDimensions);
-    }
-    Ok(img)
-}
-
-/// A JPEG of `img` (transparency on white), without any metadata.
-pub fn jpeg(img: &DynamicImage) -> Result<Vec<u8>, Msg> {
-    let rgb = flatten_on_white(img);
-    let mut buf = Vec::new();
-    let mut enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 86);
-    enc.encode_image(&rgb).map_err(|_| Msg::ImageCorrupt)?;
-    Ok(buf)
-}
-
 /// Checks and converts an uploaded image into JPEGs of every size in `SIZES`.
 pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
-    let img = decode(bytes)?;
+    let img = images::decode(bytes)?;
     let (w, h) = (img.width(), img.height());
     let side = w.min(h);
     let square = img.crop_imm((w - side) / 2, (h - side) / 2, side, side);
@@ -68,36 +31,16 @@ pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
     for size in SIZES {
         out.push((
             size,
-            jpeg(&square.resize_exact(size, size, FilterType::Lanczos3))?,
+            images::jpeg(&square.resize_exact(size, size, FilterType::Lanczos3))?,
         ));
     }
     Ok(out)
 }
 
-fn map_decode_error(e: image::ImageError) -> Msg {
-    match e {
-        image::ImageError::Limits(_) => Msg::ImageDimensions,
-        image::ImageError::Unsupported(_) => Msg::ImageUnsupported,
-        _ => Msg::ImageCorrupt,
-    }
-}
-
-/// Transparent pixels become white (JPEG has no alpha).
-fn flatten_on_white(img: &DynamicImage) -> image::RgbImage {
-    let rgba = img.to_rgba8();
-    let mut rgb = image::RgbImage::new(rgba.width(), rgba.height());
-    for (x, y, p) in rgba.enumerate_pixels() {
-        let a = p[3] as u32;
-        let mix = |c: u8| ((c as u32 * a + 255 * (255 - a)) / 255) as u8;
-        rgb.put_pixel(x, y, image::Rgb([mix(p[0]), mix(p[1]), mix(p[2])]));
-    }
-    rgb
-}
-
 /// Stores a processed avatar under a new key and retires the old one. Returns the new key.
 pub async fn store(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     sizes: Vec<(u32, Vec<u8>)>,
 ) -> anyhow::Result<String> {
     let key = format!("avatars/{}", uuid::Uuid::new_v4().simple());
@@ -115,7 +58,7 @@ pub async fn store(
 }
 
 /// Removes the avatar (files and reference).
-pub async fn remove(state: &AppState, user_id: i64) -> anyhow::Result<()> {
+pub async fn remove(state: &AppState, user_id: UserId) -> anyhow::Result<()> {
     let old = super::db::replace_avatar_key(&state.db, user_id, None, now_ms()).await?;
     if let Some(old) = old {
         state.storage.delete_prefix(&old).await?;
@@ -136,23 +79,23 @@ fn wants_html(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.contains("text/html"))
 }
 
+/// A form posted without JavaScript goes back to the settings page; scripts get the error.
 fn fail(html: bool, e: AppError) -> Response {
     if html {
         return Redirect::to("/settings/profile?avatar=failed").into_response();
     }
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, Json(e)).into_response()
+    e.into_response()
 }
 
 /// The upload route. Signed-in users only.
 pub async fn upload(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     headers: HeaderMap,
     mut multipart: Multipart,
 ) -> Response {
     let html = wants_html(&headers);
-    let Some(axum::Extension(auth)) = auth else {
+    let Some(auth) = auth else {
         return fail(html, AppError::NotAuthenticated);
     };
     let max = state.config.avatar_max_bytes;
@@ -173,7 +116,7 @@ pub async fn upload(
         Ok(Err(msg)) => return fail(html, AppError::field("avatar", msg)),
         Err(_) => return fail(html, AppError::Internal),
     };
-    match store(&state, auth.user_id, processed).await {
+    match store(&state, auth.user, processed).await {
         Ok(key) => {
             if html {
                 return Redirect::to("/settings/profile?avatar=saved").into_response();
@@ -191,9 +134,20 @@ pub async fn upload(
     }
 }
 
+/// The avatar route.
+pub fn routes() -> axum::Router<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    axum::Router::new().route(
+        "/api/profiles/avatar",
+        axum::routing::post(upload).layer(DefaultBodyLimit::max(DRAIN_LIMIT)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use image::{DynamicImage, ImageFormat};
+    use std::io::Cursor;
 
     fn png(w: u32, h: u32) -> Vec<u8> {
         let img = image::RgbaImage::from_fn(w, h, |x, y| {

@@ -1,9 +1,10 @@
 //! Profile pieces: tutor cards, the follow button, the avatar uploader.
 
 use super::api::{Follow, Unfollow};
-use super::{FollowState, TutorCard, format_money, subject_name};
+use super::{FollowState, TutorCard, subject_name};
 use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, plural_ru, use_i18n};
+use crate::money::format_money;
 use crate::tr;
 use crate::ui::Avatar;
 use leptos::prelude::*;

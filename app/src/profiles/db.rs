@@ -1,12 +1,14 @@
 //! SQL of the profiles feature.
 
 use super::CleanProfile;
+use crate::ids::UserId;
 use crate::server::db::Db;
+use crate::server::sql::Sql;
 use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
 pub struct ProfileRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub handle: String,
     pub display_name: String,
     pub created_at: i64,
@@ -25,7 +27,7 @@ pub struct ProfileRow {
 
 #[derive(sqlx::FromRow)]
 pub struct TutorRow {
-    pub user_id: i64,
+    pub user_id: UserId,
     pub handle: String,
     pub display_name: String,
     pub headline: String,
@@ -42,7 +44,7 @@ const PROFILE_COLUMNS: &str = "p.user_id, u.handle, u.display_name, u.created_at
 
 pub async fn insert_profile(
     tx: &mut Transaction<'_, Any>,
-    user_id: i64,
+    user_id: UserId,
     is_tutor: bool,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -64,7 +66,7 @@ pub async fn select_by_handle(db: &Db, handle: &str) -> sqlx::Result<Option<Prof
     .await
 }
 
-pub async fn select_by_user(db: &Db, user_id: i64) -> sqlx::Result<Option<ProfileRow>> {
+pub async fn select_by_user(db: &Db, user_id: UserId) -> sqlx::Result<Option<ProfileRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {PROFILE_COLUMNS} FROM users u JOIN profiles p ON p.user_id = u.id WHERE u.id = $1"
     )))
@@ -73,7 +75,7 @@ pub async fn select_by_user(db: &Db, user_id: i64) -> sqlx::Result<Option<Profil
     .await
 }
 
-pub async fn select_subjects(db: &Db, user_id: i64) -> sqlx::Result<Vec<String>> {
+pub async fn select_subjects(db: &Db, user_id: UserId) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT subject FROM tutor_subjects WHERE user_id = $1 ORDER BY subject")
             .bind(user_id)
@@ -82,7 +84,7 @@ pub async fn select_subjects(db: &Db, user_id: i64) -> sqlx::Result<Vec<String>>
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn select_avatar_key(db: &Db, user_id: i64) -> sqlx::Result<Option<String>> {
+pub async fn select_avatar_key(db: &Db, user_id: UserId) -> sqlx::Result<Option<String>> {
     let row: Option<(Option<String>,)> =
         sqlx::query_as("SELECT avatar_key FROM profiles WHERE user_id = $1")
             .bind(user_id)
@@ -94,7 +96,7 @@ pub async fn select_avatar_key(db: &Db, user_id: i64) -> sqlx::Result<Option<Str
 /// Sets a new avatar key and returns the one it replaces.
 pub async fn replace_avatar_key(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     key: Option<&str>,
     now: i64,
 ) -> sqlx::Result<Option<String>> {
@@ -114,7 +116,7 @@ pub async fn replace_avatar_key(
     Ok(old.and_then(|r| r.0))
 }
 
-pub async fn set_tutor(db: &Db, user_id: i64, is_tutor: bool) -> sqlx::Result<()> {
+pub async fn set_tutor(db: &Db, user_id: UserId, is_tutor: bool) -> sqlx::Result<()> {
     sqlx::query("UPDATE profiles SET is_tutor = $1 WHERE user_id = $2")
         .bind(is_tutor as i64)
         .bind(user_id)
@@ -124,7 +126,12 @@ pub async fn set_tutor(db: &Db, user_id: i64, is_tutor: bool) -> sqlx::Result<()
 }
 
 /// Saves the profile form: name, profile fields, subjects and the tutor role, in one transaction.
-pub async fn update_profile(db: &Db, user_id: i64, p: &CleanProfile, now: i64) -> sqlx::Result<()> {
+pub async fn update_profile(
+    db: &Db,
+    user_id: UserId,
+    p: &CleanProfile,
+    now: i64,
+) -> sqlx::Result<()> {
     let mut tx = db.w().begin().await?;
     sqlx::query("UPDATE users SET display_name = $1, updated_at = $2 WHERE id = $3")
         .bind(&p.display_name)
@@ -174,7 +181,12 @@ pub async fn update_profile(db: &Db, user_id: i64, p: &CleanProfile, now: i64) -
 }
 
 /// Follows; returns whether a new follow was made. Counters move only when the row is new.
-pub async fn insert_follow(db: &Db, follower: i64, followee: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn insert_follow(
+    db: &Db,
+    follower: UserId,
+    followee: UserId,
+    now: i64,
+) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "INSERT INTO follows (follower_id, followee_id, created_at) VALUES ($1, $2, $3) \
@@ -200,7 +212,7 @@ pub async fn insert_follow(db: &Db, follower: i64, followee: i64, now: i64) -> s
 }
 
 /// Unfollows; returns whether a follow existed. Counters move only when a row was deleted.
-pub async fn delete_follow(db: &Db, follower: i64, followee: i64) -> sqlx::Result<bool> {
+pub async fn delete_follow(db: &Db, follower: UserId, followee: UserId) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let deleted: Option<(i64,)> = sqlx::query_as(
         "DELETE FROM follows WHERE follower_id = $1 AND followee_id = $2 RETURNING follower_id",
@@ -223,7 +235,7 @@ pub async fn delete_follow(db: &Db, follower: i64, followee: i64) -> sqlx::Resul
     Ok(deleted.is_some())
 }
 
-pub async fn is_following(db: &Db, follower: i64, followee: i64) -> sqlx::Result<bool> {
+pub async fn is_following(db: &Db, follower: UserId, followee: UserId) -> sqlx::Result<bool> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT follower_id FROM follows WHERE follower_id = $1 AND followee_id = $2",
     )
@@ -234,7 +246,7 @@ pub async fn is_following(db: &Db, follower: i64, followee: i64) -> sqlx::Result
     Ok(row.is_some())
 }
 
-pub async fn select_followers_count(db: &Db, user_id: i64) -> sqlx::Result<i64> {
+pub async fn select_followers_count(db: &Db, user_id: UserId) -> sqlx::Result<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT followers_count FROM profiles WHERE user_id = $1")
         .bind(user_id)
         .fetch_one(db.r())
@@ -282,24 +294,56 @@ pub async fn list_tutors(
 }
 
 /// Subjects of several users in one query: (user_id, subject).
-pub async fn select_subjects_of(db: &Db, user_ids: &[i64]) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn select_subjects_of(
+    db: &Db,
+    user_ids: &[UserId],
+) -> sqlx::Result<Vec<(UserId, String)>> {
     if user_ids.is_empty() {
         return Ok(Vec::new());
     }
-    let placeholders: Vec<String> = (1..=user_ids.len()).map(|i| format!("${i}")).collect();
-    let sql = format!(
-        "SELECT user_id, subject FROM tutor_subjects WHERE user_id IN ({}) ORDER BY user_id, subject",
-        placeholders.join(", ")
-    );
-    let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
-    for id in user_ids {
-        q = q.bind(*id);
+    let mut q = Sql::new("SELECT user_id, subject FROM tutor_subjects WHERE user_id IN (");
+    q.push_list(user_ids.iter().copied())
+        .push(") ORDER BY user_id, subject");
+    q.query_as().fetch_all(db.r()).await
+}
+
+/// A person as an author line shows them.
+#[derive(sqlx::FromRow)]
+pub struct AuthorRow {
+    pub id: UserId,
+    pub handle: String,
+    pub display_name: String,
+    pub avatar_key: Option<String>,
+}
+
+/// Author lines of several people in one query (`crate::people::authors`).
+pub async fn select_authors(db: &Db, ids: &[UserId]) -> sqlx::Result<Vec<AuthorRow>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
     }
-    q.fetch_all(db.r()).await
+    let mut q = Sql::new(
+        "SELECT u.id, u.handle, u.display_name, p.avatar_key FROM users u \
+         LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id IN (",
+    );
+    q.push_list(ids.iter().copied()).push(")");
+    q.query_as().fetch_all(db.r()).await
+}
+
+/// The people who follow `user` (for fan-outs).
+pub async fn follower_ids(db: &Db, user: UserId) -> sqlx::Result<Vec<UserId>> {
+    let rows: Vec<(UserId,)> =
+        sqlx::query_as("SELECT follower_id FROM follows WHERE followee_id = $1")
+            .bind(user)
+            .fetch_all(db.r())
+            .await?;
+    Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
 /// E-mail preferences that differ from the default, as (kind, on).
-pub async fn select_notification_prefs(db: &Db, user_id: i64) -> sqlx::Result<Vec<(String, i64)>> {
+pub async fn select_notification_prefs(
+    db: &Db,
+    user_id: UserId,
+) -> sqlx::Result<Vec<(String, i64)>> {
     sqlx::query_as("SELECT kind, email FROM notification_prefs WHERE user_id = $1")
         .bind(user_id)
         .fetch_all(db.r())
@@ -308,7 +352,7 @@ pub async fn select_notification_prefs(db: &Db, user_id: i64) -> sqlx::Result<Ve
 
 pub async fn upsert_notification_pref(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     kind: &str,
     on: bool,
 ) -> sqlx::Result<()> {
@@ -325,7 +369,7 @@ pub async fn upsert_notification_pref(
 }
 
 /// Whether a user wants e-mail of this kind (on unless switched off). Used by later features.
-pub async fn wants_email(db: &Db, user_id: i64, kind: &str) -> sqlx::Result<bool> {
+pub async fn wants_email(db: &Db, user_id: UserId, kind: &str) -> sqlx::Result<bool> {
     let row: Option<(i64,)> =
         sqlx::query_as("SELECT email FROM notification_prefs WHERE user_id = $1 AND kind = $2")
             .bind(user_id)
@@ -337,7 +381,7 @@ pub async fn wants_email(db: &Db, user_id: i64, kind: &str) -> sqlx::Result<bool
 
 pub async fn update_visibility(
     db: &Db,
-    user_id: i64,
+    user_id: UserId,
     visibility: &str,
     now: i64,
 ) -> sqlx::Result<()> {

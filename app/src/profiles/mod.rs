@@ -10,6 +10,8 @@
 //!
 //! Reads join `users` for the public name and handle (one query per page, no N+1).
 
+mod messages;
+pub use messages::ProfileMsg;
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod avatar;
@@ -17,9 +19,12 @@ pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::error::Msg;
 use crate::i18n::Locale;
+use crate::money::parse_money;
 use serde::{Deserialize, Serialize};
 
 pub const HEADLINE_MAX: usize = 120;
@@ -67,7 +72,7 @@ pub const LANGUAGES: &[(&str, &str)] = &[
     ("kk", "Қазақ тілі"),
 ];
 
-pub const CURRENCIES: &[&str] = &["RUB", "USD", "EUR"];
+pub use crate::money::CURRENCIES;
 
 /// Kinds of e-mail notifications a person can switch on or off: (code, English, Russian).
 pub const NOTIFICATION_KINDS: &[(&str, &str, &str)] = &[
@@ -225,65 +230,6 @@ fn clean_text(s: &str, max: usize, multiline: bool) -> Result<String, Msg> {
     Ok(t)
 }
 
-/// Parses "1500", "1 500", "25.50", "25,5" into minor units.
-pub fn parse_money(s: &str) -> Result<Option<i64>, Msg> {
-    let t: String = s
-        .chars()
-        .filter(|c| !c.is_whitespace())
-        .collect::<String>()
-        .replace(',', ".");
-    if t.is_empty() {
-        return Ok(None);
-    }
-    let (whole, frac) = t.split_once('.').unwrap_or((&t, ""));
-    if whole.is_empty()
-        || !whole.chars().all(|c| c.is_ascii_digit())
-        || frac.len() > 2
-        || !frac.chars().all(|c| c.is_ascii_digit())
-    {
-        return Err(Msg::NumberOutOfRange {
-            min: 0,
-            max: 1_000_000,
-        });
-    }
-    let whole: i64 = whole.parse().map_err(|_| Msg::NumberOutOfRange {
-        min: 0,
-        max: 1_000_000,
-    })?;
-    let frac: i64 = format!("{frac:0<2}").parse().unwrap_or(0);
-    if whole > 1_000_000 {
-        return Err(Msg::NumberOutOfRange {
-            min: 0,
-            max: 1_000_000,
-        });
-    }
-    Ok(Some(whole * 100 + frac))
-}
-
-/// Formats minor units as "1 500 ₽", "$25.50".
-pub fn format_money(minor: i64, currency: &str) -> String {
-    let whole = minor / 100;
-    let frac = minor % 100;
-    let mut digits = whole.to_string();
-    let mut grouped = String::new();
-    while digits.len() > 3 {
-        let tail = digits.split_off(digits.len() - 3);
-        grouped = format!("\u{a0}{tail}{grouped}");
-    }
-    grouped = format!("{digits}{grouped}");
-    let amount = if frac == 0 {
-        grouped
-    } else {
-        format!("{grouped}.{frac:02}")
-    };
-    match currency {
-        "RUB" => format!("{amount}\u{a0}₽"),
-        "USD" => format!("${amount}"),
-        "EUR" => format!("€{amount}"),
-        other => format!("{amount} {other}"),
-    }
-}
-
 impl ProfileUpdate {
     /// Checks every field; errors name the field.
     pub fn validate(&self) -> Result<CleanProfile, crate::error::AppError> {
@@ -304,7 +250,7 @@ impl ProfileUpdate {
         subjects.sort();
         subjects.dedup();
         if subjects.iter().any(|s| !SUBJECTS.iter().any(|k| k.0 == s)) {
-            c.add("subjects", Msg::SubjectUnknown);
+            c.add("subjects", Msg::Profile(ProfileMsg::SubjectUnknown));
         } else if subjects.len() > MAX_SUBJECTS {
             c.add(
                 "subjects",
@@ -368,66 +314,9 @@ impl ProfileUpdate {
 
 /// A readable, URL-safe handle from a display name ("Анна Петрова" → "anna-petrova").
 pub fn handle_from_name(name: &str) -> String {
-    let mut handle = slugify(name, 30);
+    let mut handle = crate::slug::slugify(name, 30);
     if handle.len() < 3 {
         handle = format!("user-{handle}").trim_end_matches('-').to_string();
-    }
-    handle
-}
-
-/// Latin letters, digits and single hyphens from any text (Russian is transliterated), at most
-/// `max` characters.
-pub fn slugify(name: &str, max: usize) -> String {
-    let mut out = String::new();
-    for ch in name.to_lowercase().chars() {
-        let t: &str = match ch {
-            'а' => "a",
-            'б' => "b",
-            'в' => "v",
-            'г' => "g",
-            'д' => "d",
-            'е' | 'ё' | 'э' => "e",
-            'ж' => "zh",
-            'з' => "z",
-            'и' | 'й' => "i",
-            'к' => "k",
-            'л' => "l",
-            'м' => "m",
-            'н' => "n",
-            'о' => "o",
-            'п' => "p",
-            'р' => "r",
-            'с' => "s",
-            'т' => "t",
-            'у' => "u",
-            'ф' => "f",
-            'х' => "kh",
-            'ц' => "ts",
-            'ч' => "ch",
-            'ш' => "sh",
-            'щ' => "shch",
-            'ы' => "y",
-            'ю' => "yu",
-            'я' => "ya",
-            'ъ' | 'ь' => "",
-            c if c.is_ascii_alphanumeric() => {
-                out.push(c);
-                continue;
-            }
-            _ => "-",
-        };
-        out.push_str(t);
-    }
-    let mut handle = String::new();
-    for part in out.split('-').filter(|p| !p.is_empty()) {
-        if !handle.is_empty() {
-            handle.push('-');
-        }
-        handle.push_str(part);
-    }
-    let mut handle: String = handle.chars().take(max).collect();
-    while handle.ends_with('-') {
-        handle.pop();
     }
     handle
 }
@@ -443,18 +332,6 @@ mod tests {
         assert_eq!(handle_from_name("Щукин Юрий"), "shchukin-yurii");
         assert_eq!(handle_from_name("李"), "user");
         assert!(handle_from_name(&"a".repeat(80)).len() <= 30);
-    }
-
-    #[test]
-    fn money_parses_and_formats() {
-        assert_eq!(parse_money("1 500"), Ok(Some(150000)));
-        assert_eq!(parse_money("25,5"), Ok(Some(2550)));
-        assert_eq!(parse_money(""), Ok(None));
-        assert!(parse_money("-5").is_err());
-        assert!(parse_money("1e9").is_err());
-        assert!(parse_money("99999999").is_err());
-        assert_eq!(format_money(150000, "RUB"), "1\u{a0}500\u{a0}₽");
-        assert_eq!(format_money(2550, "USD"), "$25.50");
     }
 
     #[test]
@@ -474,7 +351,10 @@ mod tests {
         u.subjects = vec!["astrology".into()];
         u.years_experience = "200".into();
         let e = u.validate().unwrap_err();
-        assert_eq!(e.field_msg("subjects"), Some(Msg::SubjectUnknown));
+        assert_eq!(
+            e.field_msg("subjects"),
+            Some(Msg::Profile(ProfileMsg::SubjectUnknown))
+        );
         assert_eq!(
             e.field_msg("years_experience"),
             Some(Msg::NumberOutOfRange { min: 0, max: 70 })

@@ -13,6 +13,8 @@
 
 use super::{AttemptResult, AttemptView, QuizEdit, QuizOverview, QuizSpec, QuizSummary};
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::quizzes::QuizMsg;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
@@ -25,7 +27,7 @@ use {
     crate::accounts::Role,
     crate::courses,
     crate::error::{FieldError, Msg},
-    crate::server::{AppState, now_ms, session, session::AuthSession, sha256_hex, state},
+    crate::server::{AppState, auth, auth::Actor, hooks, now_ms, sha256_hex, state},
     std::collections::HashMap,
     std::sync::{Arc, Mutex, OnceLock},
 };
@@ -115,16 +117,14 @@ fn time_limit_minutes(v: &db::VersionRow) -> Option<u32> {
 #[cfg(feature = "ssr")]
 async fn authored_course(
     st: &AppState,
-    s: &AuthSession,
+    s: &Actor,
     id: i64,
     or_admin: bool,
 ) -> Result<courses::db::CourseRow, AppError> {
     let c = courses::db::select_course(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if c.author_id == s.user_id
-        || (or_admin && session::roles(st, s.user_id).await?.contains(&Role::Admin))
-    {
+    if c.author_id == s.user.get() || (or_admin && s.is_admin()) {
         Ok(c)
     } else {
         Err(AppError::NotFound)
@@ -174,7 +174,7 @@ impl QuizContext {
 async fn quiz_context(
     st: &AppState,
     quiz: i64,
-    viewer: Option<&AuthSession>,
+    viewer: Option<&Actor>,
 ) -> Result<QuizContext, AppError> {
     let quiz = db::select_quiz(&st.db, quiz)
         .await?
@@ -196,9 +196,9 @@ async fn quiz_context(
 
 /// An attempt of the signed-in user (someone else's is `NotFound`).
 #[cfg(feature = "ssr")]
-async fn own_attempt(st: &AppState, s: &AuthSession, id: i64) -> Result<db::AttemptRow, AppError> {
+async fn own_attempt(st: &AppState, s: &Actor, id: i64) -> Result<db::AttemptRow, AppError> {
     match db::select_attempt(&st.db, id).await? {
-        Some(a) if a.user_id == s.user_id => Ok(a),
+        Some(a) if a.user_id == s.user.get() => Ok(a),
         _ => Err(AppError::NotFound),
     }
 }
@@ -214,9 +214,9 @@ fn expired(a: &db::AttemptRow, now: i64) -> bool {
 fn submitted_error(a: &db::AttemptRow) -> AppError {
     match (a.deadline_at, a.submitted_at) {
         (Some(d), Some(at)) if at > d.saturating_add(GRACE_MS) => {
-            AppError::Conflict(Msg::QuizTimeUp)
+            AppError::Conflict(Msg::Quiz(QuizMsg::TimeUp))
         }
-        _ => AppError::Conflict(Msg::QuizAlreadySubmitted),
+        _ => AppError::Conflict(Msg::Quiz(QuizMsg::AlreadySubmitted)),
     }
 }
 
@@ -334,8 +334,14 @@ async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> 
         )
         .await?;
     }
-    crate::certificates::service::issue_quietly(st, a.user_id, quiz.course_id).await;
-    Ok(())
+    hooks::emit(
+        st,
+        courses::ProgressChanged {
+            learner: crate::ids::UserId(a.user_id),
+            course: crate::ids::CourseId(quiz.course_id),
+        },
+    )
+    .await
 }
 
 /// Closes an attempt whose time ran out with the answers saved before; the attempt as it is
@@ -397,7 +403,7 @@ async fn attempt_view(st: &AppState, a: &db::AttemptRow) -> Result<AttemptView, 
 async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptResult, AppError> {
     let submitted_at = a
         .submitted_at
-        .ok_or(AppError::Conflict(Msg::QuizNotSubmitted))?;
+        .ok_or(AppError::Conflict(Msg::Quiz(QuizMsg::NotSubmitted)))?;
     let (v, spec) = version_and_spec(st, a.version_id).await?;
     let quiz = db::select_quiz(&st.db, a.quiz_id)
         .await?
@@ -413,9 +419,13 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
     let (_, attempts_left, best_percent, _) = tally(&attempts, &current);
     let answers = parse_answers(&db::answers(&st.db, a.id).await?);
     let certificate_code = if a.passed == 1 {
-        crate::certificates::db::select_for(&st.db, a.user_id, quiz.course_id)
-            .await?
-            .map(|c| c.code)
+        crate::certificates::db::select_for(
+            &st.db,
+            crate::ids::UserId(a.user_id),
+            crate::ids::CourseId(quiz.course_id),
+        )
+        .await?
+        .map(|c| c.code)
     } else {
         None
     };
@@ -479,7 +489,7 @@ pub async fn get_quiz_for_edit(
     course: i64,
     lesson: Option<i64>,
 ) -> Result<Option<QuizEdit>, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored_course(&st, &s, course, true).await?;
     lesson_of(&st, course, lesson).await?;
@@ -501,7 +511,7 @@ pub async fn get_quiz_for_edit(
 /// or the lesson is not in this course), `Validation` (fields named by `QuizField::name`).
 #[server(endpoint = "quizzes/save", input = Json)]
 pub async fn save_quiz(course: i64, lesson: Option<i64>, spec: QuizSpec) -> Result<i64, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored_course(&st, &s, course, false).await?;
     lesson_of(&st, course, lesson).await?;
@@ -532,7 +542,7 @@ pub async fn save_quiz(course: i64, lesson: Option<i64>, spec: QuizSpec) -> Resu
 /// form, [`format::to_text`]).
 #[server(endpoint = "quizzes/import")]
 pub async fn import_quiz(text: String, json: bool) -> Result<QuizSpec, AppError> {
-    session::require_role(Role::Tutor).await?;
+    auth::require(Role::Tutor)?;
     if text.len() > IMPORT_MAX_BYTES {
         return Err(AppError::field(
             "line:1",
@@ -571,7 +581,7 @@ pub async fn import_quiz(text: String, json: bool) -> Result<QuizSpec, AppError>
 /// `NotAuthenticated`, `NotFound`.
 #[server(endpoint = "quizzes/delete")]
 pub async fn delete_quiz(course: i64, quiz: i64) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     authored_course(&st, &s, course, false).await?;
     if !db::delete_quiz(&st.db, course, quiz).await? {
@@ -587,7 +597,7 @@ pub async fn delete_quiz(course: i64, quiz: i64) -> Result<(), AppError> {
 #[server(endpoint = "quizzes/for-course")]
 pub async fn course_quizzes(course: i64) -> Result<Vec<QuizSummary>, AppError> {
     let st = state();
-    let viewer = session::current();
+    let viewer = auth::current();
     let c = courses::db::select_course(&st.db, course)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -599,7 +609,7 @@ pub async fn course_quizzes(course: i64) -> Result<Vec<QuizSummary>, AppError> {
     let best = match &viewer {
         Some(v) => {
             let ids: Vec<i64> = list.iter().map(|(q, _)| q.id).collect();
-            db::best_results(&st.db, v.user_id, &ids).await?
+            db::best_results(&st.db, v.user.get(), &ids).await?
         }
         None => Vec::new(),
     };
@@ -627,20 +637,20 @@ pub async fn course_quizzes(course: i64) -> Result<Vec<QuizSummary>, AppError> {
 /// course's author, moderators and admins. Errors: `NotAuthenticated`, `Forbidden`, `NotFound`.
 #[server(name = GetQuizOverview, endpoint = "quizzes/overview")]
 pub async fn quiz_overview(quiz: i64) -> Result<QuizOverview, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let ctx = quiz_context(&st, quiz, Some(&s)).await?;
     if !ctx.access.full() {
         return Err(AppError::Forbidden);
     }
-    if let Some(open) = db::open_attempt(&st.db, quiz, s.user_id).await? {
+    if let Some(open) = db::open_attempt(&st.db, quiz, s.user.get()).await? {
         settle_expired(&st, open).await?;
     }
     let current = db::select_version(&st.db, ctx.quiz.current_version_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let lesson_title = lesson_of(&st, ctx.course.id, ctx.quiz.lesson_id).await?;
-    let attempts = db::attempts_of(&st.db, quiz, s.user_id).await?;
+    let attempts = db::attempts_of(&st.db, quiz, s.user.get()).await?;
     let (attempts_used, attempts_left, best_percent, passed) = tally(&attempts, &current);
     let in_progress = attempts
         .iter()
@@ -687,25 +697,25 @@ pub async fn quiz_overview(quiz: i64) -> Result<QuizOverview, AppError> {
 /// `Conflict(QuizNoAttemptsLeft)`.
 #[server(endpoint = "quizzes/start")]
 pub async fn start_attempt(quiz: i64) -> Result<AttemptView, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let ctx = quiz_context(&st, quiz, Some(&s)).await?;
     if !ctx.may_take() {
         return Err(AppError::Forbidden);
     }
-    let mut open = match db::open_attempt(&st.db, quiz, s.user_id).await? {
+    let mut open = match db::open_attempt(&st.db, quiz, s.user.get()).await? {
         Some(a) => Some(settle_expired(&st, a).await?).filter(|a| a.submitted_at.is_none()),
         None => None,
     };
     if open.is_none() {
         let seed = rand::random::<i64>();
-        open = match db::insert_attempt(&st.db, quiz, s.user_id, seed, now_ms()).await? {
+        open = match db::insert_attempt(&st.db, quiz, s.user.get(), seed, now_ms()).await? {
             Some(id) => db::select_attempt(&st.db, id).await?,
             // Used up, or a concurrent start of the same learner won: continue that one.
-            None => db::open_attempt(&st.db, quiz, s.user_id).await?,
+            None => db::open_attempt(&st.db, quiz, s.user.get()).await?,
         };
     }
-    let a = open.ok_or(AppError::Conflict(Msg::QuizNoAttemptsLeft))?;
+    let a = open.ok_or(AppError::Conflict(Msg::Quiz(QuizMsg::NoAttemptsLeft)))?;
     attempt_view(&st, &a).await
 }
 
@@ -721,7 +731,7 @@ pub async fn save_answer(
     question: i64,
     answer: Option<super::Answer>,
 ) -> Result<(), AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let a = own_attempt(&st, &s, attempt).await?;
     if a.submitted_at.is_some() {
@@ -729,12 +739,14 @@ pub async fn save_answer(
     }
     if expired(&a, now_ms()) {
         settle_expired(&st, a).await?;
-        return Err(AppError::Conflict(Msg::QuizTimeUp));
+        return Err(AppError::Conflict(Msg::Quiz(QuizMsg::TimeUp)));
     }
     let (_, spec) = version_and_spec(&st, a.version_id).await?;
     let q = question_of_attempt(&spec, question)?;
     let json = match &answer {
-        Some(ans) if !fits(q, ans) => return Err(AppError::BadRequest(Msg::QuizAnswerInvalid)),
+        Some(ans) if !fits(q, ans) => {
+            return Err(AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)));
+        }
         Some(ans) => Some(serde_json::to_string(ans).map_err(|_| AppError::Internal)?),
         None => None,
     };
@@ -749,7 +761,7 @@ pub async fn save_answer(
 
 #[cfg(feature = "ssr")]
 fn question_of_attempt(spec: &QuizSpec, id: i64) -> Result<&Question, AppError> {
-    question(spec, id).ok_or(AppError::BadRequest(Msg::QuizAnswerInvalid))
+    question(spec, id).ok_or(AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))
 }
 
 /// Why an attempt no longer takes answers (closing it if its time ran out).
@@ -762,7 +774,7 @@ async fn closed_reason(st: &AppState, attempt: i64) -> Result<AppError, AppError
         return Ok(submitted_error(&a));
     }
     settle_expired(st, a).await?;
-    Ok(AppError::Conflict(Msg::QuizTimeUp))
+    Ok(AppError::Conflict(Msg::Quiz(QuizMsg::TimeUp)))
 }
 
 /// Submits an attempt: stores `answers` (in shown positions; answers to questions not in the
@@ -776,7 +788,7 @@ pub async fn submit_attempt(
     attempt: i64,
     answers: Vec<(i64, super::Answer)>,
 ) -> Result<AttemptResult, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let a = own_attempt(&st, &s, attempt).await?;
     if a.submitted_at.is_some() {
@@ -784,7 +796,7 @@ pub async fn submit_attempt(
     }
     if expired(&a, now_ms()) {
         settle_expired(&st, a).await?;
-        return Err(AppError::Conflict(Msg::QuizTimeUp));
+        return Err(AppError::Conflict(Msg::Quiz(QuizMsg::TimeUp)));
     }
     let (v, spec) = version_and_spec(&st, a.version_id).await?;
     // The last answer to a question wins, as if they had been saved one by one.
@@ -815,12 +827,12 @@ pub async fn submit_attempt(
 /// `Conflict(QuizNotSubmitted)`.
 #[server(name = GetAttemptResult, endpoint = "quizzes/result")]
 pub async fn attempt_result(attempt: i64) -> Result<AttemptResult, AppError> {
-    let s = session::require_user()?;
+    let s = auth::actor()?;
     let st = state();
     let a = db::select_attempt(&st.db, attempt)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = if a.user_id == s.user_id {
+    let a = if a.user_id == s.user.get() {
         // A learner whose time ran out sees the attempt closed with what was saved.
         settle_expired(&st, a).await?
     } else {

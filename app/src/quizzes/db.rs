@@ -367,7 +367,7 @@ pub async fn best_results(
     let sql = format!(
         "SELECT quiz_id, CAST(MAX(percent) AS BIGINT), CAST(MAX(passed) AS BIGINT) FROM quiz_attempts \
          WHERE user_id = $1 AND submitted_at IS NOT NULL AND quiz_id IN ({}) GROUP BY quiz_id",
-        crate::feed::db::placeholders(2, quizzes.len())
+        crate::server::sql::placeholders(2, quizzes.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user);
     for id in quizzes {

@@ -214,7 +214,7 @@ fn QuizEditor(
             } else {
                 "text/plain"
             };
-            format!("data:{mime};charset=utf-8,{}", percent_encode(&body))
+            format!("data:{mime};charset=utf-8,{}", crate::url::component(&body))
         })
     };
 
@@ -489,17 +489,4 @@ fn QuestionEditor(
             </div>
         </fieldset>
     }
-}
-
-/// Percent-encodes text for a `data:` address.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

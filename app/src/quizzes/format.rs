@@ -122,6 +122,7 @@
 use super::{Question, QuestionKind, QuizField, QuizProblem, QuizSettings, QuizSpec, validate};
 use crate::error::Msg;
 use crate::i18n::Locale;
+use crate::quizzes::QuizMsg;
 use serde::{Deserialize, Serialize};
 
 /// The example from this module's documentation, for the editor's help and placeholder.
@@ -178,7 +179,7 @@ impl ImportError {
     pub fn text(self, locale: Locale) -> String {
         format!(
             "{}: {}",
-            Msg::QuizLine { line: self.line }.text(locale),
+            Msg::Quiz(QuizMsg::Line { line: self.line }).text(locale),
             self.msg.text(locale)
         )
     }
@@ -198,7 +199,7 @@ pub fn to_json(spec: &QuizSpec) -> String {
 pub fn from_json(input: &str) -> Result<QuizSpec, ImportError> {
     serde_json::from_str(input).map_err(|e| ImportError {
         line: u32::try_from(e.line()).unwrap_or(u32::MAX).max(1),
-        msg: Msg::QuizFormat,
+        msg: Msg::Quiz(QuizMsg::Format),
     })
 }
 
@@ -411,7 +412,7 @@ impl Parser {
         } else if let Some((name, value)) = key_value(line) {
             self.key(n, name, value.trim());
         } else {
-            self.error(n, Msg::QuizUnknownLine);
+            self.error(n, Msg::Quiz(QuizMsg::UnknownLine));
         }
     }
 
@@ -432,7 +433,7 @@ impl Parser {
             (Target::Prompt, Some(q)) => &mut q.prompt,
             (Target::Explanation, Some(q)) => q.explanation.get_or_insert_with(String::new),
             _ => {
-                self.error(n, Msg::QuizContinuation);
+                self.error(n, Msg::Quiz(QuizMsg::Continuation));
                 return;
             }
         };
@@ -466,11 +467,11 @@ impl Parser {
     fn current(&mut self, n: u32, kinds: &[QuestionKind]) -> Option<usize> {
         match self.spec.questions.last() {
             None => {
-                self.error(n, Msg::QuizOutsideQuestion);
+                self.error(n, Msg::Quiz(QuizMsg::OutsideQuestion));
                 None
             }
             Some(q) if !kinds.contains(&q.kind) => {
-                self.error(n, Msg::QuizLineNotForKind);
+                self.error(n, Msg::Quiz(QuizMsg::LineNotForKind));
                 None
             }
             Some(_) => Some(self.spec.questions.len() - 1),
@@ -506,20 +507,22 @@ impl Parser {
         q.options.push(text.to_string());
         self.lines[i].options.push(n);
         if number != Some(expected) {
-            self.error(n, Msg::QuizOrderNumber { expected });
+            self.error(n, Msg::Quiz(QuizMsg::OrderNumber { expected }));
         }
     }
 
     fn key(&mut self, n: u32, name: &str, value: &str) {
         let Some(key) = Key::from_name(name) else {
-            self.error(n, Msg::QuizUnknownKey);
+            self.error(n, Msg::Quiz(QuizMsg::UnknownKey));
             return;
         };
         let in_question = !self.spec.questions.is_empty();
         match key {
-            Key::Points | Key::Explain if !in_question => self.error(n, Msg::QuizOutsideQuestion),
+            Key::Points | Key::Explain if !in_question => {
+                self.error(n, Msg::Quiz(QuizMsg::OutsideQuestion))
+            }
             Key::Points | Key::Explain => self.question_key(n, key, value),
-            _ if in_question => self.error(n, Msg::QuizSettingsFirst),
+            _ if in_question => self.error(n, Msg::Quiz(QuizMsg::SettingsFirst)),
             _ => self.setting(n, key, value),
         }
     }
@@ -533,7 +536,7 @@ impl Parser {
             Key::Shuffle | Key::Points | Key::Explain => &mut self.settings.shuffle,
         };
         if seen.is_some() {
-            self.error(n, Msg::QuizDuplicateKey);
+            self.error(n, Msg::Quiz(QuizMsg::DuplicateKey));
             return;
         }
         *seen = Some(n);
@@ -545,13 +548,13 @@ impl Parser {
             }
             Key::Pass => number(value.strip_suffix('%').unwrap_or(value).trim_end())
                 .map(|v| s.pass_percent = v)
-                .ok_or(Msg::QuizPassRange),
+                .ok_or(Msg::Quiz(QuizMsg::PassRange)),
             Key::Attempts => limit(value)
                 .map(|v| s.attempts = v)
-                .ok_or(Msg::QuizAttemptsRange),
+                .ok_or(Msg::Quiz(QuizMsg::AttemptsRange)),
             Key::Time => limit(value)
                 .map(|v| s.time_limit_minutes = v)
-                .ok_or(Msg::QuizTimeRange),
+                .ok_or(Msg::Quiz(QuizMsg::TimeRange)),
             Key::Shuffle | Key::Points | Key::Explain => shuffle(value, s),
         };
         if let Err(msg) = result {
@@ -568,14 +571,14 @@ impl Parser {
             &mut lines.explain
         };
         if seen.is_some() {
-            self.error(n, Msg::QuizDuplicateKey);
+            self.error(n, Msg::Quiz(QuizMsg::DuplicateKey));
             return;
         }
         *seen = Some(n);
         if key == Key::Points {
             match number(value) {
                 Some(points) => q.points = points,
-                None => self.error(n, Msg::QuizPointsRange),
+                None => self.error(n, Msg::Quiz(QuizMsg::PointsRange)),
             }
         } else {
             q.explanation = Some(value.to_string());
@@ -666,14 +669,14 @@ fn shuffle(value: &str, s: &mut QuizSettings) -> Result<(), Msg> {
         .map(str::to_lowercase)
         .collect();
     if words.is_empty() {
-        return Err(Msg::QuizShuffleValue);
+        return Err(Msg::Quiz(QuizMsg::ShuffleValue));
     }
     for w in &words {
         match w.as_str() {
             "questions" | "вопросы" => questions = true,
             "options" | "варианты" => options = true,
             "none" | "no" | "нет" if words.len() == 1 => {}
-            _ => return Err(Msg::QuizShuffleValue),
+            _ => return Err(Msg::Quiz(QuizMsg::ShuffleValue)),
         }
     }
     s.shuffle_questions = questions;
@@ -982,20 +985,29 @@ mod tests {
     #[test]
     fn broken_json_names_the_line() {
         let unknown_field = "{\n  \"settings\": {\"title\": \"T\"},\n  \"questions\": [\n    {\"kind\": \"single\", \"prompt\": \"x\", \"optons\": []}\n  ]\n}";
-        assert_eq!(from_json(unknown_field), Err(err(4, Msg::QuizFormat)));
+        assert_eq!(
+            from_json(unknown_field),
+            Err(err(4, Msg::Quiz(QuizMsg::Format)))
+        );
         let trailing_comma =
             "{\n  \"questions\": [\n    {\"kind\": \"text\", \"prompt\": \"x\"},\n  ]\n}";
-        assert_eq!(from_json(trailing_comma), Err(err(4, Msg::QuizFormat)));
+        assert_eq!(
+            from_json(trailing_comma),
+            Err(err(4, Msg::Quiz(QuizMsg::Format)))
+        );
         let bad_kind = "{\n\"questions\": [\n{\"kind\": \"essay\", \"prompt\": \"x\"}]}";
-        assert_eq!(from_json(bad_kind), Err(err(3, Msg::QuizFormat)));
+        assert_eq!(from_json(bad_kind), Err(err(3, Msg::Quiz(QuizMsg::Format))));
         let negative_points =
             "{\"questions\": [\n\n{\"kind\": \"text\", \"prompt\": \"x\", \"points\": -1}]}";
-        assert_eq!(from_json(negative_points), Err(err(3, Msg::QuizFormat)));
-        assert_eq!(from_json(""), Err(err(1, Msg::QuizFormat)));
-        assert_eq!(from_json("42"), Err(err(1, Msg::QuizFormat)));
+        assert_eq!(
+            from_json(negative_points),
+            Err(err(3, Msg::Quiz(QuizMsg::Format)))
+        );
+        assert_eq!(from_json(""), Err(err(1, Msg::Quiz(QuizMsg::Format))));
+        assert_eq!(from_json("42"), Err(err(1, Msg::Quiz(QuizMsg::Format))));
         assert_eq!(
             from_json("{\"questions\": {}}"),
-            Err(err(1, Msg::QuizFormat))
+            Err(err(1, Msg::Quiz(QuizMsg::Format)))
         );
     }
 
@@ -1039,7 +1051,7 @@ mod tests {
     fn questions_take_points_and_explanations_anywhere_in_their_block() {
         let spec = parse_text("title: T\n\n?= Q\n= a\nexplain: E\n  more\nbaллы: 2\n");
         // A mixed-alphabet key is just an unknown key.
-        assert_eq!(spec, Err(vec![err(7, Msg::QuizUnknownKey)]));
+        assert_eq!(spec, Err(vec![err(7, Msg::Quiz(QuizMsg::UnknownKey))]));
         let spec =
             parse_text("title: T\n\n?= Q\n= a\nexplain: E\n  more\nбаллы: 2\n= b\n").unwrap();
         let q = &spec.questions[0];
@@ -1081,9 +1093,9 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(3, Msg::QuizUnknownLine),
-                err(7, Msg::QuizUnknownLine),
-                err(8, Msg::QuizUnknownLine)
+                err(3, Msg::Quiz(QuizMsg::UnknownLine)),
+                err(7, Msg::Quiz(QuizMsg::UnknownLine)),
+                err(8, Msg::Quiz(QuizMsg::UnknownLine))
             ]
         );
     }
@@ -1094,12 +1106,12 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(2, Msg::QuizOutsideQuestion),
-                err(3, Msg::QuizOutsideQuestion),
-                err(4, Msg::QuizOutsideQuestion),
-                err(5, Msg::QuizOutsideQuestion),
-                err(6, Msg::QuizOutsideQuestion),
-                err(7, Msg::QuizOutsideQuestion),
+                err(2, Msg::Quiz(QuizMsg::OutsideQuestion)),
+                err(3, Msg::Quiz(QuizMsg::OutsideQuestion)),
+                err(4, Msg::Quiz(QuizMsg::OutsideQuestion)),
+                err(5, Msg::Quiz(QuizMsg::OutsideQuestion)),
+                err(6, Msg::Quiz(QuizMsg::OutsideQuestion)),
+                err(7, Msg::Quiz(QuizMsg::OutsideQuestion)),
             ]
         );
     }
@@ -1110,10 +1122,10 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(5, Msg::QuizLineNotForKind),
-                err(6, Msg::QuizLineNotForKind),
-                err(9, Msg::QuizLineNotForKind),
-                err(13, Msg::QuizLineNotForKind),
+                err(5, Msg::Quiz(QuizMsg::LineNotForKind)),
+                err(6, Msg::Quiz(QuizMsg::LineNotForKind)),
+                err(9, Msg::Quiz(QuizMsg::LineNotForKind)),
+                err(13, Msg::Quiz(QuizMsg::LineNotForKind)),
             ]
         );
     }
@@ -1124,12 +1136,12 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(2, Msg::QuizPassRange),
-                err(3, Msg::QuizAttemptsRange),
-                err(4, Msg::QuizTimeRange),
-                err(6, Msg::QuizPointsRange),
-                err(9, Msg::QuizTooFewOptions { min: 2 }),
-                err(10, Msg::QuizPointsRange),
+                err(2, Msg::Quiz(QuizMsg::PassRange)),
+                err(3, Msg::Quiz(QuizMsg::AttemptsRange)),
+                err(4, Msg::Quiz(QuizMsg::TimeRange)),
+                err(6, Msg::Quiz(QuizMsg::PointsRange)),
+                err(9, Msg::Quiz(QuizMsg::TooFewOptions { min: 2 })),
+                err(10, Msg::Quiz(QuizMsg::PointsRange)),
             ]
         );
         // Numbers that parse but are out of range are reported on their line by validation.
@@ -1137,15 +1149,15 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(2, Msg::QuizPassRange),
-                err(3, Msg::QuizAttemptsRange),
-                err(4, Msg::QuizTimeRange),
-                err(6, Msg::QuizPointsRange),
+                err(2, Msg::Quiz(QuizMsg::PassRange)),
+                err(3, Msg::Quiz(QuizMsg::AttemptsRange)),
+                err(4, Msg::Quiz(QuizMsg::TimeRange)),
+                err(6, Msg::Quiz(QuizMsg::PointsRange)),
             ]
         );
         assert_eq!(
             parse_err(&with_header("title: T\npass: 99999999999999999999")),
-            vec![err(2, Msg::QuizPassRange)]
+            vec![err(2, Msg::Quiz(QuizMsg::PassRange))]
         );
     }
 
@@ -1155,22 +1167,22 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(2, Msg::QuizUnknownKey),
-                err(4, Msg::QuizDuplicateKey),
-                err(5, Msg::QuizShuffleValue),
-                err(8, Msg::QuizDuplicateKey),
-                err(9, Msg::QuizUnknownKey),
-                err(10, Msg::QuizSettingsFirst),
-                err(14, Msg::QuizDuplicateKey),
+                err(2, Msg::Quiz(QuizMsg::UnknownKey)),
+                err(4, Msg::Quiz(QuizMsg::DuplicateKey)),
+                err(5, Msg::Quiz(QuizMsg::ShuffleValue)),
+                err(8, Msg::Quiz(QuizMsg::DuplicateKey)),
+                err(9, Msg::Quiz(QuizMsg::UnknownKey)),
+                err(10, Msg::Quiz(QuizMsg::SettingsFirst)),
+                err(14, Msg::Quiz(QuizMsg::DuplicateKey)),
             ]
         );
         assert_eq!(
             parse_err(&with_header("title: T\nshuffle:")),
-            vec![err(2, Msg::QuizShuffleValue)]
+            vec![err(2, Msg::Quiz(QuizMsg::ShuffleValue))]
         );
         assert_eq!(
             parse_err(&with_header("title: T\nshuffle: none, questions")),
-            vec![err(2, Msg::QuizShuffleValue)]
+            vec![err(2, Msg::Quiz(QuizMsg::ShuffleValue))]
         );
     }
 
@@ -1180,8 +1192,8 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(4, Msg::QuizOrderNumber { expected: 2 }),
-                err(6, Msg::QuizOrderNumber { expected: 4 }),
+                err(4, Msg::Quiz(QuizMsg::OrderNumber { expected: 2 })),
+                err(6, Msg::Quiz(QuizMsg::OrderNumber { expected: 4 })),
             ]
         );
     }
@@ -1192,10 +1204,10 @@ mod tests {
         assert_eq!(
             parse_err(input),
             vec![
-                err(1, Msg::QuizContinuation),
-                err(3, Msg::QuizContinuation),
-                err(6, Msg::QuizContinuation),
-                err(9, Msg::QuizContinuation),
+                err(1, Msg::Quiz(QuizMsg::Continuation)),
+                err(3, Msg::Quiz(QuizMsg::Continuation)),
+                err(6, Msg::Quiz(QuizMsg::Continuation)),
+                err(9, Msg::Quiz(QuizMsg::Continuation)),
             ]
         );
     }
@@ -1239,15 +1251,15 @@ explain:
         assert_eq!(
             parse_err(input),
             vec![
-                err(3, Msg::QuizNoCorrectOption),
-                err(7, Msg::QuizOneCorrectOption),
-                err(14, Msg::QuizDuplicateOption),
-                err(16, Msg::QuizNoAcceptedAnswer),
-                err(21, Msg::QuizEmptyAnswer),
-                err(23, Msg::QuizTooFewOptions { min: 2 }),
-                err(28, Msg::QuizEmptyOption),
-                err(29, Msg::QuizEmptyPrompt),
-                err(32, Msg::QuizEmptyExplanation),
+                err(3, Msg::Quiz(QuizMsg::NoCorrectOption)),
+                err(7, Msg::Quiz(QuizMsg::OneCorrectOption)),
+                err(14, Msg::Quiz(QuizMsg::DuplicateOption)),
+                err(16, Msg::Quiz(QuizMsg::NoAcceptedAnswer)),
+                err(21, Msg::Quiz(QuizMsg::EmptyAnswer)),
+                err(23, Msg::Quiz(QuizMsg::TooFewOptions { min: 2 })),
+                err(28, Msg::Quiz(QuizMsg::EmptyOption)),
+                err(29, Msg::Quiz(QuizMsg::EmptyPrompt)),
+                err(32, Msg::Quiz(QuizMsg::EmptyExplanation)),
             ]
         );
     }
@@ -1256,15 +1268,24 @@ explain:
     fn problems_without_a_line_are_reported_at_line_one() {
         assert_eq!(
             parse_err("# nothing here\n"),
-            vec![err(1, Msg::QuizNoTitle), err(1, Msg::QuizNoQuestions)]
+            vec![
+                err(1, Msg::Quiz(QuizMsg::NoTitle)),
+                err(1, Msg::Quiz(QuizMsg::NoQuestions))
+            ]
         );
         assert_eq!(
             parse_err("\n\ntitle:\n"),
-            vec![err(1, Msg::QuizNoQuestions), err(3, Msg::QuizNoTitle)]
+            vec![
+                err(1, Msg::Quiz(QuizMsg::NoQuestions)),
+                err(3, Msg::Quiz(QuizMsg::NoTitle))
+            ]
         );
         assert_eq!(
             parse_err(""),
-            vec![err(1, Msg::QuizNoTitle), err(1, Msg::QuizNoQuestions)]
+            vec![
+                err(1, Msg::Quiz(QuizMsg::NoTitle)),
+                err(1, Msg::Quiz(QuizMsg::NoQuestions))
+            ]
         );
     }
 
@@ -1277,7 +1298,7 @@ explain:
         let over = 2 + 3 * QUESTIONS_MAX as u32;
         assert_eq!(
             parse_err(&input),
-            vec![err(over, Msg::QuizTooManyQuestions { max: 200 })]
+            vec![err(over, Msg::Quiz(QuizMsg::TooManyQuestions { max: 200 }))]
         );
     }
 
@@ -1296,7 +1317,7 @@ explain:
 
     #[test]
     fn import_errors_read_well() {
-        let e = err(12, Msg::QuizUnknownLine);
+        let e = err(12, Msg::Quiz(QuizMsg::UnknownLine));
         assert!(e.text(Locale::En).starts_with("Line 12: "));
         assert!(e.text(Locale::Ru).starts_with("Строка 12: "));
     }

@@ -29,6 +29,8 @@
 //! - a quiz is stored only after [`validate`] accepts it; [`QuizSpec::tidy`] first trims what
 //!   editors and files leave around the text.
 
+mod messages;
+pub use messages::QuizMsg;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -562,7 +564,7 @@ impl QuizProblem {
                 let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
                 format!(
                     "{}: {}",
-                    Msg::QuizQuestion { number }.text(locale),
+                    Msg::Quiz(QuizMsg::Question { number }).text(locale),
                     self.msg.text(locale)
                 )
             }
@@ -591,31 +593,31 @@ pub fn validate(spec: &QuizSpec) -> Result<(), Vec<QuizProblem>> {
     let mut add = |field: QuizField, msg: Msg| problems.push(QuizProblem { field, msg });
 
     let s = &spec.settings;
-    if let Some(msg) = check_line(&s.title, TITLE_MAX, Msg::QuizNoTitle) {
+    if let Some(msg) = check_line(&s.title, TITLE_MAX, Msg::Quiz(QuizMsg::NoTitle)) {
         add(QuizField::Title, msg);
     }
     if !(1..=PASS_MAX).contains(&s.pass_percent) {
-        add(QuizField::PassPercent, Msg::QuizPassRange);
+        add(QuizField::PassPercent, Msg::Quiz(QuizMsg::PassRange));
     }
     if let Some(a) = s.attempts
         && !(1..=ATTEMPTS_MAX).contains(&a)
     {
-        add(QuizField::Attempts, Msg::QuizAttemptsRange);
+        add(QuizField::Attempts, Msg::Quiz(QuizMsg::AttemptsRange));
     }
     if let Some(t) = s.time_limit_minutes
         && !(1..=TIME_MAX_MINUTES).contains(&t)
     {
-        add(QuizField::TimeLimit, Msg::QuizTimeRange);
+        add(QuizField::TimeLimit, Msg::Quiz(QuizMsg::TimeRange));
     }
 
     if spec.questions.is_empty() {
-        add(QuizField::Questions, Msg::QuizNoQuestions);
+        add(QuizField::Questions, Msg::Quiz(QuizMsg::NoQuestions));
     } else if spec.questions.len() > QUESTIONS_MAX {
         add(
             QuizField::Questions,
-            Msg::QuizTooManyQuestions {
+            Msg::Quiz(QuizMsg::TooManyQuestions {
                 max: QUESTIONS_MAX as u32,
-            },
+            }),
         );
     }
     for (i, q) in spec.questions.iter().enumerate() {
@@ -631,7 +633,7 @@ pub fn validate(spec: &QuizSpec) -> Result<(), Vec<QuizProblem>> {
 
 fn validate_question(i: usize, q: &Question, add: &mut impl FnMut(QuizField, Msg)) {
     if q.prompt.trim().is_empty() {
-        add(QuizField::Prompt(i), Msg::QuizEmptyPrompt);
+        add(QuizField::Prompt(i), Msg::Quiz(QuizMsg::EmptyPrompt));
     } else if q.prompt.chars().count() > PROMPT_MAX {
         add(
             QuizField::Prompt(i),
@@ -641,11 +643,14 @@ fn validate_question(i: usize, q: &Question, add: &mut impl FnMut(QuizField, Msg
         );
     }
     if !(1..=POINTS_MAX).contains(&q.points) {
-        add(QuizField::Points(i), Msg::QuizPointsRange);
+        add(QuizField::Points(i), Msg::Quiz(QuizMsg::PointsRange));
     }
     if let Some(e) = &q.explanation {
         if e.trim().is_empty() {
-            add(QuizField::Explanation(i), Msg::QuizEmptyExplanation);
+            add(
+                QuizField::Explanation(i),
+                Msg::Quiz(QuizMsg::EmptyExplanation),
+            );
         } else if e.chars().count() > EXPLANATION_MAX {
             add(
                 QuizField::Explanation(i),
@@ -663,24 +668,24 @@ fn validate_question(i: usize, q: &Question, add: &mut impl FnMut(QuizField, Msg
         QuestionKind::Ordering => !q.accepted.is_empty() || !q.correct.is_empty(),
     };
     if stray {
-        add(whole, Msg::QuizKindMismatch);
+        add(whole, Msg::Quiz(QuizMsg::KindMismatch));
     }
 
     if q.kind == QuestionKind::Text {
         if q.accepted.is_empty() {
-            add(whole, Msg::QuizNoAcceptedAnswer);
+            add(whole, Msg::Quiz(QuizMsg::NoAcceptedAnswer));
         } else if q.accepted.len() > ACCEPTED_MAX {
             add(
                 whole,
-                Msg::QuizTooManyAnswers {
+                Msg::Quiz(QuizMsg::TooManyAnswers {
                     max: ACCEPTED_MAX as u32,
-                },
+                }),
             );
         }
         check_list(
             &q.accepted,
-            Msg::QuizEmptyAnswer,
-            Msg::QuizDuplicateAnswer,
+            Msg::Quiz(QuizMsg::EmptyAnswer),
+            Msg::Quiz(QuizMsg::DuplicateAnswer),
             |k, m| add(QuizField::Answer(i, k), m),
         );
         return;
@@ -690,22 +695,22 @@ fn validate_question(i: usize, q: &Question, add: &mut impl FnMut(QuizField, Msg
     if n < OPTIONS_MIN {
         add(
             whole,
-            Msg::QuizTooFewOptions {
+            Msg::Quiz(QuizMsg::TooFewOptions {
                 min: OPTIONS_MIN as u32,
-            },
+            }),
         );
     } else if n > OPTIONS_MAX {
         add(
             whole,
-            Msg::QuizTooManyOptions {
+            Msg::Quiz(QuizMsg::TooManyOptions {
                 max: OPTIONS_MAX as u32,
-            },
+            }),
         );
     }
     check_list(
         &q.options,
-        Msg::QuizEmptyOption,
-        Msg::QuizDuplicateOption,
+        Msg::Quiz(QuizMsg::EmptyOption),
+        Msg::Quiz(QuizMsg::DuplicateOption),
         |k, m| add(QuizField::Item(i, k), m),
     );
 
@@ -715,12 +720,12 @@ fn validate_question(i: usize, q: &Question, add: &mut impl FnMut(QuizField, Msg
     match distinct_sorted(&q.correct) {
         Some(correct) if correct.iter().all(|&c| c < n) => {
             if correct.is_empty() {
-                add(whole, Msg::QuizNoCorrectOption);
+                add(whole, Msg::Quiz(QuizMsg::NoCorrectOption));
             } else if q.kind == QuestionKind::Single && correct.len() > 1 {
-                add(whole, Msg::QuizOneCorrectOption);
+                add(whole, Msg::Quiz(QuizMsg::OneCorrectOption));
             }
         }
-        _ => add(whole, Msg::QuizCorrectIndex),
+        _ => add(whole, Msg::Quiz(QuizMsg::CorrectIndex)),
     }
 }
 
@@ -744,7 +749,7 @@ fn check_line(s: &str, max: usize, empty: Msg) -> Option<Msg> {
     if s.trim().is_empty() {
         Some(empty)
     } else if s.contains(['\n', '\r']) {
-        Some(Msg::QuizMultiline)
+        Some(Msg::Quiz(QuizMsg::Multiline))
     } else if s.chars().count() > max {
         Some(Msg::TooLong { max: max as u32 })
     } else {
@@ -1412,10 +1417,10 @@ mod tests {
         assert_eq!(
             validate(&s),
             Err(vec![
-                problem(QuizField::Title, Msg::QuizNoTitle),
-                problem(QuizField::PassPercent, Msg::QuizPassRange),
-                problem(QuizField::Attempts, Msg::QuizAttemptsRange),
-                problem(QuizField::TimeLimit, Msg::QuizTimeRange),
+                problem(QuizField::Title, Msg::Quiz(QuizMsg::NoTitle)),
+                problem(QuizField::PassPercent, Msg::Quiz(QuizMsg::PassRange)),
+                problem(QuizField::Attempts, Msg::Quiz(QuizMsg::AttemptsRange)),
+                problem(QuizField::TimeLimit, Msg::Quiz(QuizMsg::TimeRange)),
             ])
         );
         s.settings.title = "x".repeat(TITLE_MAX + 1);
@@ -1426,9 +1431,9 @@ mod tests {
             validate(&s),
             Err(vec![
                 problem(QuizField::Title, Msg::TooLong { max: 120 }),
-                problem(QuizField::PassPercent, Msg::QuizPassRange),
-                problem(QuizField::Attempts, Msg::QuizAttemptsRange),
-                problem(QuizField::TimeLimit, Msg::QuizTimeRange),
+                problem(QuizField::PassPercent, Msg::Quiz(QuizMsg::PassRange)),
+                problem(QuizField::Attempts, Msg::Quiz(QuizMsg::AttemptsRange)),
+                problem(QuizField::TimeLimit, Msg::Quiz(QuizMsg::TimeRange)),
             ])
         );
         s.settings.title = "Two\nlines".into();
@@ -1437,7 +1442,10 @@ mod tests {
         s.settings.time_limit_minutes = Some(600);
         assert_eq!(
             validate(&s),
-            Err(vec![problem(QuizField::Title, Msg::QuizMultiline)])
+            Err(vec![problem(
+                QuizField::Title,
+                Msg::Quiz(QuizMsg::Multiline)
+            )])
         );
         s.settings.title = "x".repeat(TITLE_MAX);
         s.settings.pass_percent = 1;
@@ -1453,7 +1461,10 @@ mod tests {
     fn the_number_of_questions_is_bounded() {
         assert_eq!(
             validate(&spec(vec![])),
-            Err(vec![problem(QuizField::Questions, Msg::QuizNoQuestions)])
+            Err(vec![problem(
+                QuizField::Questions,
+                Msg::Quiz(QuizMsg::NoQuestions)
+            )])
         );
         let q = single(&["a", "b"], 0);
         assert_eq!(validate(&spec(vec![q.clone(); QUESTIONS_MAX])), Ok(()));
@@ -1461,7 +1472,7 @@ mod tests {
             validate(&spec(vec![q; QUESTIONS_MAX + 1])),
             Err(vec![problem(
                 QuizField::Questions,
-                Msg::QuizTooManyQuestions { max: 200 }
+                Msg::Quiz(QuizMsg::TooManyQuestions { max: 200 })
             )])
         );
     }
@@ -1475,9 +1486,12 @@ mod tests {
         assert_eq!(
             problems_of(q.clone()),
             vec![
-                problem(QuizField::Prompt(0), Msg::QuizEmptyPrompt),
-                problem(QuizField::Points(0), Msg::QuizPointsRange),
-                problem(QuizField::Explanation(0), Msg::QuizEmptyExplanation),
+                problem(QuizField::Prompt(0), Msg::Quiz(QuizMsg::EmptyPrompt)),
+                problem(QuizField::Points(0), Msg::Quiz(QuizMsg::PointsRange)),
+                problem(
+                    QuizField::Explanation(0),
+                    Msg::Quiz(QuizMsg::EmptyExplanation)
+                ),
             ]
         );
         q.prompt = "я".repeat(PROMPT_MAX + 1);
@@ -1487,7 +1501,7 @@ mod tests {
             problems_of(q.clone()),
             vec![
                 problem(QuizField::Prompt(0), Msg::TooLong { max: 5000 }),
-                problem(QuizField::Points(0), Msg::QuizPointsRange),
+                problem(QuizField::Points(0), Msg::Quiz(QuizMsg::PointsRange)),
                 problem(QuizField::Explanation(0), Msg::TooLong { max: 5000 }),
             ]
         );
@@ -1504,14 +1518,14 @@ mod tests {
             problems_of(single(&["only"], 0)),
             vec![problem(
                 QuizField::Question(0),
-                Msg::QuizTooFewOptions { min: 2 }
+                Msg::Quiz(QuizMsg::TooFewOptions { min: 2 })
             )]
         );
         assert_eq!(
             problems_of(ordering(&["only"])),
             vec![problem(
                 QuizField::Question(0),
-                Msg::QuizTooFewOptions { min: 2 }
+                Msg::Quiz(QuizMsg::TooFewOptions { min: 2 })
             )]
         );
         let many: Vec<String> = (0..=OPTIONS_MAX).map(|i| i.to_string()).collect();
@@ -1520,7 +1534,7 @@ mod tests {
             problems_of(multiple(&refs, &[0])),
             vec![problem(
                 QuizField::Question(0),
-                Msg::QuizTooManyOptions { max: 20 }
+                Msg::Quiz(QuizMsg::TooManyOptions { max: 20 })
             )]
         );
         assert_eq!(
@@ -1529,11 +1543,17 @@ mod tests {
         );
         assert_eq!(
             problems_of(single(&["a", " ", "b"], 0)),
-            vec![problem(QuizField::Item(0, 1), Msg::QuizEmptyOption)]
+            vec![problem(
+                QuizField::Item(0, 1),
+                Msg::Quiz(QuizMsg::EmptyOption)
+            )]
         );
         assert_eq!(
             problems_of(single(&["a", "b\nc"], 0)),
-            vec![problem(QuizField::Item(0, 1), Msg::QuizMultiline)]
+            vec![problem(
+                QuizField::Item(0, 1),
+                Msg::Quiz(QuizMsg::Multiline)
+            )]
         );
         let long = "x".repeat(OPTION_MAX + 1);
         assert_eq!(
@@ -1546,18 +1566,24 @@ mod tests {
     fn duplicate_options_are_compared_loosely() {
         assert_eq!(
             problems_of(single(&["Ёж", "кот", " ЕЖ "], 0)),
-            vec![problem(QuizField::Item(0, 2), Msg::QuizDuplicateOption)]
+            vec![problem(
+                QuizField::Item(0, 2),
+                Msg::Quiz(QuizMsg::DuplicateOption)
+            )]
         );
         assert_eq!(
             problems_of(multiple(&["a  b", "c", "A B", "a b"], &[1])),
             vec![
-                problem(QuizField::Item(0, 2), Msg::QuizDuplicateOption),
-                problem(QuizField::Item(0, 3), Msg::QuizDuplicateOption),
+                problem(QuizField::Item(0, 2), Msg::Quiz(QuizMsg::DuplicateOption)),
+                problem(QuizField::Item(0, 3), Msg::Quiz(QuizMsg::DuplicateOption)),
             ]
         );
         assert_eq!(
             problems_of(ordering(&["один", "два", "Один"])),
-            vec![problem(QuizField::Item(0, 2), Msg::QuizDuplicateOption)]
+            vec![problem(
+                QuizField::Item(0, 2),
+                Msg::Quiz(QuizMsg::DuplicateOption)
+            )]
         );
     }
 
@@ -1567,29 +1593,47 @@ mod tests {
         q.correct = vec![];
         assert_eq!(
             problems_of(q.clone()),
-            vec![problem(QuizField::Question(0), Msg::QuizNoCorrectOption)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::NoCorrectOption)
+            )]
         );
         q.correct = vec![0, 2];
         assert_eq!(
             problems_of(q.clone()),
-            vec![problem(QuizField::Question(0), Msg::QuizOneCorrectOption)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::OneCorrectOption)
+            )]
         );
         q.correct = vec![3];
         assert_eq!(
             problems_of(q.clone()),
-            vec![problem(QuizField::Question(0), Msg::QuizCorrectIndex)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::CorrectIndex)
+            )]
         );
         assert_eq!(
             problems_of(multiple(&["a", "b"], &[])),
-            vec![problem(QuizField::Question(0), Msg::QuizNoCorrectOption)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::NoCorrectOption)
+            )]
         );
         assert_eq!(
             problems_of(multiple(&["a", "b"], &[1, 1])),
-            vec![problem(QuizField::Question(0), Msg::QuizCorrectIndex)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::CorrectIndex)
+            )]
         );
         assert_eq!(
             problems_of(multiple(&["a", "b"], &[0, 2])),
-            vec![problem(QuizField::Question(0), Msg::QuizCorrectIndex)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::CorrectIndex)
+            )]
         );
     }
 
@@ -1597,15 +1641,24 @@ mod tests {
     fn accepted_answers_are_checked() {
         assert_eq!(
             problems_of(text(&[])),
-            vec![problem(QuizField::Question(0), Msg::QuizNoAcceptedAnswer)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::NoAcceptedAnswer)
+            )]
         );
         assert_eq!(
             problems_of(text(&["Париж", "  "])),
-            vec![problem(QuizField::Answer(0, 1), Msg::QuizEmptyAnswer)]
+            vec![problem(
+                QuizField::Answer(0, 1),
+                Msg::Quiz(QuizMsg::EmptyAnswer)
+            )]
         );
         assert_eq!(
             problems_of(text(&["Париж", "париж"])),
-            vec![problem(QuizField::Answer(0, 1), Msg::QuizDuplicateAnswer)]
+            vec![problem(
+                QuizField::Answer(0, 1),
+                Msg::Quiz(QuizMsg::DuplicateAnswer)
+            )]
         );
         let many: Vec<String> = (0..=ACCEPTED_MAX).map(|i| i.to_string()).collect();
         let refs: Vec<&str> = many.iter().map(String::as_str).collect();
@@ -1613,7 +1666,7 @@ mod tests {
             problems_of(text(&refs)),
             vec![problem(
                 QuizField::Question(0),
-                Msg::QuizTooManyAnswers { max: 20 }
+                Msg::Quiz(QuizMsg::TooManyAnswers { max: 20 })
             )]
         );
     }
@@ -1624,19 +1677,28 @@ mod tests {
         q.options = vec!["a".into(), "b".into()];
         assert_eq!(
             problems_of(q),
-            vec![problem(QuizField::Question(0), Msg::QuizKindMismatch)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::KindMismatch)
+            )]
         );
         let mut q = single(&["a", "b"], 0);
         q.accepted = vec!["a".into()];
         assert_eq!(
             problems_of(q),
-            vec![problem(QuizField::Question(0), Msg::QuizKindMismatch)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::KindMismatch)
+            )]
         );
         let mut q = ordering(&["a", "b"]);
         q.correct = vec![0];
         assert_eq!(
             problems_of(q),
-            vec![problem(QuizField::Question(0), Msg::QuizKindMismatch)]
+            vec![problem(
+                QuizField::Question(0),
+                Msg::Quiz(QuizMsg::KindMismatch)
+            )]
         );
     }
 
@@ -1650,82 +1712,91 @@ mod tests {
         assert_eq!(
             validate(&s),
             Err(vec![
-                problem(QuizField::Item(1, 1), Msg::QuizDuplicateOption),
-                problem(QuizField::Question(1), Msg::QuizCorrectIndex),
-                problem(QuizField::Question(2), Msg::QuizNoAcceptedAnswer),
+                problem(QuizField::Item(1, 1), Msg::Quiz(QuizMsg::DuplicateOption)),
+                problem(QuizField::Question(1), Msg::Quiz(QuizMsg::CorrectIndex)),
+                problem(QuizField::Question(2), Msg::Quiz(QuizMsg::NoAcceptedAnswer)),
             ])
         );
     }
 
     #[test]
     fn problems_read_well_and_name_form_fields() {
-        let p = problem(QuizField::Item(2, 0), Msg::QuizEmptyOption);
+        let p = problem(QuizField::Item(2, 0), Msg::Quiz(QuizMsg::EmptyOption));
         assert!(p.text(Locale::En).starts_with("Question 3: "));
         assert!(p.text(Locale::Ru).starts_with("Вопрос 3: "));
-        let p = problem(QuizField::PassPercent, Msg::QuizPassRange);
-        assert_eq!(p.text(Locale::En), Msg::QuizPassRange.text(Locale::En));
+        let p = problem(QuizField::PassPercent, Msg::Quiz(QuizMsg::PassRange));
+        assert_eq!(
+            p.text(Locale::En),
+            Msg::Quiz(QuizMsg::PassRange).text(Locale::En)
+        );
 
         let e = to_app_error(&[
-            problem(QuizField::Title, Msg::QuizNoTitle),
-            problem(QuizField::Item(2, 1), Msg::QuizEmptyOption),
-            problem(QuizField::Answer(0, 3), Msg::QuizEmptyAnswer),
+            problem(QuizField::Title, Msg::Quiz(QuizMsg::NoTitle)),
+            problem(QuizField::Item(2, 1), Msg::Quiz(QuizMsg::EmptyOption)),
+            problem(QuizField::Answer(0, 3), Msg::Quiz(QuizMsg::EmptyAnswer)),
         ]);
-        assert_eq!(e.field_msg("title"), Some(Msg::QuizNoTitle));
-        assert_eq!(e.field_msg("q2.option1"), Some(Msg::QuizEmptyOption));
-        assert_eq!(e.field_msg("q0.accepted3"), Some(Msg::QuizEmptyAnswer));
+        assert_eq!(e.field_msg("title"), Some(Msg::Quiz(QuizMsg::NoTitle)));
+        assert_eq!(
+            e.field_msg("q2.option1"),
+            Some(Msg::Quiz(QuizMsg::EmptyOption))
+        );
+        assert_eq!(
+            e.field_msg("q0.accepted3"),
+            Some(Msg::Quiz(QuizMsg::EmptyAnswer))
+        );
     }
 
     #[test]
     fn messages_state_the_same_limits_as_the_code() {
         let en = |m: Msg| m.text(Locale::En);
-        assert!(en(Msg::QuizPointsRange).contains(&format!("1 to {POINTS_MAX}")));
-        assert!(en(Msg::QuizPassRange).contains(&format!("1 to {PASS_MAX}")));
-        assert!(en(Msg::QuizAttemptsRange).contains(&format!("1 to {ATTEMPTS_MAX}")));
-        assert!(en(Msg::QuizTimeRange).contains(&format!("1 to {TIME_MAX_MINUTES}")));
+        assert!(en(Msg::Quiz(QuizMsg::PointsRange)).contains(&format!("1 to {POINTS_MAX}")));
+        assert!(en(Msg::Quiz(QuizMsg::PassRange)).contains(&format!("1 to {PASS_MAX}")));
+        assert!(en(Msg::Quiz(QuizMsg::AttemptsRange)).contains(&format!("1 to {ATTEMPTS_MAX}")));
+        assert!(en(Msg::Quiz(QuizMsg::TimeRange)).contains(&format!("1 to {TIME_MAX_MINUTES}")));
         let ru = |m: Msg| m.text(Locale::Ru);
-        assert!(ru(Msg::QuizPointsRange).contains(&format!("1 до {POINTS_MAX}")));
-        assert!(ru(Msg::QuizPassRange).contains(&format!("1 до {PASS_MAX}")));
-        assert!(ru(Msg::QuizAttemptsRange).contains(&format!("1 до {ATTEMPTS_MAX}")));
-        assert!(ru(Msg::QuizTimeRange).contains(&format!("1 до {TIME_MAX_MINUTES}")));
+        assert!(ru(Msg::Quiz(QuizMsg::PointsRange)).contains(&format!("1 до {POINTS_MAX}")));
+        assert!(ru(Msg::Quiz(QuizMsg::PassRange)).contains(&format!("1 до {PASS_MAX}")));
+        assert!(ru(Msg::Quiz(QuizMsg::AttemptsRange)).contains(&format!("1 до {ATTEMPTS_MAX}")));
+        assert!(ru(Msg::Quiz(QuizMsg::TimeRange)).contains(&format!("1 до {TIME_MAX_MINUTES}")));
     }
 
     #[test]
     fn quiz_messages_exist_in_both_languages() {
         let all = [
-            Msg::QuizNoTitle,
-            Msg::QuizNoQuestions,
-            Msg::QuizTooManyQuestions { max: 200 },
-            Msg::QuizEmptyPrompt,
-            Msg::QuizPointsRange,
-            Msg::QuizEmptyExplanation,
-            Msg::QuizKindMismatch,
-            Msg::QuizTooFewOptions { min: 2 },
-            Msg::QuizTooManyOptions { max: 20 },
-            Msg::QuizEmptyOption,
-            Msg::QuizDuplicateOption,
-            Msg::QuizNoCorrectOption,
-            Msg::QuizOneCorrectOption,
-            Msg::QuizCorrectIndex,
-            Msg::QuizNoAcceptedAnswer,
-            Msg::QuizTooManyAnswers { max: 20 },
-            Msg::QuizEmptyAnswer,
-            Msg::QuizDuplicateAnswer,
-            Msg::QuizMultiline,
-            Msg::QuizPassRange,
-            Msg::QuizAttemptsRange,
-            Msg::QuizTimeRange,
-            Msg::QuizFormat,
-            Msg::QuizUnknownLine,
-            Msg::QuizUnknownKey,
-            Msg::QuizDuplicateKey,
-            Msg::QuizSettingsFirst,
-            Msg::QuizOutsideQuestion,
-            Msg::QuizLineNotForKind,
-            Msg::QuizOrderNumber { expected: 3 },
-            Msg::QuizContinuation,
-            Msg::QuizShuffleValue,
-            Msg::QuizLine { line: 12 },
-            Msg::QuizQuestion { number: 4 },
+            Msg::Quiz(QuizMsg::NoTitle),
+            Msg::Quiz(QuizMsg::NoQuestions),
+            Msg::Quiz(QuizMsg::TooManyQuestions { max: 200 }),
+            Msg::Quiz(QuizMsg::EmptyPrompt),
+            Msg::Quiz(QuizMsg::PointsRange),
+            Msg::Quiz(QuizMsg::EmptyExplanation),
+            Msg::Quiz(QuizMsg::KindMismatch),
+            Msg::Quiz(QuizMsg::TooFewOptions { min: 2 }),
+            Msg::Quiz(QuizMsg::TooManyOptions { max: 20 }),
+            Msg::Quiz(QuizMsg::EmptyOption),
+            Msg::Quiz(QuizMsg::DuplicateOption),
+            Msg::Quiz(QuizMsg::NoCorrectOption),
+            Msg::Quiz(QuizMsg::OneCorrectOption),
+            Msg::Quiz(QuizMsg::CorrectIndex),
+            Msg::Quiz(QuizMsg::NoAcceptedAnswer),
+            Msg::Quiz(QuizMsg::TooManyAnswers { max: 20 }),
+            Msg::Quiz(QuizMsg::EmptyAnswer),
+            Msg::Quiz(QuizMsg::DuplicateAnswer),
+            Msg::Quiz(QuizMsg::Multiline),
+            Msg::Quiz(QuizMsg::PassRange),
+            Msg::Quiz(QuizMsg::AttemptsRange),
+            Msg::Quiz(QuizMsg::TimeRange),
+            Msg::Quiz(QuizMsg::Format),
+            Msg::Quiz(QuizMsg::UnknownLine),
+            Msg::Quiz(QuizMsg::UnknownKey),
+            Msg::Quiz(QuizMsg::DuplicateKey),
+            Msg::Quiz(QuizMsg::SettingsFirst),
+            Msg::Quiz(QuizMsg::OutsideQuestion),
+            Msg::Quiz(QuizMsg::LineNotForKind),
+            Msg::Quiz(QuizMsg::OrderNumber { expected: 3 }),
+            Msg::Quiz(QuizMsg::Continuation),
+            Msg::Quiz(QuizMsg::ShuffleValue),
+            Msg::Quiz(QuizMsg::Line { line: 12 }),
+            Msg::Quiz(QuizMsg::Question { number: 4 }),
         ];
         let mut seen = std::collections::HashSet::new();
         for m in all {
@@ -1734,9 +1805,12 @@ mod tests {
             assert!(!en.is_empty() && !ru.is_empty(), "{m:?}");
             assert!(seen.insert(en), "{m:?} repeats another message");
         }
-        assert_eq!(Msg::QuizLine { line: 12 }.text(Locale::Ru), "Строка 12");
+        assert_eq!(
+            Msg::Quiz(QuizMsg::Line { line: 12 }).text(Locale::Ru),
+            "Строка 12"
+        );
         assert!(
-            Msg::QuizOrderNumber { expected: 3 }
+            Msg::Quiz(QuizMsg::OrderNumber { expected: 3 })
                 .text(Locale::En)
                 .contains("be 3.")
         );

@@ -276,15 +276,16 @@ fn AttemptRunner(
         leptos::task::spawn_local(async move {
             match r {
                 Ok(r) => on_done.run((r, None)),
-                Err(AppError::Conflict(m @ (Msg::QuizTimeUp | Msg::QuizAlreadySubmitted))) => {
-                    match attempt_result(attempt_id).await {
-                        Ok(r) => on_done.run((r, Some(m))),
-                        Err(e) => {
-                            submitting.set(false);
-                            error.set(Some(e.msg()));
-                        }
+                Err(AppError::Conflict(
+                    m @ (Msg::Quiz(super::QuizMsg::TimeUp)
+                    | Msg::Quiz(super::QuizMsg::AlreadySubmitted)),
+                )) => match attempt_result(attempt_id).await {
+                    Ok(r) => on_done.run((r, Some(m))),
+                    Err(e) => {
+                        submitting.set(false);
+                        error.set(Some(e.msg()));
                     }
-                }
+                },
                 Err(e) => {
                     submitting.set(false);
                     error.set(Some(e.msg()));
@@ -330,7 +331,7 @@ fn AttemptRunner(
             }
             match super::api::save_answer(attempt_id, qid, Some(a)).await {
                 Ok(()) => saving.set(SaveState::Saved),
-                Err(AppError::Conflict(Msg::QuizTimeUp)) => {
+                Err(AppError::Conflict(Msg::Quiz(super::QuizMsg::TimeUp))) => {
                     saving.set(SaveState::Failed);
                 }
                 Err(_) => saving.set(SaveState::Failed),

@@ -104,6 +104,27 @@ pub struct Config {
     #[arg(long, env = "VIDEO_JOB_TIMEOUT_SECONDS", default_value_t = 6 * 3600)]
     pub video_job_timeout_seconds: u64,
 
+    /// The job lanes this process works on (comma-separated: media, messages, documents), e.g.
+    /// `messages,documents` on the web servers and `media` on a transcoding machine.
+    #[arg(long, env = "JOBS_LANES", default_value = "media,messages,documents")]
+    pub jobs_lanes: String,
+
+    /// Workers of the media lane (transcoding: one saturates two cores).
+    #[arg(long, env = "JOBS_MEDIA_WORKERS", default_value_t = 1)]
+    pub jobs_media_workers: u32,
+
+    /// Workers of the messages lane (mail, notifications, order expiry).
+    #[arg(long, env = "JOBS_MESSAGES_WORKERS", default_value_t = 2)]
+    pub jobs_messages_workers: u32,
+
+    /// Workers of the documents lane (certificate PDFs).
+    #[arg(long, env = "JOBS_DOCUMENTS_WORKERS", default_value_t = 1)]
+    pub jobs_documents_workers: u32,
+
+    /// Minutes an unpaid order waits for its payment before it expires.
+    #[arg(long, env = "ORDER_TTL_MINUTES", default_value_t = 60)]
+    pub order_ttl_minutes: i64,
+
     /// Key for signing private media links (any long random string; the same on every instance).
     /// When unset, one is generated and kept in DATA_DIR/signing.key.
     #[arg(long, env = "MEDIA_SIGNING_KEY")]
@@ -156,6 +177,19 @@ impl Config {
     /// Scratch space of the transcoding jobs.
     pub fn work_dir(&self) -> PathBuf {
         self.data_dir.join("work")
+    }
+
+    /// How many workers a job lane runs in this process (0 for a lane not in JOBS_LANES).
+    pub fn lane_workers(&self, lane: super::jobs::Lane) -> u32 {
+        use super::jobs::Lane;
+        if !self.jobs_lanes.split(',').any(|l| l.trim() == lane.code()) {
+            return 0;
+        }
+        match lane {
+            Lane::Media => self.jobs_media_workers,
+            Lane::Messages => self.jobs_messages_workers,
+            Lane::Documents => self.jobs_documents_workers,
+        }
     }
 
     /// Cookies get `Secure` when the site is served over HTTPS.

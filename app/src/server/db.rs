@@ -23,11 +23,6 @@ pub struct Db {
     /// How many times a pool was handed out: one per query or transaction. Tests use it to prove
     /// that a page costs a bounded number of queries (no N+1).
     uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// Numbers that are costly to compute and may be a few seconds old (catalog match counts),
-    /// per database: `key → (value, computed at)`.
-    counts: std::sync::Arc<
-        std::sync::Mutex<std::collections::HashMap<String, (i64, std::time::Instant)>>,
-    >,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -56,7 +51,6 @@ impl Db {
                 writer: pool,
                 backend: Backend::Postgres,
                 uses: Default::default(),
-                counts: Default::default(),
             });
         }
         let url = sqlite_url(url)?;
@@ -67,7 +61,6 @@ impl Db {
             writer,
             backend: Backend::Sqlite,
             uses: Default::default(),
-            counts: Default::default(),
         })
     }
 
@@ -91,34 +84,6 @@ impl Db {
     pub fn w(&self) -> &AnyPool {
         self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         &self.writer
-    }
-
-    /// A remembered count younger than `max_age`.
-    pub fn cached_count(&self, key: &str, max_age: std::time::Duration) -> Option<i64> {
-        let map = self.counts.lock().ok()?;
-        map.get(key)
-            .filter(|(_, at)| at.elapsed() < max_age)
-            .map(|(v, _)| *v)
-    }
-
-    /// Remembers a count (at most 10,000 keys: the oldest half goes when full).
-    pub fn remember_count(&self, key: String, value: i64) {
-        if let Ok(mut map) = self.counts.lock() {
-            if map.len() >= 10_000 {
-                let mut ages: Vec<_> = map.values().map(|(_, at)| *at).collect();
-                ages.sort_unstable();
-                let cut = ages[ages.len() / 2];
-                map.retain(|_, (_, at)| *at > cut);
-            }
-            map.insert(key, (value, std::time::Instant::now()));
-        }
-    }
-
-    /// Forgets every remembered count whose key starts with `prefix`.
-    pub fn forget_counts(&self, prefix: &str) {
-        if let Ok(mut map) = self.counts.lock() {
-            map.retain(|k, _| !k.starts_with(prefix));
-        }
     }
 
     /// Queries (and transactions) issued so far through this handle and its clones.

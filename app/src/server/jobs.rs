@@ -10,12 +10,133 @@
 //! - A failure is retried with exponential backoff until `max_attempts`, then the job is `failed`.
 //! - Finishing checks the lease, so a worker that lost its job cannot overwrite another's result.
 //!
+//! - Every job belongs to a lane (media, messages, documents) with its own workers, so a
+//!   two-hour transcode never delays a confirmation e-mail or a certificate. Features declare
+//!   their job kinds as [`JobKind`] constants and register a [`JobHandler`] for each at start
+//!   (`<feature>::register`); the worker dispatches by name and knows no feature.
+//!
 //! No maintained crate fits: the queue crates for sqlx (apalis-sql, sqlxmq) pin other sqlx
 //! versions, and two `libsqlite3-sys` cannot be linked into one binary.
 
+use super::AppState;
 use super::db::{Backend, Db};
 use super::now_ms;
 use sqlx::{Any, Transaction};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+use std::time::Duration;
+
+crate::codes! {
+    /// Where a job runs: each lane has its own workers (`JOBS_*_WORKERS`).
+    pub enum Lane {
+        /// Transcoding and other long, CPU-heavy media work.
+        Media = "media",
+        /// Mail, notifications and other short bookkeeping (order expiry): never waits behind
+        /// media.
+        Messages = "messages",
+        /// Documents people wait for: certificate PDFs (receipts and invoices next).
+        Documents = "documents",
+    }
+}
+
+/// A kind of job, declared by the feature that owns it.
+#[derive(Debug)]
+pub struct JobKind {
+    /// Stored in `jobs.kind`, e.g. `video.transcode`.
+    pub name: &'static str,
+    pub lane: Lane,
+    pub max_attempts: i64,
+    /// The payload holds a secret (a mail with a code or a reset link): it is emptied once the
+    /// job is done.
+    pub scrub_payload: bool,
+}
+
+/// Why a job did not finish.
+#[derive(Debug)]
+pub struct JobFailure {
+    /// Retrying cannot help (the input itself is bad).
+    pub permanent: bool,
+    /// A short code the owner may store (e.g. a failed video's reason): "processing_failed", …
+    pub code: &'static str,
+    pub detail: String,
+}
+
+impl JobFailure {
+    /// A failure worth retrying later.
+    pub fn retry(detail: impl Into<String>) -> Self {
+        JobFailure {
+            permanent: false,
+            code: "processing_failed",
+            detail: detail.into(),
+        }
+    }
+
+    /// A failure retrying cannot fix.
+    pub fn permanent(code: &'static str, detail: impl Into<String>) -> Self {
+        JobFailure {
+            permanent: true,
+            code,
+            detail: detail.into(),
+        }
+    }
+}
+
+impl From<anyhow::Error> for JobFailure {
+    fn from(e: anyhow::Error) -> Self {
+        JobFailure::retry(e.to_string())
+    }
+}
+
+impl From<sqlx::Error> for JobFailure {
+    fn from(e: sqlx::Error) -> Self {
+        JobFailure::retry(e.to_string())
+    }
+}
+
+impl From<crate::error::AppError> for JobFailure {
+    fn from(e: crate::error::AppError) -> Self {
+        JobFailure::retry(e.to_string())
+    }
+}
+
+/// What a running job may need from the worker: its name (to finish the job in the same
+/// transaction as its result) and whether the job was cancelled or its lease lost.
+pub struct JobContext {
+    pub worker: String,
+    pub cancelled: Arc<AtomicBool>,
+}
+
+/// A boxed future, as job handlers and event reactions return.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// Runs one job.
+pub type RunJob =
+    for<'a> fn(&'a AppState, &'a Job, &'a JobContext) -> BoxFuture<'a, Result<(), JobFailure>>;
+
+/// Reacts to a recorded failure; the flag is true when the job will not run again.
+pub type OnJobFailure =
+    for<'a> fn(&'a AppState, &'a Job, &'a JobFailure, bool) -> BoxFuture<'a, ()>;
+
+/// How one kind of job runs.
+pub struct JobHandler {
+    pub kind: &'static JobKind,
+    /// The longest one run may take (read from the configuration, e.g. for transcoding).
+    pub timeout: fn(&AppState) -> Duration,
+    pub run: RunJob,
+    /// Called after a failure is recorded.
+    pub on_failure: Option<OnJobFailure>,
+}
+
+/// Wakes the local workers when a job is queued, so that a mail or a certificate starts at once
+/// instead of at the next poll (other instances poll).
+static WAKE: tokio::sync::Notify = tokio::sync::Notify::const_new();
+
+/// Waits until a job is queued in this process or `max` passes.
+pub async fn wait_for_work(max: Duration) {
+    let _ = tokio::time::timeout(max, WAKE.notified()).await;
+}
 
 /// A claimed job.
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -26,6 +147,13 @@ pub struct Job {
     pub ref_key: Option<String>,
     pub attempts: i64,
     pub max_attempts: i64,
+}
+
+impl Job {
+    /// The payload as JSON (`Null` when it is not JSON).
+    pub fn payload_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.payload).unwrap_or_default()
+    }
 }
 
 /// A job as the owner's pages or tests see it.
@@ -39,79 +167,66 @@ pub struct JobRow {
     pub last_error: Option<String>,
 }
 
+const INSERT: &str = "INSERT INTO jobs (kind, lane, payload, ref_key, status, attempts, max_attempts, run_at, created_at, updated_at) \
+     VALUES ($1, $2, $3, $4, 'queued', 0, $5, $6, $7, $7) RETURNING id";
+
 /// Adds a job due now. `ref_key` names what it is about (e.g. `video:42`) so it can be cancelled.
 pub async fn enqueue(
     db: &Db,
-    kind: &str,
+    kind: &JobKind,
     payload: &serde_json::Value,
     ref_key: Option<&str>,
-    max_attempts: i64,
 ) -> sqlx::Result<i64> {
-    let now = now_ms();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO jobs (kind, payload, ref_key, status, attempts, max_attempts, run_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5) RETURNING id",
-    )
-    .bind(kind)
-    .bind(payload.to_string())
-    .bind(ref_key)
-    .bind(max_attempts)
-    .bind(now)
-    .fetch_one(db.w())
-    .await?;
-    Ok(id)
+    enqueue_at(db, kind, payload, ref_key, now_ms()).await
 }
 
 /// Adds a job due at `run_at` (unix ms).
 pub async fn enqueue_at(
     db: &Db,
-    kind: &str,
+    kind: &JobKind,
     payload: &serde_json::Value,
     ref_key: Option<&str>,
-    max_attempts: i64,
     run_at: i64,
 ) -> sqlx::Result<i64> {
-    let now = now_ms();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO jobs (kind, payload, ref_key, status, attempts, max_attempts, run_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $6, $6) RETURNING id",
-    )
-    .bind(kind)
-    .bind(payload.to_string())
-    .bind(ref_key)
-    .bind(max_attempts)
-    .bind(run_at)
-    .bind(now)
-    .fetch_one(db.w())
-    .await?;
+    let (id,): (i64,) = sqlx::query_as(INSERT)
+        .bind(kind.name)
+        .bind(kind.lane.code())
+        .bind(payload.to_string())
+        .bind(ref_key)
+        .bind(kind.max_attempts)
+        .bind(run_at)
+        .bind(now_ms())
+        .fetch_one(db.w())
+        .await?;
+    WAKE.notify_waiters();
     Ok(id)
 }
 
-/// The same as `enqueue`, inside the caller's transaction.
+/// The same as `enqueue`, inside the caller's transaction (the workers are woken at once; a
+/// worker that looks before the commit finds the job at its next poll).
 pub async fn enqueue_tx(
     tx: &mut Transaction<'_, Any>,
-    kind: &str,
+    kind: &JobKind,
     payload: &serde_json::Value,
     ref_key: Option<&str>,
-    max_attempts: i64,
 ) -> sqlx::Result<i64> {
     let now = now_ms();
-    let (id,): (i64,) = sqlx::query_as(
-        "INSERT INTO jobs (kind, payload, ref_key, status, attempts, max_attempts, run_at, created_at, updated_at) \
-         VALUES ($1, $2, $3, 'queued', 0, $4, $5, $5, $5) RETURNING id",
-    )
-    .bind(kind)
-    .bind(payload.to_string())
-    .bind(ref_key)
-    .bind(max_attempts)
-    .bind(now)
-    .fetch_one(&mut **tx)
-    .await?;
+    let (id,): (i64,) = sqlx::query_as(INSERT)
+        .bind(kind.name)
+        .bind(kind.lane.code())
+        .bind(payload.to_string())
+        .bind(ref_key)
+        .bind(kind.max_attempts)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut **tx)
+        .await?;
+    WAKE.notify_waiters();
     Ok(id)
 }
 
-/// Claims the oldest due job (or one whose lease ran out) for `worker` for `lease_ms`.
-pub async fn claim(db: &Db, worker: &str, lease_ms: i64) -> sqlx::Result<Option<Job>> {
+/// Claims the oldest due job of `lane` (or one whose lease ran out) for `worker` for `lease_ms`.
+pub async fn claim(db: &Db, worker: &str, lease_ms: i64, lane: Lane) -> sqlx::Result<Option<Job>> {
     let now = now_ms();
     let lock = match db.backend() {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
@@ -120,7 +235,7 @@ pub async fn claim(db: &Db, worker: &str, lease_ms: i64) -> sqlx::Result<Option<
     let sql = format!(
         "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
          WHERE id = (SELECT id FROM jobs \
-                     WHERE (status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3) \
+                     WHERE lane = $4 AND ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)) \
                      ORDER BY run_at, id LIMIT 1{lock}) \
          RETURNING id, kind, payload, ref_key, attempts, max_attempts"
     );
@@ -128,6 +243,7 @@ pub async fn claim(db: &Db, worker: &str, lease_ms: i64) -> sqlx::Result<Option<
         .bind(worker)
         .bind(now + lease_ms)
         .bind(now)
+        .bind(lane.code())
         .fetch_optional(db.w())
         .await
 }
@@ -167,12 +283,21 @@ pub async fn complete_tx(
     Ok(n == 1)
 }
 
-/// Marks the job done if this worker still holds it.
-pub async fn complete(db: &Db, id: i64, worker: &str) -> sqlx::Result<bool> {
-    let mut tx = db.w().begin().await?;
-    let ok = complete_tx(&mut tx, id, worker).await?;
-    tx.commit().await?;
-    Ok(ok)
+/// Marks the job done if this worker still holds it; a secret payload is emptied.
+pub async fn complete(db: &Db, id: i64, worker: &str, scrub_payload: bool) -> sqlx::Result<bool> {
+    let n = sqlx::query(
+        "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = $1, \
+         payload = CASE WHEN $4 = 1 THEN '{}' ELSE payload END \
+         WHERE id = $2 AND locked_by = $3 AND status = 'running'",
+    )
+    .bind(now_ms())
+    .bind(id)
+    .bind(worker)
+    .bind(i64::from(scrub_payload))
+    .execute(db.w())
+    .await?
+    .rows_affected();
+    Ok(n == 1)
 }
 
 /// Backoff before attempt `n + 1`: 10 s, 40 s, 90 s, … capped at an hour.
@@ -229,10 +354,10 @@ pub async fn list_for(db: &Db, ref_key: &str) -> sqlx::Result<Vec<JobRow>> {
     .await
 }
 
-/// Deletes finished jobs older than `age_ms`.
+/// Deletes finished (done or failed for good) jobs older than `age_ms`.
 pub async fn purge_done(db: &Db, age_ms: i64) -> sqlx::Result<u64> {
     Ok(
-        sqlx::query("DELETE FROM jobs WHERE status = 'done' AND updated_at < $1")
+        sqlx::query("DELETE FROM jobs WHERE status IN ('done', 'failed') AND updated_at < $1")
             .bind(now_ms() - age_ms)
             .execute(db.w())
             .await?

@@ -1,14 +1,19 @@
 //! Outgoing mail: SMTP through lettre when SMTP_URL is set; otherwise each mail is written to the
 //! outbox folder as an .eml file (and logged), so every flow works with nothing installed.
-//! Sending happens off the request path.
+//! Sending happens off the request path: [`queue`] makes a `mail.send` job in the messages lane
+//! (retried when the SMTP server is away; its payload — a code or a reset link — is emptied once
+//! sent), and digests send from their own job.
 
+use super::AppState;
+use super::hooks::Hooks;
+use super::jobs::{self, Job, JobFailure, JobHandler, JobKind, Lane};
 use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use std::path::PathBuf;
 use std::sync::Arc;
 
 /// A mail to send: plain text plus an HTML alternative.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Mail {
     pub to: String,
     pub subject: String,
@@ -96,16 +101,38 @@ impl Mailer {
         }
         Ok(())
     }
+}
 
-    /// Sends in the background; failures are logged.
-    pub fn send(&self, mail: Mail) {
-        let me = self.clone();
-        tokio::spawn(async move {
-            if let Err(e) = me.send_now(&mail).await {
-                tracing::error!(to = %mail.to, error = %e, "sending mail failed");
-            }
-        });
-    }
+/// Sends one queued mail. Payload: the [`Mail`].
+pub const SEND_JOB: JobKind = JobKind {
+    name: "mail.send",
+    lane: Lane::Messages,
+    max_attempts: 8,
+    scrub_payload: true,
+};
+
+/// Queues a mail: it goes out from the messages lane, within a moment.
+pub async fn queue(state: &AppState, mail: &Mail) -> Result<(), crate::error::AppError> {
+    let payload = serde_json::to_value(mail).map_err(|_| crate::error::AppError::Internal)?;
+    jobs::enqueue(&state.db, &SEND_JOB, &payload, None).await?;
+    Ok(())
+}
+
+/// Registers the mail job.
+pub fn register(hooks: &mut Hooks) {
+    hooks.job(JobHandler {
+        kind: &SEND_JOB,
+        timeout: |_| std::time::Duration::from_secs(60),
+        run: |st, job, _| Box::pin(run_send(st, job)),
+        on_failure: None,
+    });
+}
+
+async fn run_send(state: &AppState, job: &Job) -> Result<(), JobFailure> {
+    let mail: Mail = serde_json::from_str(&job.payload)
+        .map_err(|e| JobFailure::permanent("bad_payload", e.to_string()))?;
+    state.mailer.send_now(&mail).await?;
+    Ok(())
 }
 
 /// Escapes text for HTML mail bodies.

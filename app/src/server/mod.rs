@@ -1,13 +1,26 @@
 //! Server-only infrastructure shared by the features: configuration, application state, the
-//! database, sessions, storage, mail and rate limits. Compiled only with the `ssr` feature.
+//! database and its SQL helpers, sessions and who is acting, storage, mail, rate limits, jobs,
+//! the live bus and the hooks features register. Compiled only with the `ssr` feature.
+//!
+//! Nothing here names a feature: features register their job kinds, reactions and routes
+//! (`crate::wiring`), and the worker, the bus and the router dispatch by name.
 
+pub mod auth;
+pub mod bus;
+pub mod cache;
 pub mod config;
 pub mod db;
+pub mod hooks;
+pub mod images;
 pub mod jobs;
 pub mod mail;
+pub mod media;
 pub mod rate_limit;
 pub mod request;
+pub mod search;
 pub mod session;
+pub mod signing;
+pub mod sql;
 pub mod state;
 pub mod storage;
 pub mod worker;

@@ -1,12 +1,14 @@
 //! Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 is stored.
 //! A session ends after SESSION_IDLE_DAYS without use or SESSION_ABSOLUTE_DAYS after log-in.
 //!
-//! The server's middleware resolves the cookie once per request (`resolve`) and leaves an
-//! `AuthSession` in the request extensions; server functions ask `require_user()`.
+//! The server's middleware resolves the cookie once per request (`resolve`) into an
+//! [`Actor`](super::auth::Actor) in the request extensions; see `server/auth.rs` for how
+//! adapters read it.
 
+use super::auth::Actor;
 use super::{AppState, now_ms, random_token, sha256_hex};
 use crate::accounts::Role;
-use crate::error::AppError;
+use crate::ids::{SessionId, UserId};
 use sqlx::Row;
 
 pub const SESSION_COOKIE: &str = "tutorium_session";
@@ -14,28 +16,24 @@ const DAY_MS: i64 = 24 * 3600 * 1000;
 /// last_seen_at is written at most this often per session, so reads do not turn into writes.
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
 
-/// The session of the current request.
-#[derive(Clone, Debug)]
-pub struct AuthSession {
-    pub session_id: i64,
-    pub user_id: i64,
-    pub email_confirmed: bool,
-}
-
-/// Looks up the session for a cookie token; touches it; deletes it when expired.
-pub async fn resolve(state: &AppState, token: &str) -> Option<AuthSession> {
+/// Looks up the session for a cookie token, with its user's roles (one query); touches it;
+/// deletes it when expired. The middleware calls this once per request.
+pub async fn resolve(state: &AppState, token: &str) -> Option<Actor> {
     if token.is_empty() || token.len() > 100 {
         return None;
     }
     let hash = sha256_hex(token);
-    let row = sqlx::query(
-        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email_confirmed_at \
-         FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = $1",
+    // One row per role (or one row with a NULL role): the session and the roles in one round trip.
+    let rows = sqlx::query(
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email_confirmed_at, r.role \
+         FROM sessions s JOIN users u ON u.id = s.user_id \
+         LEFT JOIN user_roles r ON r.user_id = s.user_id WHERE s.token_hash = $1",
     )
     .bind(&hash)
-    .fetch_optional(state.db.r())
+    .fetch_all(state.db.r())
     .await
-    .ok()??;
+    .ok()?;
+    let row = rows.first()?;
     let (id, user_id, last_seen, expires): (i64, i64, i64, i64) = (
         row.try_get(0).ok()?,
         row.try_get(1).ok()?,
@@ -43,6 +41,12 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<AuthSession> {
         row.try_get(3).ok()?,
     );
     let confirmed: Option<i64> = row.try_get(4).ok()?;
+    let mut roles: Vec<Role> = rows
+        .iter()
+        .filter_map(|r| r.try_get::<Option<String>, _>(5).ok().flatten())
+        .filter_map(|r| Role::from_code(&r))
+        .collect();
+    roles.sort();
     let now = now_ms();
     let idle_limit = state.config.session_idle_days * DAY_MS;
     if expires <= now || last_seen + idle_limit <= now {
@@ -59,9 +63,10 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<AuthSession> {
             .execute(state.db.w())
             .await;
     }
-    Some(AuthSession {
-        session_id: id,
-        user_id,
+    Some(Actor {
+        user: UserId(user_id),
+        session: SessionId(id),
+        roles,
         email_confirmed: confirmed.is_some(),
     })
 }
@@ -69,7 +74,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<AuthSession> {
 /// Creates a session and returns its cookie token.
 pub async fn create(
     state: &AppState,
-    user_id: i64,
+    user_id: UserId,
     user_agent: &str,
     ip: &str,
 ) -> sqlx::Result<String> {
@@ -90,40 +95,14 @@ pub async fn create(
     Ok(token)
 }
 
-/// The session of the current server function or render, if any.
-pub fn current() -> Option<AuthSession> {
-    super::request::parts().and_then(|p| p.extensions.get::<AuthSession>().cloned())
-}
-
-/// The signed-in user's session, or `NotAuthenticated`.
-pub fn require_user() -> Result<AuthSession, AppError> {
-    current().ok_or(AppError::NotAuthenticated)
-}
-
 /// The roles a user holds.
-pub async fn roles(state: &AppState, user_id: i64) -> sqlx::Result<Vec<Role>> {
+pub async fn roles(state: &AppState, user_id: UserId) -> sqlx::Result<Vec<Role>> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
             .bind(user_id)
             .fetch_all(state.db.r())
             .await?;
     Ok(rows.iter().filter_map(|(r,)| Role::from_code(r)).collect())
-}
-
-/// Whether `held` grants `role` (admins hold every role).
-pub fn holds(held: &[Role], role: Role) -> bool {
-    held.contains(&role) || held.contains(&Role::Admin)
-}
-
-/// The signed-in user's session if they hold `role` (admins hold every role), else
-/// `NotAuthenticated` or `Forbidden`.
-pub async fn require_role(role: Role) -> Result<AuthSession, AppError> {
-    let s = require_user()?;
-    if holds(&roles(&super::state(), s.user_id).await?, role) {
-        Ok(s)
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Sets the session cookie.

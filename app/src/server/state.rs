@@ -1,6 +1,9 @@
-//! The application state every request and server function sees.
+//! The application state every request, server function, job and CLI command sees.
 
-use super::{config::Config, db::Db, mail::Mailer, storage::Storage};
+use super::{
+    bus::Bus, cache::TtlCache, config::Config, db::Db, hooks::Hooks, mail::Mailer, signing::Signer,
+    storage::Storage,
+};
 use std::sync::Arc;
 
 #[derive(Clone)]
@@ -9,7 +12,13 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub storage: Storage,
     pub mailer: Mailer,
-    pub signer: crate::video::signing::Signer,
+    pub signer: Signer,
+    /// Numbers costly to compute that may be a little old (catalog match counts).
+    pub counts: TtlCache<i64>,
+    /// Live events for open pages.
+    pub bus: Bus,
+    /// Job handlers and event reactions the features registered.
+    pub hooks: Arc<Hooks>,
     pub leptos_options: leptos::config::LeptosOptions,
 }
 

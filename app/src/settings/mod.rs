@@ -12,22 +12,18 @@ use crate::profiles::{
 };
 use crate::tr;
 use crate::ui::{
-    ErrorText, FormError, FormFields, Notice, Seo, TextField, field_error, form_error,
-    format_datetime,
+    ErrorText, FormError, FormFields, LoginRequired, Notice, Seo, TextField, field_error,
+    form_error, format_datetime,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 
-fn title(en: &'static str, ru: &'static str) -> Signal<String> {
-    let l = use_i18n();
-    Signal::derive(move || l.get().pick(en, ru).to_string())
-}
-
 /// Settings navigation plus the page, or a log-in prompt for visitors.
 #[component]
 fn SettingsShell(
-    title_en: &'static str,
-    title_ru: &'static str,
+    /// The page's title in the reader's language: `tr!("Account", "Аккаунт")`.
+    #[prop(into)]
+    title: Signal<&'static str>,
     path: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
@@ -48,7 +44,7 @@ fn SettingsShell(
     ];
     let l = use_i18n();
     view! {
-        <Seo title=title(title_en, title_ru) description=title(title_en, title_ru) path=path noindex=true />
+        <Seo title=Signal::derive(move || title.get().to_string()) description=Signal::derive(move || title.get().to_string()) path=path noindex=true />
         <section class="page settings">
             <h1>{tr!("Settings", "Настройки")}</h1>
             <nav class="tabs" aria-label=move || l.get().pick("Settings sections", "Разделы настроек")>
@@ -64,10 +60,7 @@ fn SettingsShell(
                     match me.await {
                         Ok(Some(_)) => children.with_value(|c| c()).into_any(),
                         Ok(None) => view! {
-                            <div class="empty-state">
-                                <p>{tr!("Log in to see your settings.", "Войдите, чтобы открыть настройки.")}</p>
-                                <a class="button" href=format!("/login?next={path}")>{tr!("Log in", "Войти")}</a>
-                            </div>
+                            <LoginRequired text=tr!("Log in to see your settings.", "Войдите, чтобы открыть настройки.") next=path />
                         }.into_any(),
                         Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
                     }
@@ -80,7 +73,7 @@ fn SettingsShell(
 #[component]
 pub fn ProfileSettingsPage() -> impl IntoView {
     view! {
-        <SettingsShell title_en="Edit profile" title_ru="Редактирование профиля" path="/settings/profile">
+        <SettingsShell title=tr!("Edit profile", "Редактирование профиля") path="/settings/profile">
             <ProfileForm />
         </SettingsShell>
     }
@@ -235,7 +228,7 @@ fn ProfileForm() -> impl IntoView {
 #[component]
 pub fn AccountSettingsPage() -> impl IntoView {
     view! {
-        <SettingsShell title_en="Account" title_ru="Аккаунт" path="/settings/account">
+        <SettingsShell title=tr!("Account", "Аккаунт") path="/settings/account">
             <PasswordForm />
         </SettingsShell>
     }
@@ -276,7 +269,7 @@ fn PasswordForm() -> impl IntoView {
 #[component]
 pub fn SessionsPage() -> impl IntoView {
     view! {
-        <SettingsShell title_en="Sessions" title_ru="Сеансы" path="/settings/sessions">
+        <SettingsShell title=tr!("Sessions", "Сеансы") path="/settings/sessions">
             <SessionList />
         </SettingsShell>
     }
@@ -345,7 +338,7 @@ fn SessionList() -> impl IntoView {
 #[component]
 pub fn NotificationSettingsPage() -> impl IntoView {
     view! {
-        <SettingsShell title_en="Notifications & privacy" title_ru="Уведомления и приватность" path="/settings/notifications">
+        <SettingsShell title=tr!("Notifications & privacy", "Уведомления и приватность") path="/settings/notifications">
             <NotificationForm />
         </SettingsShell>
     }

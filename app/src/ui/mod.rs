@@ -1,10 +1,13 @@
-//! Feature-agnostic pieces of UI: form fields, errors, avatars, page metadata.
+//! Feature-agnostic pieces of UI: form fields, errors, loading (`Load`), avatars, page
+//! metadata, sizes and dates.
 
 mod form;
+mod load;
 mod seo;
 pub mod upload;
 
 pub use form::*;
+pub use load::*;
 pub use seo::*;
 
 use leptos::prelude::*;
@@ -70,6 +73,24 @@ pub fn format_date(ms: i64, locale: crate::i18n::Locale) -> String {
     ];
     let m = d.month0() as usize;
     format!("{} {} {}", d.day(), locale.pick(EN[m], RU[m]), d.year())
+}
+
+/// "2.4 MB", "2,4 МБ".
+pub fn format_size(bytes: i64, l: crate::i18n::Locale) -> String {
+    let s = if bytes >= 1024 * 1024 {
+        format!(
+            "{:.1} {}",
+            bytes as f64 / (1024.0 * 1024.0),
+            l.pick("MB", "МБ")
+        )
+    } else {
+        format!("{} {}", (bytes + 1023) / 1024, l.pick("KB", "КБ"))
+    };
+    if l == crate::i18n::Locale::Ru {
+        s.replace('.', ",")
+    } else {
+        s
+    }
 }
 
 /// Formats unix milliseconds as date and time (UTC).

@@ -10,6 +10,7 @@ use super::{VideoView, format_duration};
 use crate::error::Msg;
 use crate::i18n::use_i18n;
 use crate::tr;
+use crate::video::VideoMsg;
 use leptos::prelude::*;
 
 const SPEEDS: [f64; 6] = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0];
@@ -423,7 +424,7 @@ pub fn VideoPlayer(
                             rate.set(v.playback_rate());
                         }
                     }
-                    on:error=move |_| error.set(Some(Msg::VideoNotReady))
+                    on:error=move |_| error.set(Some(Msg::Video(VideoMsg::NotReady)))
                 >
                     {default_src.map(|s| view! { <source src=s type="video/mp4" /> })}
                     {captions.into_iter().map(|c| view! {
@@ -572,13 +573,13 @@ pub fn VideoUploader(max_bytes: u64, max_seconds: u64, on_done: Callback<String>
             input.set_value("");
             error.set(None);
             if file.size() <= 0.0 {
-                error.set(Some(Msg::VideoEmpty));
+                error.set(Some(Msg::Video(VideoMsg::Empty)));
                 return;
             }
             if file.size() > max_bytes as f64 {
-                error.set(Some(Msg::VideoTooBig {
+                error.set(Some(Msg::Video(VideoMsg::TooBig {
                     max_mb: (max_bytes / (1024 * 1024)) as u32,
-                }));
+                })));
                 return;
             }
             busy.set(true);

@@ -140,10 +140,9 @@ pub async fn start_processing(
 async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
     crate::server::jobs::enqueue_tx(
         tx,
-        super::transcode::JOB_KIND,
+        &super::TRANSCODE_JOB,
         &serde_json::json!({ "video_id": id }),
         Some(&format!("video:{id}")),
-        3,
     )
     .await?;
     Ok(())

@@ -12,6 +12,10 @@
 //!   of adding duplicates;
 //! - private videos are served only to their owner, admins, or holders of a signed, expiring link.
 
+mod messages;
+pub use messages::VideoMsg;
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -20,13 +24,76 @@ pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod probe;
 #[cfg(feature = "ssr")]
-pub mod signing;
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod transcode;
 #[cfg(feature = "ssr")]
 pub mod upload;
 
 use serde::{Deserialize, Serialize};
+
+/// Transcodes one upload into the ladder. Payload: `{"video_id": …}`.
+#[cfg(feature = "ssr")]
+pub const TRANSCODE_JOB: crate::server::jobs::JobKind = crate::server::jobs::JobKind {
+    name: "video.transcode",
+    lane: crate::server::jobs::Lane::Media,
+    max_attempts: 3,
+    scrub_payload: false,
+};
+
+/// The bus topic of one video's processing (its owner's studio listens).
+#[cfg(feature = "ssr")]
+pub fn topic(video_id: i64) -> String {
+    format!("video:{video_id}")
+}
+
+/// Tells the open views of a video that its processing state changed.
+#[cfg(feature = "ssr")]
+pub async fn changed(st: &crate::server::AppState, video_id: i64) {
+    st.bus
+        .notify(&st.db, &topic(video_id), serde_json::json!({}))
+        .await;
+}
+
+/// Registers the transcoding job and who may read `videos/…` media.
+#[cfg(feature = "ssr")]
+pub fn register(hooks: &mut crate::server::hooks::Hooks) {
+    use crate::server::jobs::JobHandler;
+    hooks.job(JobHandler {
+        kind: &TRANSCODE_JOB,
+        timeout: |st| std::time::Duration::from_secs(st.config.video_job_timeout_seconds),
+        run: |st, job, cx| Box::pin(transcode::run(st, job, cx)),
+        on_failure: Some(|st, job, f, final_| Box::pin(transcode::on_failure(st, job, f, final_))),
+    });
+    hooks.media("videos", |st, key, token, viewer| {
+        Box::pin(access::media_access(st, key, token, viewer))
+    });
+}
+
+/// The routes of uploads (tus), captions and the processing stream.
+#[cfg(feature = "ssr")]
+pub fn routes() -> axum::Router<crate::server::AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, head, post};
+    axum::Router::new()
+        .route(
+            "/api/videos/uploads",
+            post(upload::create).options(upload::options),
+        )
+        .route(
+            "/api/videos/uploads/{id}",
+            head(upload::head)
+                .patch(upload::patch)
+                .delete(upload::terminate)
+                .options(upload::options)
+                .layer(DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/api/videos/{id}/captions",
+            post(api::upload_captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
+        )
+        .route("/api/videos/{id}/events", get(api::events))
+}
 
 /// Where a video is in its life.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -148,10 +215,10 @@ pub const CAPTION_LANGUAGES: &[(&str, &str)] = &[
 pub fn error_msg(code: &str) -> crate::error::Msg {
     use crate::error::Msg;
     match code {
-        "truncated" => Msg::VideoTruncated,
-        "no_video_stream" => Msg::VideoNoVideoStream,
-        "not_video" => Msg::VideoNotVideo,
-        _ => Msg::VideoProcessingFailed,
+        "truncated" => Msg::Video(VideoMsg::Truncated),
+        "no_video_stream" => Msg::Video(VideoMsg::NoVideoStream),
+        "not_video" => Msg::Video(VideoMsg::NotVideo),
+        _ => Msg::Video(VideoMsg::ProcessingFailed),
     }
 }
 

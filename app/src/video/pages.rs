@@ -185,7 +185,7 @@ pub fn StudioPage() -> impl IntoView {
                     let (me, limits) = setup.await;
                     match me {
                         Ok(Some(u)) => {
-                            let can_upload = u.has(crate::accounts::Role::Tutor) || u.has(crate::accounts::Role::Admin);
+                            let can_upload = u.has(crate::accounts::Role::Tutor);
                             let (max_bytes, max_seconds) = limits.unwrap_or((2 << 30, 3 * 3600));
                             if can_upload {
                                 view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()

@@ -1,6 +1,7 @@
 //! Checking an upload with ffprobe: from the bytes, never the name.
 
 use crate::error::Msg;
+use crate::video::VideoMsg;
 use serde::Deserialize;
 use std::path::Path;
 
@@ -62,9 +63,9 @@ pub fn judge(
         || stderr.contains("End of file");
     let Some(out) = out.filter(|o| o.format.is_some() || !o.streams.is_empty()) else {
         return Err(if truncated_hint || looks_like_mp4 {
-            Msg::VideoTruncated
+            Msg::Video(VideoMsg::Truncated)
         } else {
-            Msg::VideoNotVideo
+            Msg::Video(VideoMsg::NotVideo)
         });
     };
     let format_name = out
@@ -74,7 +75,7 @@ pub fn judge(
         .unwrap_or_default();
     // Still images and image sequences probe as "video" with one frame.
     if format_name.contains("_pipe") || format_name == "image2" || format_name == "gif" {
-        return Err(Msg::VideoNotVideo);
+        return Err(Msg::Video(VideoMsg::NotVideo));
     }
     let video = out
         .streams
@@ -86,9 +87,9 @@ pub fn judge(
         .any(|s| s.codec_type.as_deref() == Some("audio"));
     let Some(v) = video else {
         return Err(if has_audio {
-            Msg::VideoNoVideoStream
+            Msg::Video(VideoMsg::NoVideoStream)
         } else {
-            Msg::VideoNotVideo
+            Msg::Video(VideoMsg::NotVideo)
         });
     };
     let duration = out
@@ -99,19 +100,19 @@ pub fn judge(
         .unwrap_or(0.0);
     if duration <= 0.0 {
         return Err(if truncated_hint {
-            Msg::VideoTruncated
+            Msg::Video(VideoMsg::Truncated)
         } else {
-            Msg::VideoNotVideo
+            Msg::Video(VideoMsg::NotVideo)
         });
     }
     if duration > limits.max_seconds as f64 {
-        return Err(Msg::VideoTooLong {
+        return Err(Msg::Video(VideoMsg::TooLong {
             max_minutes: (limits.max_seconds / 60) as u32,
-        });
+        }));
     }
     let (w, h) = (v.width.unwrap_or(0), v.height.unwrap_or(0));
     if !(16..=7680).contains(&w) || !(16..=4320).contains(&h) {
-        return Err(Msg::VideoResolution);
+        return Err(Msg::Video(VideoMsg::Resolution));
     }
     let fps = v
         .avg_frame_rate
@@ -137,7 +138,7 @@ pub async fn probe(ffprobe: &str, file: &Path, limits: &Limits) -> Result<Probe,
         .map(|m| m.len())
         .unwrap_or(0);
     if size == 0 {
-        return Err(Msg::VideoEmpty);
+        return Err(Msg::Video(VideoMsg::Empty));
     }
     let head = {
         use tokio::io::AsyncReadExt;
@@ -198,23 +199,32 @@ mod tests {
     #[test]
     fn sound_only_text_images_and_long_videos_are_refused() {
         let audio = r#"{"streams":[{"codec_type":"audio"}],"format":{"duration":"3.0","format_name":"mp3"}}"#;
-        assert_eq!(judge(audio, "", false, &L), Err(Msg::VideoNoVideoStream));
+        assert_eq!(
+            judge(audio, "", false, &L),
+            Err(Msg::Video(VideoMsg::NoVideoStream))
+        );
         let cover = r#"{"streams":[{"codec_type":"audio"},{"codec_type":"video","width":500,"height":500,"disposition":{"attached_pic":1}}],"format":{"duration":"3.0","format_name":"mp3"}}"#;
-        assert_eq!(judge(cover, "", false, &L), Err(Msg::VideoNoVideoStream));
+        assert_eq!(
+            judge(cover, "", false, &L),
+            Err(Msg::Video(VideoMsg::NoVideoStream))
+        );
         assert_eq!(
             judge("{}", "Invalid data found when processing input", false, &L),
-            Err(Msg::VideoNotVideo)
+            Err(Msg::Video(VideoMsg::NotVideo))
         );
         assert_eq!(
             judge("{}", "moov atom not found", true, &L),
-            Err(Msg::VideoTruncated)
+            Err(Msg::Video(VideoMsg::Truncated))
         );
         let png = r#"{"streams":[{"codec_type":"video","width":10,"height":10}],"format":{"format_name":"png_pipe"}}"#;
-        assert_eq!(judge(png, "", false, &L), Err(Msg::VideoNotVideo));
+        assert_eq!(
+            judge(png, "", false, &L),
+            Err(Msg::Video(VideoMsg::NotVideo))
+        );
         let long = r#"{"streams":[{"codec_type":"video","width":640,"height":360}],"format":{"duration":"4000","format_name":"matroska,webm"}}"#;
         assert_eq!(
             judge(long, "", false, &L),
-            Err(Msg::VideoTooLong { max_minutes: 60 })
+            Err(Msg::Video(VideoMsg::TooLong { max_minutes: 60 }))
         );
     }
 }

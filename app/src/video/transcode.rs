@@ -4,14 +4,14 @@
 //! poster and a thumbnail strip follow. Progress is stored as it goes; the worker's lease is
 //! renewed meanwhile and the job stops if it is lost.
 
+use super::VideoMsg;
 use super::db::{self, RenditionRow};
-use crate::server::{AppState, jobs::Job, now_ms};
+use crate::server::jobs::{Job, JobContext, JobFailure as Failure};
+use crate::server::{AppState, now_ms};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::io::AsyncBufReadExt;
 
-pub const JOB_KIND: &str = "video.transcode";
 /// Seconds between keyframes (and HLS segment length).
 const GOP_SECONDS: u32 = 4;
 
@@ -73,33 +73,6 @@ pub fn ladder_for(source_height: i64) -> Vec<Rung> {
             }
         })
         .collect()
-}
-
-/// Why a job did not finish.
-#[derive(Debug)]
-pub struct Failure {
-    /// Retrying cannot help (the file itself is bad).
-    pub permanent: bool,
-    /// Stored with the failed video: "truncated", "processing_failed", …
-    pub code: &'static str,
-    pub detail: String,
-}
-
-impl Failure {
-    fn retry(detail: impl Into<String>) -> Self {
-        Failure {
-            permanent: false,
-            code: "processing_failed",
-            detail: detail.into(),
-        }
-    }
-    fn bad_file(code: &'static str, detail: impl Into<String>) -> Self {
-        Failure {
-            permanent: true,
-            code,
-            detail: detail.into(),
-        }
-    }
 }
 
 /// The ffmpeg arguments that encode the whole ladder in one pass.
@@ -288,7 +261,7 @@ async fn run_ffmpeg(
     .iter()
     .any(|m| stderr.contains(m));
     if truncated {
-        Err(Failure::bad_file("truncated", stderr))
+        Err(Failure::permanent("truncated", stderr))
     } else {
         Err(Failure::retry(format!(
             "ffmpeg failed ({status}): {stderr}"
@@ -315,14 +288,10 @@ async fn stop_orphan(pid_file: &Path) {
 }
 
 /// Runs one transcoding job. `Ok` also when there is nothing to do (the video was deleted).
-pub async fn run(
-    state: &AppState,
-    job: &Job,
-    worker: &str,
-    cancelled: Arc<AtomicBool>,
-) -> Result<(), Failure> {
+pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Failure> {
+    let (worker, cancelled) = (cx.worker.as_str(), cx.cancelled.clone());
     let payload: serde_json::Value = serde_json::from_str(&job.payload)
-        .map_err(|e| Failure::bad_file("processing_failed", e.to_string()))?;
+        .map_err(|e| Failure::permanent("processing_failed", e.to_string()))?;
     let video_id = payload["video_id"].as_i64().unwrap_or(0);
     let Some(video) = db::select_by_id(&state.db, video_id)
         .await
@@ -336,7 +305,7 @@ pub async fn run(
     let cfg = &state.config;
     let src = cfg.uploads_dir().join(&video.public_id);
     if !src.exists() {
-        return Err(Failure::bad_file(
+        return Err(Failure::permanent(
             "processing_failed",
             "the uploaded file is gone",
         ));
@@ -363,24 +332,27 @@ pub async fn run(
     )
     .await
     .map_err(|m| match m {
-        crate::error::Msg::VideoTruncated => Failure::bad_file("truncated", "ffprobe"),
-        crate::error::Msg::VideoNoVideoStream => Failure::bad_file("no_video_stream", "ffprobe"),
+        crate::error::Msg::Video(VideoMsg::Truncated) => Failure::permanent("truncated", "ffprobe"),
+        crate::error::Msg::Video(VideoMsg::NoVideoStream) => {
+            Failure::permanent("no_video_stream", "ffprobe")
+        }
         crate::error::Msg::Internal => Failure::retry("ffprobe could not run"),
-        _ => Failure::bad_file("not_video", "ffprobe"),
+        _ => Failure::permanent("not_video", "ffprobe"),
     })?;
     let rungs = ladder_for(probe.height);
 
     // 1. Encode the ladder: 0–85 %.
-    let db2 = state.db.clone();
+    let st2 = state.clone();
     let mut last = (-1i64, std::time::Instant::now());
     let args = encode_args(&src, &work, &rungs, probe.has_audio, &cfg.video_preset);
     let progress = |p: i64| {
         let scaled = p * 85 / 100;
         if scaled != last.0 && last.1.elapsed().as_millis() >= 500 {
             last = (scaled, std::time::Instant::now());
-            let db2 = db2.clone();
+            let st2 = st2.clone();
             tokio::spawn(async move {
-                let _ = db::set_progress(&db2, video_id, scaled, now_ms()).await;
+                let _ = db::set_progress(&st2.db, video_id, scaled, now_ms()).await;
+                super::changed(&st2, video_id).await;
             });
         }
     };
@@ -394,6 +366,7 @@ pub async fn run(
     )
     .await?;
     let _ = db::set_progress(&state.db, video_id, 85, now_ms()).await;
+    super::changed(state, video_id).await;
 
     // 2. HLS per rung (remux), poster, thumbnail strip: 85–92 %.
     let mut renditions = Vec::new();
@@ -488,6 +461,7 @@ pub async fn run(
     ];
     run_ffmpeg(&cfg.ffmpeg, &thumb_args, &pid_file, 0, |_| {}, &cancelled).await?;
     let _ = db::set_progress(&state.db, video_id, 92, now_ms()).await;
+    super::changed(state, video_id).await;
 
     // 3. Store everything under videos/{public_id}/: 92–99 %. Keys are the same on every attempt.
     let prefix = format!("videos/{}", video.public_id);
@@ -525,6 +499,7 @@ pub async fn run(
     .await
     .map_err(|e| Failure::retry(e.to_string()))?;
     let _ = tokio::fs::remove_dir_all(&base).await;
+    super::changed(state, video_id).await;
     if done {
         let _ = tokio::fs::remove_file(&src).await;
         tracing::info!(video = %video.public_id, rungs = renditions.len(), bytes = stored, "video ready");
@@ -579,6 +554,7 @@ pub async fn on_failure(state: &AppState, job: &Job, failure: &Failure, final_: 
         .and_then(|v| v["video_id"].as_i64())
         .unwrap_or(0);
     let _ = db::set_failed(&state.db, video_id, failure.code, now_ms()).await;
+    super::changed(state, video_id).await;
     if let Ok(Some(v)) = db::select_by_id(&state.db, video_id).await {
         let _ = tokio::fs::remove_dir_all(state.config.work_dir().join(&v.public_id)).await;
     }

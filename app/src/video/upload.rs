@@ -15,7 +15,9 @@
 use super::db;
 use crate::accounts::Role;
 use crate::error::{AppError, Msg};
-use crate::server::{AppState, now_ms, session::AuthSession};
+use crate::server::auth::Actor;
+use crate::server::{AppState, now_ms};
+use crate::video::VideoMsg;
 use axum::Json;
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -35,35 +37,22 @@ fn tus_headers(h: &mut HeaderMap) {
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
+/// The error as JSON with its status, plus the tus headers.
 fn error(e: AppError) -> Response {
-    let mut h = HeaderMap::new();
-    tus_headers(&mut h);
-    let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::BAD_REQUEST);
-    (status, h, Json(e)).into_response()
+    let mut r = e.into_response();
+    tus_headers(r.headers_mut());
+    r
 }
 
-async fn require_tutor(
-    state: &AppState,
-    auth: Option<axum::Extension<AuthSession>>,
-) -> Result<AuthSession, AppError> {
-    let Some(axum::Extension(a)) = auth else {
-        return Err(AppError::NotAuthenticated);
-    };
-    let roles = crate::server::session::roles(state, a.user_id).await?;
-    if roles.contains(&Role::Tutor) || roles.contains(&Role::Admin) {
-        Ok(a)
-    } else {
-        Err(AppError::Forbidden)
-    }
+fn require_tutor(auth: Option<Actor>) -> Result<Actor, AppError> {
+    let a = auth.ok_or(AppError::NotAuthenticated)?;
+    a.require(Role::Tutor)?;
+    Ok(a)
 }
 
 /// The owner's upload by id, or the error to answer.
-async fn owned(
-    state: &AppState,
-    auth: Option<axum::Extension<AuthSession>>,
-    id: &str,
-) -> Result<db::VideoRow, AppError> {
-    let Some(axum::Extension(a)) = auth else {
+async fn owned(state: &AppState, auth: Option<Actor>, id: &str) -> Result<db::VideoRow, AppError> {
+    let Some(a) = auth else {
         return Err(AppError::NotAuthenticated);
     };
     if id.len() > 64 || !id.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -72,7 +61,7 @@ async fn owned(
     let v = db::select_by_public_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if v.owner_id != a.user_id {
+    if v.owner_id != a.user.get() {
         // Someone else's upload does not exist for this caller.
         return Err(AppError::NotFound);
     }
@@ -123,10 +112,10 @@ fn file_name(metadata: Option<&HeaderValue>) -> String {
 /// `POST`: creates an upload.
 pub async fn create(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     headers: HeaderMap,
 ) -> Response {
-    let a = match require_tutor(&state, auth).await {
+    let a = match require_tutor(auth) {
         Ok(a) => a,
         Err(e) => return error(e),
     };
@@ -138,21 +127,21 @@ pub async fn create(
         return error(AppError::BadRequest(Msg::BadInput));
     };
     if length == 0 {
-        return error(AppError::field("file", Msg::VideoEmpty));
+        return error(AppError::field("file", Msg::Video(VideoMsg::Empty)));
     }
     if length > state.config.video_max_bytes {
         let mut r = error(AppError::field(
             "file",
-            Msg::VideoTooBig {
+            Msg::Video(VideoMsg::TooBig {
                 max_mb: max_mb(&state),
-            },
+            }),
         ));
         *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
         return r;
     }
     if let Err(e) = crate::server::rate_limit::hit(
         &state.db,
-        &format!("video-upload:{}", a.user_id),
+        &format!("video-upload:{}", a.user),
         crate::server::rate_limit::Limit {
             max: 200,
             window_ms: 3_600_000,
@@ -176,7 +165,7 @@ pub async fn create(
     if let Err(e) = db::insert_upload(
         &state.db,
         &public_id,
-        a.user_id,
+        a.user.get(),
         &title,
         length as i64,
         now_ms(),
@@ -223,7 +212,7 @@ fn offset_headers(v: &db::VideoRow) -> HeaderMap {
 /// `HEAD`: the offset to resume from.
 pub async fn head(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     Path(id): Path<String>,
 ) -> Response {
     match owned(&state, auth, &id).await {
@@ -264,7 +253,7 @@ impl Drop for Busy {
 /// `PATCH`: appends bytes at `Upload-Offset`; the last one checks and queues the video.
 pub async fn patch(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Body,
@@ -292,12 +281,17 @@ pub async fn patch(
         return error(AppError::BadRequest(Msg::BadInput));
     };
     if offset != v.uploaded_bytes {
-        let mut r = error(AppError::Conflict(Msg::UploadOffsetMismatch));
+        let mut r = error(AppError::Conflict(Msg::Video(
+            VideoMsg::UploadOffsetMismatch,
+        )));
         r.headers_mut().extend(offset_headers(&v));
         return r;
     }
     let Some(_busy) = Busy::take(&id) else {
-        return error(AppError::Conflict(Msg::UploadOffsetMismatch)).map_status(StatusCode::LOCKED);
+        return error(AppError::Conflict(Msg::Video(
+            VideoMsg::UploadOffsetMismatch,
+        )))
+        .map_status(StatusCode::LOCKED);
     };
     let path = state.config.uploads_dir().join(&v.public_id);
     let file = match tokio::fs::OpenOptions::new().write(true).open(&path).await {
@@ -342,7 +336,9 @@ pub async fn patch(
                 .await
                 .unwrap_or(false)
             {
-                return error(AppError::Conflict(Msg::UploadOffsetMismatch));
+                return error(AppError::Conflict(Msg::Video(
+                    VideoMsg::UploadOffsetMismatch,
+                )));
             }
             acked = written;
         }
@@ -355,7 +351,9 @@ pub async fn patch(
             .await
             .unwrap_or(false)
     {
-        return error(AppError::Conflict(Msg::UploadOffsetMismatch));
+        return error(AppError::Conflict(Msg::Video(
+            VideoMsg::UploadOffsetMismatch,
+        )));
     }
     if too_much {
         return error(AppError::BadRequest(Msg::BadInput))
@@ -382,7 +380,7 @@ async fn finalize(state: &AppState, v: &db::VideoRow, path: &std::path::Path) ->
             match db::start_processing(&state.db, v.id, p.duration_ms, p.width, p.height, now_ms())
                 .await
             {
-                Ok(_) => {}
+                Ok(_) => super::changed(state, v.id).await,
                 Err(e) => return error(e.into()),
             }
             let mut h = HeaderMap::new();
@@ -405,7 +403,7 @@ async fn finalize(state: &AppState, v: &db::VideoRow, path: &std::path::Path) ->
 /// `DELETE`: abandons an upload (or deletes a video).
 pub async fn terminate(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    auth: Option<Actor>,
     Path(id): Path<String>,
 ) -> Response {
     let v = match owned(&state, auth, &id).await {

@@ -2,6 +2,7 @@
 
 use crate::both;
 use crate::helpers::*;
+use app::accounts::AccountMsg;
 use app::accounts::{CurrentUser, Role, SessionInfo};
 use app::error::{AppError, Msg};
 
@@ -77,7 +78,10 @@ async fn signing_up_twice_with_one_email_is_refused(b: Backend) {
         .await
         .unwrap_err();
     assert_eq!(err.0, 422);
-    assert_eq!(err.1.field_msg("email"), Some(Msg::EmailTaken));
+    assert_eq!(
+        err.1.field_msg("email"),
+        Some(Msg::Account(AccountMsg::EmailTaken))
+    );
     // Two concurrent double-submits: exactly one account.
     let email2 = unique("race");
     let (c1, c2) = (app.client(), app.client());
@@ -107,7 +111,7 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             "Ann",
             "student",
             "email",
-            Msg::EmailInvalid,
+            Msg::Account(AccountMsg::EmailInvalid),
         ),
         (
             "x@example.com",
@@ -115,7 +119,7 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             "Ann",
             "student",
             "password",
-            Msg::PasswordTooShort { min: 10 },
+            Msg::Account(AccountMsg::PasswordTooShort { min: 10 }),
         ),
         (
             "y@example.com",
@@ -123,7 +127,7 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             "Ann",
             "student",
             "password",
-            Msg::PasswordWeak,
+            Msg::Account(AccountMsg::PasswordWeak),
         ),
         (
             "z@example.com",
@@ -139,7 +143,7 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             "Ann",
             "admin",
             "role",
-            Msg::RoleInvalid,
+            Msg::Account(AccountMsg::RoleInvalid),
         ),
     ];
     for (email, pw, name, role, field, msg) in cases {
@@ -175,13 +179,19 @@ async fn wrong_codes_are_refused_and_guesses_are_limited(b: Backend) {
         .call::<()>("accounts/confirm", &[("code", "12ab")])
         .await
         .unwrap_err();
-    assert_eq!(err.1.field_msg("code"), Some(Msg::CodeInvalid));
+    assert_eq!(
+        err.1.field_msg("code"),
+        Some(Msg::Account(AccountMsg::CodeInvalid))
+    );
     for _ in 0..5 {
         let err = c
             .call::<()>("accounts/confirm", &[("code", wrong)])
             .await
             .unwrap_err();
-        assert_eq!(err.1.field_msg("code"), Some(Msg::CodeInvalid));
+        assert_eq!(
+            err.1.field_msg("code"),
+            Some(Msg::Account(AccountMsg::CodeInvalid))
+        );
     }
     let err = c
         .call::<()>("accounts/confirm", &[("code", &code)])
@@ -189,7 +199,7 @@ async fn wrong_codes_are_refused_and_guesses_are_limited(b: Backend) {
         .unwrap_err();
     assert_eq!(
         err.1.field_msg("code"),
-        Some(Msg::CodeAttemptsExhausted),
+        Some(Msg::Account(AccountMsg::CodeAttemptsExhausted)),
         "the right code is refused after 5 wrong ones"
     );
     assert!(!c.me().await.unwrap().email_confirmed);
@@ -205,7 +215,10 @@ async fn wrong_codes_are_refused_and_guesses_are_limited(b: Backend) {
         .call::<()>("accounts/confirm", &[("code", &fresh)])
         .await
         .unwrap_err();
-    assert_eq!(err.1, AppError::BadRequest(Msg::AlreadyConfirmed));
+    assert_eq!(
+        err.1,
+        AppError::BadRequest(Msg::Account(AccountMsg::AlreadyConfirmed))
+    );
     app.cleanup().await;
 }
 
@@ -226,7 +239,13 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(b: Backend) {
         .await
         .unwrap_err();
     assert_eq!(wrong, unknown);
-    assert_eq!(wrong, (422, AppError::BadRequest(Msg::InvalidCredentials)));
+    assert_eq!(
+        wrong,
+        (
+            422,
+            AppError::BadRequest(Msg::Account(AccountMsg::InvalidCredentials))
+        )
+    );
     assert!(c.me().await.is_none());
     c.log_in(&email.to_uppercase(), PASSWORD)
         .await
@@ -246,7 +265,7 @@ async fn failed_logins_are_limited_per_account(b: Backend) {
     for _ in 0..3 {
         assert_eq!(
             c.log_in(&email, "wrong password 1234").await.unwrap_err().1,
-            AppError::BadRequest(Msg::InvalidCredentials)
+            AppError::BadRequest(Msg::Account(AccountMsg::InvalidCredentials))
         );
     }
     // The fourth attempt is refused even with the right password, and from another address.
@@ -433,7 +452,7 @@ async fn changing_the_password_ends_other_sessions(b: Backend) {
         .unwrap_err();
     assert_eq!(
         e.1.field_msg("current_password"),
-        Some(Msg::WrongCurrentPassword)
+        Some(Msg::Account(AccountMsg::WrongCurrentPassword))
     );
     let e = a
         .call::<()>(
@@ -444,7 +463,7 @@ async fn changing_the_password_ends_other_sessions(b: Backend) {
         .unwrap_err();
     assert_eq!(
         e.1.field_msg("new_password"),
-        Some(Msg::PasswordTooShort { min: 10 })
+        Some(Msg::Account(AccountMsg::PasswordTooShort { min: 10 }))
     );
     assert!(other.me().await.is_some(), "a refused change ends nothing");
     let r: Call<()> = a
@@ -504,7 +523,7 @@ async fn a_reset_link_works_once_and_not_after_it_expires(b: Backend) {
         .unwrap_err();
     assert_eq!(
         e.1.field_msg("password"),
-        Some(Msg::PasswordTooShort { min: 10 })
+        Some(Msg::Account(AccountMsg::PasswordTooShort { min: 10 }))
     );
     let r: Call<()> = c
         .call(
@@ -525,7 +544,10 @@ async fn a_reset_link_works_once_and_not_after_it_expires(b: Backend) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.1, AppError::BadRequest(Msg::ResetLinkInvalid));
+    assert_eq!(
+        e.1,
+        AppError::BadRequest(Msg::Account(AccountMsg::ResetLinkInvalid))
+    );
     // An expired link is refused.
     let r: Call<()> = c.call("accounts/forgot", &[("email", &email)]).await;
     r.unwrap();
@@ -546,7 +568,10 @@ async fn a_reset_link_works_once_and_not_after_it_expires(b: Backend) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.1, AppError::BadRequest(Msg::ResetLinkInvalid));
+    assert_eq!(
+        e.1,
+        AppError::BadRequest(Msg::Account(AccountMsg::ResetLinkInvalid))
+    );
     app.client()
         .log_in(&email, "a fresh start at last")
         .await

@@ -8,6 +8,7 @@ use crate::quizzes::{
     by_prompt, course, email, enroll, moderator, n, pos, save, single_question, start, student,
     submit, tutor,
 };
+use app::certificates::CertificateMsg;
 use app::certificates::{CertificateItem, CertificateView};
 use app::error::{AppError, Msg};
 use app::quizzes::{Answer, AttemptResult};
@@ -169,12 +170,11 @@ async fn a_certificate_needs_every_lesson_and_the_passed_exam(b: Backend) {
         .await
         .unwrap();
     assert_eq!(jobs.len(), 1);
-    assert_eq!(jobs[0].kind, app::certificates::service::PDF_JOB);
-    let payload = serde_json::json!({ "code": code });
-    app::certificates::service::run_pdf_job(&app.state, &payload)
+    assert_eq!(jobs[0].kind, app::certificates::service::PDF_JOB.name);
+    app::certificates::service::store_pdf(&app.state, &code)
         .await
         .unwrap();
-    app::certificates::service::run_pdf_job(&app.state, &payload)
+    app::certificates::service::store_pdf(&app.state, &code)
         .await
         .unwrap();
     let row = app::certificates::db::select_by_code(&app.db, &code)
@@ -231,9 +231,14 @@ async fn concurrent_triggers_issue_exactly_one_certificate(b: Backend) {
     let calls = (0..10).map(|_| {
         let st = app.state.clone();
         let course = s.course;
-        tokio::spawn(
-            async move { app::certificates::service::issue_if_eligible(&st, me, course).await },
-        )
+        tokio::spawn(async move {
+            app::certificates::service::issue_if_eligible(
+                &st,
+                app::ids::UserId(me),
+                app::ids::CourseId(course),
+            )
+            .await
+        })
     });
     let codes: Vec<Option<String>> = futures::future::join_all(calls)
         .await
@@ -426,7 +431,10 @@ async fn only_admins_revoke_and_only_once(b: Backend) {
     // Twice: refused, the first reason stays.
     assert_eq!(
         revoke(&admin, &code, "другая причина").await.unwrap_err(),
-        (409, AppError::Conflict(Msg::CertificateAlreadyRevoked))
+        (
+            409,
+            AppError::Conflict(Msg::Certificate(CertificateMsg::AlreadyRevoked))
+        )
     );
     let v = verify(&app.client(), &code).await.unwrap();
     assert_eq!(v.revoked.map(|r| r.1).as_deref(), Some(reason));

@@ -5,6 +5,7 @@
 use crate::both;
 use crate::helpers::*;
 use crate::video::{files_under, media, upload_all, wait_until_done};
+use app::courses::CourseMsg;
 use app::courses::api::Enrolled;
 use app::courses::{
     Attachment, AuthorCourse, CatalogPage, CatalogQuery, CourseCard, CourseDetail, CourseDraft,
@@ -12,6 +13,7 @@ use app::courses::{
 };
 use app::error::{AppError, Msg};
 use app::notifications::{Kind, NotificationPage};
+use app::video::VideoMsg;
 use serde_json::{Value, json};
 
 both!(
@@ -335,7 +337,7 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
         .unwrap();
     assert_eq!(
         field(refused(submit(&t, empty).await), "course"),
-        Msg::CourseIncomplete
+        Msg::Course(CourseMsg::Incomplete)
     );
 
     let (id, secs, ls) = course_with(
@@ -364,7 +366,7 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
     // No description: not ready either.
     assert_eq!(
         field(refused(submit(&t, id).await), "course"),
-        Msg::CourseIncomplete
+        Msg::Course(CourseMsg::Incomplete)
     );
     assert_eq!(draft(&t, id).await.unwrap().status, Status::Draft);
     update(&t, id, &form("Основы Python", "Учимся **программировать**"))
@@ -374,7 +376,10 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
     assert_eq!(draft(&t, id).await.unwrap().status, Status::Review);
 
     // Moves the lifecycle does not have.
-    let illegal = (409, AppError::Conflict(Msg::IllegalTransition));
+    let illegal = (
+        409,
+        AppError::Conflict(Msg::Course(CourseMsg::IllegalTransition)),
+    );
     assert_eq!(refused(submit(&t, id).await), illegal, "submit twice");
     assert_eq!(refused(archive(&t, id).await), illegal, "archive in review");
     // The author cannot moderate.
@@ -396,7 +401,10 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
     assert_eq!(d.review_feedback.as_deref(), Some("Добавьте примеры кода"));
     let nt = notifications(&t).await;
     assert_eq!(nt.items[0].kind, Kind::CourseReturned);
-    assert_eq!(nt.items[0].course_id, Some(id));
+    assert_eq!(
+        (nt.items[0].subject_type.as_str(), nt.items[0].subject_id),
+        ("course", id)
+    );
     assert!(queue(&m).await.unwrap().is_empty());
     // Resubmitted and approved.
     submit(&t, id).await.unwrap();
@@ -407,8 +415,12 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
     assert!(queue(&m).await.unwrap().is_empty());
     let nt = notifications(&t).await;
     assert_eq!(
-        (nt.items[0].kind, nt.items[0].course_id),
-        (Kind::CourseApproved, Some(id))
+        (
+            nt.items[0].kind,
+            nt.items[0].subject_type.as_str(),
+            nt.items[0].subject_id
+        ),
+        (Kind::CourseApproved, "course", id)
     );
     let anon = app.client();
     let page = catalog(&anon, &CatalogQuery::default()).await.unwrap();
@@ -532,7 +544,7 @@ async fn a_course_goes_through_review_and_published_edits_wait_for_approval(b: B
     let late = student(&app, "Late Learner").await;
     assert_eq!(
         refused(enroll(&late, id).await),
-        (409, AppError::Conflict(Msg::CourseNotOpen))
+        (409, AppError::Conflict(Msg::Course(CourseMsg::NotOpen)))
     );
     let v = lesson(&early, "osnovy-python", ls[2]).await.unwrap();
     assert_eq!(v.title, "Аргументы");
@@ -579,11 +591,14 @@ async fn learners_enroll_progress_and_complete_courses(b: Backend) {
     assert_eq!(enroll(&s, id).await.unwrap(), Enrolled::Done);
     assert_eq!(
         refused(enroll(&s, id).await),
-        (409, AppError::Conflict(Msg::AlreadyEnrolled))
+        (
+            409,
+            AppError::Conflict(Msg::Course(CourseMsg::AlreadyEnrolled))
+        )
     );
     assert_eq!(
         refused(enroll(&s, draft_id).await),
-        (409, AppError::Conflict(Msg::CourseNotOpen))
+        (409, AppError::Conflict(Msg::Course(CourseMsg::NotOpen)))
     );
     assert_eq!(
         app.count("SELECT COUNT(*) FROM enrollments WHERE course_id = $1", id)
@@ -1059,7 +1074,7 @@ async fn every_server_function_checks_who_calls_it(b: Backend) {
             refused(update_lesson(&a, x, xl[0], "Мой урок", "", &beta_video, false).await),
             "video"
         ),
-        Msg::VideoNotReady
+        Msg::Video(VideoMsg::NotReady)
     );
     assert_eq!(
         draft(&a, x).await.unwrap(),
@@ -1142,7 +1157,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Дубль", "")
             },
             "slug",
-            Msg::SlugTaken,
+            Msg::Course(CourseMsg::SlugTaken),
         ),
         (
             CourseForm {
@@ -1150,7 +1165,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Дубль", "")
             },
             "slug",
-            Msg::SlugTaken,
+            Msg::Course(CourseMsg::SlugTaken),
         ),
         (form("   ", ""), "title", Msg::Required),
         (
@@ -1159,7 +1174,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Цена", "")
             },
             "price",
-            Msg::PriceInvalid,
+            Msg::Course(CourseMsg::PriceInvalid),
         ),
         (
             CourseForm {
@@ -1167,7 +1182,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Цена", "")
             },
             "price",
-            Msg::PriceInvalid,
+            Msg::Course(CourseMsg::PriceInvalid),
         ),
         (
             CourseForm {
@@ -1175,7 +1190,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Цена", "")
             },
             "price",
-            Msg::PriceInvalid,
+            Msg::Course(CourseMsg::PriceInvalid),
         ),
         (
             CourseForm {
@@ -1183,7 +1198,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Категория", "")
             },
             "category",
-            Msg::CategoryUnknown,
+            Msg::Course(CourseMsg::CategoryUnknown),
         ),
         (
             CourseForm {
@@ -1191,7 +1206,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Адрес", "")
             },
             "slug",
-            Msg::SlugInvalid,
+            Msg::Course(CourseMsg::SlugInvalid),
         ),
         (
             CourseForm {
@@ -1199,7 +1214,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
                 ..form("Адрес", "")
             },
             "slug",
-            Msg::SlugInvalid,
+            Msg::Course(CourseMsg::SlugInvalid),
         ),
         (
             form(&"д".repeat(121), ""),
@@ -1222,7 +1237,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
     // A title taken automatically from another course's address.
     assert_eq!(
         field(refused(create(&t, &form("Второй курс", "")).await), "slug"),
-        Msg::SlugTaken
+        Msg::Course(CourseMsg::SlugTaken)
     );
     assert_eq!(courses().await, 2);
     assert_eq!(draft(&t, id).await.unwrap(), before);
@@ -1234,7 +1249,10 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
     let r = upload_attachment(&t, id, lesson_id, "notes.pdf", fake).await;
     assert_eq!(r.status(), 422);
     let e: AppError = r.json().await.unwrap();
-    assert_eq!(e.field_msg("file"), Some(Msg::AttachmentType));
+    assert_eq!(
+        e.field_msg("file"),
+        Some(Msg::Course(CourseMsg::AttachmentType))
+    );
     let mut html = b"<html><script>alert(1)</script>".to_vec();
     html.extend(std::iter::repeat_n(b' ', 100));
     let r = upload_attachment(&t, id, lesson_id, "page.pdf", html).await;
@@ -1246,7 +1264,7 @@ async fn bad_input_is_refused_and_changes_nothing(b: Backend) {
     let e: AppError = r.json().await.unwrap();
     assert_eq!(
         e.field_msg("file"),
-        Some(Msg::AttachmentTooBig { max_mb: 50 })
+        Some(Msg::Course(CourseMsg::AttachmentTooBig { max_mb: 50 }))
     );
     let r = t
         .http
@@ -1359,7 +1377,10 @@ async fn reordering_names_the_version_it_saw(b: Backend) {
     // The second editor still has the old version: refused, nothing changes.
     assert_eq!(
         refused(reorder(&ed2, id, v, json!([[s[0], [l[0], l[1], l[2]]], [s[1], []]])).await),
-        (409, AppError::Conflict(Msg::StructureChanged))
+        (
+            409,
+            AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))
+        )
     );
     assert_eq!(draft(&ed1, id).await.unwrap(), now);
 
@@ -1399,7 +1420,13 @@ async fn reordering_names_the_version_it_saw(b: Backend) {
     assert_eq!(wins, 1, "{results:?}");
     for r in &results {
         if let Err(e) = r {
-            assert_eq!(*e, (409, AppError::Conflict(Msg::StructureChanged)));
+            assert_eq!(
+                *e,
+                (
+                    409,
+                    AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))
+                )
+            );
         }
     }
     let last = draft(&ed1, id).await.unwrap();
@@ -1475,8 +1502,8 @@ async fn a_paid_course_enrolls_once_per_paid_order(b: Backend) {
         .await
         .unwrap();
     assert_eq!(
-        (o.amount_minor, o.status.as_str(), o.course_slug.as_str()),
-        (199_000, "pending", slug.as_str())
+        (o.amount_minor, o.status.code(), o.return_path.clone()),
+        (199_000, "pending", format!("/courses/{slug}"))
     );
     let other = student(&app, "Someone Else").await;
     assert_eq!(
@@ -1506,7 +1533,7 @@ async fn a_paid_course_enrolls_once_per_paid_order(b: Backend) {
     assert_eq!(webhook(&app, &body, Some("sha256=00ff")).await, 400);
     assert_eq!(webhook(&app, &body, Some(&sandbox.sign(b"{}"))).await, 400);
     let guessed = app::server::AppState {
-        signer: app::video::signing::Signer::new(b"a key the attacker cannot know"),
+        signer: app::server::signing::Signer::new(b"a key the attacker cannot know"),
         ..app.state.clone()
     };
     let forged = app::payments::Sandbox::new(&guessed).sign(&body);
@@ -1533,14 +1560,17 @@ async fn a_paid_course_enrolls_once_per_paid_order(b: Backend) {
     assert_eq!(order_status(&app, &order).await, "paid");
     assert_eq!(
         refused(enroll(&buyer, id).await),
-        (409, AppError::Conflict(Msg::AlreadyEnrolled))
+        (
+            409,
+            AppError::Conflict(Msg::Course(CourseMsg::AlreadyEnrolled))
+        )
     );
     // The sandbox's button afterwards changes nothing.
     let r: String = buyer
         .call("payments/sandbox-pay", &[("id", &order)])
         .await
         .unwrap();
-    assert_eq!(r, slug);
+    assert_eq!(r, format!("/courses/{slug}"));
     assert_eq!(enrollments().await, 1);
     assert_eq!(
         app.count("SELECT enrollments_count FROM courses WHERE id = $1", id)
@@ -1565,7 +1595,7 @@ async fn a_paid_course_enrolls_once_per_paid_order(b: Backend) {
         .call("payments/sandbox-pay", &[("id", &order2)])
         .await
         .unwrap();
-    assert_eq!(r, slug);
+    assert_eq!(r, format!("/courses/{slug}"));
     assert_eq!(enrollments().await, 2);
     assert_eq!(
         app.count("SELECT enrollments_count FROM courses WHERE id = $1", id)

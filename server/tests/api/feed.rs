@@ -3,8 +3,10 @@
 use crate::both;
 use crate::helpers::*;
 use app::error::{AppError, Msg};
+use app::feed::FeedMsg;
 use app::feed::{Comment, CommentPage, FeedPage, LikeState, PostCard};
 use app::notifications::NotificationPage;
+use app::video::VideoMsg;
 
 both!(
     a_tutor_posts_and_followers_see_it,
@@ -114,7 +116,7 @@ async fn bad_posts_and_comments_are_refused_and_change_nothing(b: Backend) {
         ("   ", "", "body", Msg::Required),
         (&"x".repeat(5001), "", "body", Msg::TooLong { max: 5000 }),
         ("fine", "a b c d e f", "tags", Msg::TooMany { max: 5 }),
-        ("fine", "<b>", "tags", Msg::TagInvalid),
+        ("fine", "<b>", "tags", Msg::Feed(FeedMsg::TagInvalid)),
     ];
     for (body, tags, field, msg) in cases {
         let e = tutor
@@ -142,7 +144,7 @@ async fn bad_posts_and_comments_are_refused_and_change_nothing(b: Backend) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.1.field_msg("video"), Some(Msg::VideoNotReady));
+    assert_eq!(e.1.field_msg("video"), Some(Msg::Video(VideoMsg::NotReady)));
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM posts")
         .fetch_one(app.db.r())
         .await
@@ -207,7 +209,10 @@ async fn bad_posts_and_comments_are_refused_and_change_nothing(b: Backend) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.1.field_msg("parent"), Some(Msg::CommentWrongPost));
+    assert_eq!(
+        e.1.field_msg("parent"),
+        Some(Msg::Feed(FeedMsg::CommentWrongPost))
+    );
     assert_eq!(
         other
             .call::<Comment>(
@@ -268,7 +273,11 @@ async fn xss_payloads_are_rendered_inert_everywhere(b: Backend) {
             .call::<i64>("feed/create", &[("body", "x"), ("tags", p)])
             .await
             .unwrap_err();
-        assert_eq!(e.1.field_msg("tags"), Some(Msg::TagInvalid), "{p}");
+        assert_eq!(
+            e.1.field_msg("tags"),
+            Some(Msg::Feed(FeedMsg::TagInvalid)),
+            "{p}"
+        );
     }
     app.cleanup().await;
 }
@@ -675,7 +684,13 @@ async fn notifications_arrive_and_a_burst_is_one_digest_mail(b: Backend) {
     assert_eq!(page.unread, 3);
     let sp: NotificationPage = s.call("notifications/list", &[]).await.unwrap();
     assert_eq!(sp.items[0].kind, Kind::Reply);
-    assert_eq!(sp.items[0].comment_id, Some(reply.id));
+    assert!(
+        sp.items[0]
+            .link
+            .ends_with(&format!("#comment-{}", reply.id)),
+        "{}",
+        sp.items[0].link
+    );
     // The new post reached the follower through the fan-out job.
     for _ in 0..50 {
         let sp: NotificationPage = s.call("notifications/list", &[]).await.unwrap();

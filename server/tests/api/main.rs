@@ -6,6 +6,7 @@
 mod helpers;
 
 mod accounts;
+mod architecture;
 mod certificates;
 mod courses;
 mod feed;

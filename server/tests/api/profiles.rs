@@ -3,6 +3,7 @@
 use crate::both;
 use crate::helpers::*;
 use app::error::{AppError, Msg};
+use app::profiles::ProfileMsg;
 use app::profiles::{FollowState, Profile, ProfileLookup, Settings, TutorPage};
 use serde_json::json;
 
@@ -121,7 +122,10 @@ async fn profile_updates_are_validated_and_refusals_change_nothing(b: Backend) {
     let (status, e) = c.call_json::<()>("profiles/update", bad).await.unwrap_err();
     assert_eq!(status, 422);
     assert_eq!(e.field_msg("display_name"), Some(Msg::Required));
-    assert_eq!(e.field_msg("subjects"), Some(Msg::SubjectUnknown));
+    assert_eq!(
+        e.field_msg("subjects"),
+        Some(Msg::Profile(ProfileMsg::SubjectUnknown))
+    );
     assert_eq!(
         e.field_msg("years_experience"),
         Some(Msg::NumberOutOfRange { min: 0, max: 70 })
@@ -399,7 +403,10 @@ async fn following_refuses_self_unknown_and_anonymous(b: Backend) {
         .call::<FollowState>("profiles/follow", &[("user_id", &me)])
         .await
         .unwrap_err();
-    assert_eq!(e.1, AppError::BadRequest(Msg::CannotFollowSelf));
+    assert_eq!(
+        e.1,
+        AppError::BadRequest(Msg::Profile(ProfileMsg::CannotFollowSelf))
+    );
     let e = c
         .call::<FollowState>("profiles/follow", &[("user_id", "999999")])
         .await
@@ -489,7 +496,10 @@ async fn the_tutors_directory_filters_by_subject_and_pages_by_keyset(b: Backend)
         .call::<TutorPage>("profiles/tutors", &[("subject", "astrology")])
         .await
         .unwrap_err();
-    assert_eq!(e.1, AppError::BadRequest(Msg::SubjectUnknown));
+    assert_eq!(
+        e.1,
+        AppError::BadRequest(Msg::Profile(ProfileMsg::SubjectUnknown))
+    );
     let e = anon
         .call::<TutorPage>("profiles/tutors", &[("after", "x_y")])
         .await
@@ -578,12 +588,12 @@ async fn notification_settings_are_saved_and_checked(b: Backend) {
     }
     let id = app.user_id(&email).await;
     assert!(
-        !app::profiles::db::wants_email(&app.db, id, "likes")
+        !app::profiles::db::wants_email(&app.db, app::ids::UserId(id), "likes")
             .await
             .unwrap()
     );
     assert!(
-        app::profiles::db::wants_email(&app.db, id, "comments")
+        app::profiles::db::wants_email(&app.db, app::ids::UserId(id), "comments")
             .await
             .unwrap()
     );
@@ -602,7 +612,10 @@ async fn notification_settings_are_saved_and_checked(b: Backend) {
         )
         .await
         .unwrap_err();
-    assert_eq!(e.1.field_msg("visibility"), Some(Msg::VisibilityInvalid));
+    assert_eq!(
+        e.1.field_msg("visibility"),
+        Some(Msg::Profile(ProfileMsg::VisibilityInvalid))
+    );
     let s2: Settings = c.call("profiles/settings", &[]).await.unwrap();
     assert_eq!(s, s2, "refused changes change nothing");
     app.cleanup().await;

@@ -6,6 +6,7 @@ use crate::both;
 use crate::helpers::*;
 use app::courses::CourseForm;
 use app::error::{AppError, Msg};
+use app::quizzes::QuizMsg;
 use app::quizzes::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, Question, QuestionKind, QuestionView,
     QuizEdit, QuizOverview, QuizSettings, QuizSpec, QuizSummary,
@@ -653,7 +654,7 @@ async fn correct_answers_never_reach_the_learner_before_submission(b: Backend) {
         // Before submission there is no result to see.
         assert_eq!(
             refused(result(&f.learner, v.id).await),
-            conflict(Msg::QuizNotSubmitted)
+            conflict(Msg::Quiz(QuizMsg::NotSubmitted))
         );
     }
     let body = raw(
@@ -736,7 +737,7 @@ async fn attempts_are_limited_even_when_started_concurrently(b: Backend) {
     // Used up: refused, nothing created, even when asked many times at once.
     let tries = futures::future::join_all((0..10).map(|_| start(&f.learner, quiz))).await;
     for t in tries {
-        assert_eq!(refused(t), conflict(Msg::QuizNoAttemptsLeft));
+        assert_eq!(refused(t), conflict(Msg::Quiz(QuizMsg::NoAttemptsLeft)));
     }
     assert_eq!(attempts_in_db(&app, quiz).await, 2);
     let o = overview(&f.learner, quiz).await.unwrap();
@@ -816,11 +817,11 @@ async fn time_limits_close_the_attempt_with_the_answers_saved_before(b: Backend)
     set_deadline(31_000).await;
     assert_eq!(
         refused(answer(&f.learner, v.id, correct[2].0, Some(&correct[2].1)).await),
-        conflict(Msg::QuizTimeUp)
+        conflict(Msg::Quiz(QuizMsg::TimeUp))
     );
     assert_eq!(
         refused(submit(&f.learner, v.id, &correct).await),
-        conflict(Msg::QuizTimeUp)
+        conflict(Msg::Quiz(QuizMsg::TimeUp))
     );
     // Closed with what was saved before: the single and the multiple choice (5 of 10 points).
     let r = result(&f.learner, v.id).await.unwrap();
@@ -829,11 +830,11 @@ async fn time_limits_close_the_attempt_with_the_answers_saved_before(b: Backend)
     // It stays closed for that reason.
     assert_eq!(
         refused(submit(&f.learner, v.id, &correct).await),
-        conflict(Msg::QuizTimeUp)
+        conflict(Msg::Quiz(QuizMsg::TimeUp))
     );
     assert_eq!(
         refused(answer(&f.learner, v.id, correct[2].0, Some(&correct[2].1)).await),
-        conflict(Msg::QuizTimeUp)
+        conflict(Msg::Quiz(QuizMsg::TimeUp))
     );
     assert_eq!(result(&f.learner, v.id).await.unwrap(), r);
 
@@ -862,7 +863,7 @@ async fn time_limits_close_the_attempt_with_the_answers_saved_before(b: Backend)
     submit(&f.learner, v3.id, &[]).await.unwrap();
     assert_eq!(
         refused(submit(&f.learner, v3.id, &[]).await),
-        conflict(Msg::QuizAlreadySubmitted)
+        conflict(Msg::Quiz(QuizMsg::AlreadySubmitted))
     );
     app.cleanup().await;
 }
@@ -894,7 +895,7 @@ async fn concurrent_submissions_succeed_exactly_once(b: Backend) {
         for r in results.iter().filter(|r| r.is_err()) {
             assert_eq!(
                 r.as_ref().unwrap_err(),
-                &conflict(Msg::QuizAlreadySubmitted)
+                &conflict(Msg::Quiz(QuizMsg::AlreadySubmitted))
             );
         }
         // What was graded is what is stored.
@@ -903,7 +904,7 @@ async fn concurrent_submissions_succeed_exactly_once(b: Backend) {
         assert!(stored.percent == 0 || stored.percent == 100);
         assert_eq!(
             refused(answer(&f.learner, v.id, correct[0].0, Some(&correct[0].1)).await),
-            conflict(Msg::QuizAlreadySubmitted)
+            conflict(Msg::Quiz(QuizMsg::AlreadySubmitted))
         );
     }
     app.cleanup().await;
@@ -941,20 +942,20 @@ async fn attempts_take_answers_only_from_their_owner_and_for_their_questions(b: 
     // Saving names a question of the attempt, with an answer that fits it.
     assert_eq!(
         refused(answer(&f.learner, mine.id, 99, Some(&Answer::Single(0))).await),
-        (422, AppError::BadRequest(Msg::QuizAnswerInvalid))
+        (422, AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))
     );
     assert_eq!(
         refused(answer(&f.learner, mine.id, -1, Some(&Answer::Single(0))).await),
-        (422, AppError::BadRequest(Msg::QuizAnswerInvalid))
+        (422, AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))
     );
     let single = by_prompt(&mine, "Какое число простое?").id;
     assert_eq!(
         refused(answer(&f.learner, mine.id, single, Some(&Answer::Text("7".into()))).await),
-        (422, AppError::BadRequest(Msg::QuizAnswerInvalid))
+        (422, AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))
     );
     assert_eq!(
         refused(answer(&f.learner, mine.id, single, Some(&Answer::Single(3))).await),
-        (422, AppError::BadRequest(Msg::QuizAnswerInvalid))
+        (422, AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))
     );
     // Clearing an answer.
     answer(&f.learner, mine.id, single, Some(&Answer::Single(0)))
@@ -1112,7 +1113,7 @@ async fn every_server_function_checks_who_calls_it(b: Backend) {
     // Results of a learner: the learner, the author and moderators, once submitted.
     assert_eq!(
         refused(result(&f.author, attempt.id).await),
-        conflict(Msg::QuizNotSubmitted)
+        conflict(Msg::Quiz(QuizMsg::NotSubmitted))
     );
     submit(&f.learner, attempt.id, &[]).await.unwrap();
     assert_eq!(
@@ -1158,7 +1159,7 @@ async fn bad_quizzes_are_refused_and_nothing_is_saved(b: Backend) {
             refused(save(&f.author, f.course, lesson, &no_correct).await),
             "q0"
         ),
-        Msg::QuizNoCorrectOption
+        Msg::Quiz(QuizMsg::NoCorrectOption)
     );
     let mut duplicate = quiz_spec("Повтор");
     duplicate.questions[1].options[3] = " 2 ".into();
@@ -1167,13 +1168,13 @@ async fn bad_quizzes_are_refused_and_nothing_is_saved(b: Backend) {
             refused(save(&f.author, f.course, lesson, &duplicate).await),
             "q1.option3"
         ),
-        Msg::QuizDuplicateOption
+        Msg::Quiz(QuizMsg::DuplicateOption)
     );
     let mut untitled = quiz_spec("   ");
     untitled.questions.clear();
     let e = refused(save(&f.author, f.course, None, &untitled).await);
-    assert_eq!(field(e.clone(), "title"), Msg::QuizNoTitle);
-    assert_eq!(field(e, "questions"), Msg::QuizNoQuestions);
+    assert_eq!(field(e.clone(), "title"), Msg::Quiz(QuizMsg::NoTitle));
+    assert_eq!(field(e, "questions"), Msg::Quiz(QuizMsg::NoQuestions));
     assert_eq!(edit(&f.author, f.course, lesson).await.unwrap(), None);
     assert_eq!(edit(&f.author, f.course, None).await.unwrap(), None);
     assert_eq!(
@@ -1241,15 +1242,21 @@ async fn imports_report_problems_with_line_numbers(b: Backend) {
 
     let bad = "title: Тест\n\n? Без правильного\n- a\n- b\n\n?? Повтор\n+ x\n- X \nнепонятно\n";
     let e = refused(import(&t, bad, false).await);
-    assert_eq!(field(e.clone(), "line:3"), Msg::QuizNoCorrectOption);
-    assert_eq!(field(e.clone(), "line:9"), Msg::QuizDuplicateOption);
-    assert_eq!(field(e, "line:10"), Msg::QuizUnknownLine);
+    assert_eq!(
+        field(e.clone(), "line:3"),
+        Msg::Quiz(QuizMsg::NoCorrectOption)
+    );
+    assert_eq!(
+        field(e.clone(), "line:9"),
+        Msg::Quiz(QuizMsg::DuplicateOption)
+    );
+    assert_eq!(field(e, "line:10"), Msg::Quiz(QuizMsg::UnknownLine));
     let e = refused(import(&t, "? Вопрос\n+ a\n- b\n", false).await);
-    assert_eq!(field(e, "line:1"), Msg::QuizNoTitle);
+    assert_eq!(field(e, "line:1"), Msg::Quiz(QuizMsg::NoTitle));
 
     // Broken JSON names the line where reading stopped.
     let e = refused(import(&t, "{\n  \"settings\": {\n    \"title\": 5\n  }\n}", true).await);
-    assert_eq!(field(e, "line:3"), Msg::QuizFormat);
+    assert_eq!(field(e, "line:3"), Msg::Quiz(QuizMsg::Format));
     // JSON that reads but is not a valid quiz: problems carry the lines of its text form.
     let mut invalid = quiz_spec("Из JSON");
     invalid.questions[0].correct.clear();
@@ -1260,7 +1267,10 @@ async fn imports_report_problems_with_line_numbers(b: Backend) {
         .position(|l| l.starts_with("? Какое число простое?"))
         .unwrap()
         + 1;
-    assert_eq!(field(e, &format!("line:{line}")), Msg::QuizNoCorrectOption);
+    assert_eq!(
+        field(e, &format!("line:{line}")),
+        Msg::Quiz(QuizMsg::NoCorrectOption)
+    );
     app.cleanup().await;
 }
 

@@ -4,6 +4,7 @@
 use crate::both;
 use crate::helpers::*;
 use app::error::{AppError, Msg};
+use app::video::VideoMsg;
 use app::video::{Progress, Status, VideoSummary, VideoView};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -356,9 +357,9 @@ async fn bad_files_are_refused_and_leave_nothing_behind(b: Backend) {
     let c = tutor(&app).await;
     let m = media();
     for (file, msg) in [
-        (&m.text, Msg::VideoNotVideo),
-        (&m.truncated, Msg::VideoTruncated),
-        (&m.audio, Msg::VideoNoVideoStream),
+        (&m.text, Msg::Video(VideoMsg::NotVideo)),
+        (&m.truncated, Msg::Video(VideoMsg::Truncated)),
+        (&m.audio, Msg::Video(VideoMsg::NoVideoStream)),
     ] {
         let bytes = std::fs::read(file).unwrap();
         let r = create(&c, bytes.len(), "x.mp4").await;
@@ -375,18 +376,21 @@ async fn bad_files_are_refused_and_leave_nothing_behind(b: Backend) {
         );
     }
     assert_eq!(
-        Msg::VideoTruncated.text(app::i18n::Locale::En),
+        Msg::Video(VideoMsg::Truncated).text(app::i18n::Locale::En),
         "The file is truncated: it looks cut off. Upload the whole file again."
     );
     // Zero bytes and over the limit are refused before any byte is sent.
     let r = create(&c, 0, "empty.mp4").await;
     assert_eq!(r.status(), 422);
-    assert_eq!(r.json::<AppError>().await.unwrap().msg(), Msg::VideoEmpty);
+    assert_eq!(
+        r.json::<AppError>().await.unwrap().msg(),
+        Msg::Video(VideoMsg::Empty)
+    );
     let r = create(&c, 3 * 1024 * 1024, "big.mp4").await;
     assert_eq!(r.status(), 413);
     assert_eq!(
         r.json::<AppError>().await.unwrap().msg(),
-        Msg::VideoTooBig { max_mb: 2 }
+        Msg::Video(VideoMsg::TooBig { max_mb: 2 })
     );
     // A PATCH past the announced length is refused.
     let r = create(&c, 10, "small.mp4").await;
@@ -400,10 +404,11 @@ async fn bad_files_are_refused_and_leave_nothing_behind(b: Backend) {
         .fetch_one(app.db.r())
         .await
         .unwrap();
-    let (jobs,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM jobs")
-        .fetch_one(app.db.r())
-        .await
-        .unwrap();
+    let (jobs,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM jobs WHERE kind = 'video.transcode'")
+            .fetch_one(app.db.r())
+            .await
+            .unwrap();
     assert_eq!((videos, jobs), (0, 0));
     assert!(files_under(&app.state.config.uploads_dir()).is_empty());
     assert!(files_under(&app.media_dir).is_empty());
@@ -608,17 +613,24 @@ async fn uploads_belong_to_their_owner(b: Backend) {
     app.cleanup().await;
 }
 
+/// A job kind that no handler is registered for: only claimed by hand here.
+const NOOP: app::server::jobs::JobKind = app::server::jobs::JobKind {
+    name: "test.noop",
+    lane: app::server::jobs::Lane::Media,
+    max_attempts: 3,
+    scrub_payload: false,
+};
+
 async fn jobs_are_claimed_once_and_retried_after_a_lost_lease(b: Backend) {
-    use app::server::jobs;
+    use app::server::jobs::{self, Lane::Media};
     let app = spawn_app_with(b, |c| c.worker_in_server = false).await;
     let db = app.db.clone();
     for i in 0..30 {
         jobs::enqueue(
             &db,
-            "test.noop",
+            &NOOP,
             &serde_json::json!({ "i": i }),
             Some(&format!("test:{i}")),
-            3,
         )
         .await
         .unwrap();
@@ -629,7 +641,10 @@ async fn jobs_are_claimed_once_and_retried_after_a_lost_lease(b: Backend) {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
             let mut got = Vec::new();
-            while let Some(j) = jobs::claim(&db, &format!("w{w}"), 60_000).await.unwrap() {
+            while let Some(j) = jobs::claim(&db, &format!("w{w}"), 60_000, Media)
+                .await
+                .unwrap()
+            {
                 got.push(j.id);
             }
             got
@@ -645,35 +660,38 @@ async fn jobs_are_claimed_once_and_retried_after_a_lost_lease(b: Backend) {
     assert_eq!((n, all.len()), (30, 30));
     // A lease that runs out makes the job claimable by another worker; the first can no longer
     // finish it.
-    let id = jobs::enqueue(
-        &db,
-        "test.noop",
-        &serde_json::json!({}),
-        Some("test:lease"),
-        3,
-    )
-    .await
-    .unwrap();
+    let id = jobs::enqueue(&db, &NOOP, &serde_json::json!({}), Some("test:lease"))
+        .await
+        .unwrap();
     sqlx::query("UPDATE jobs SET status = 'done' WHERE id <> $1")
         .bind(id)
         .execute(db.w())
         .await
         .unwrap();
-    let j = jobs::claim(&db, "first", 50).await.unwrap().unwrap();
+    let j = jobs::claim(&db, "first", 50, Media).await.unwrap().unwrap();
     assert_eq!((j.id, j.attempts), (id, 1));
     assert!(
-        jobs::claim(&db, "second", 50).await.unwrap().is_none(),
+        jobs::claim(&db, "second", 50, Media)
+            .await
+            .unwrap()
+            .is_none(),
         "held under lease"
     );
     tokio::time::sleep(Duration::from_millis(120)).await;
-    let j2 = jobs::claim(&db, "second", 60_000).await.unwrap().unwrap();
+    let j2 = jobs::claim(&db, "second", 60_000, Media)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((j2.id, j2.attempts), (id, 2));
     assert!(!jobs::heartbeat(&db, id, "first", 1000).await.unwrap());
-    assert!(!jobs::complete(&db, id, "first").await.unwrap());
+    assert!(!jobs::complete(&db, id, "first", false).await.unwrap());
     // A failure is retried after a backoff, then fails for good.
     assert!(!jobs::fail(&db, &j2, "second", "boom", false).await.unwrap());
     assert!(
-        jobs::claim(&db, "third", 1000).await.unwrap().is_none(),
+        jobs::claim(&db, "third", 1000, Media)
+            .await
+            .unwrap()
+            .is_none(),
         "waiting for its backoff"
     );
     sqlx::query("UPDATE jobs SET run_at = 0 WHERE id = $1")
@@ -681,7 +699,10 @@ async fn jobs_are_claimed_once_and_retried_after_a_lost_lease(b: Backend) {
         .execute(db.w())
         .await
         .unwrap();
-    let j3 = jobs::claim(&db, "third", 1000).await.unwrap().unwrap();
+    let j3 = jobs::claim(&db, "third", 1000, Media)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(j3.attempts, 3);
     assert!(
         jobs::fail(&db, &j3, "third", "boom again", false)
@@ -717,7 +738,7 @@ async fn captions_and_positions_are_kept(b: Backend) {
     assert_eq!(r.status(), 422);
     assert_eq!(
         r.json::<AppError>().await.unwrap().msg(),
-        Msg::CaptionsInvalid
+        Msg::Video(VideoMsg::CaptionsInvalid)
     );
     assert_eq!(send("xx", vtt).await.unwrap().status(), 422);
     let v: VideoView = c.call("videos/get", &[("id", &id)]).await.unwrap();
@@ -750,8 +771,9 @@ async fn captions_and_positions_are_kept(b: Backend) {
 }
 
 async fn a_killed_worker_leaves_its_job_to_another_that_finishes_it(b: Backend) {
+    // The server works on mail and documents; transcoding is left to the worker processes.
     let app = spawn_app_with(b, |c| {
-        c.worker_in_server = false;
+        c.jobs_lanes = "messages,documents".into();
         c.job_lease_seconds = 2;
     })
     .await;
@@ -761,6 +783,7 @@ async fn a_killed_worker_leaves_its_job_to_another_that_finishes_it(b: Backend) 
     let worker = |slow: bool| {
         let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_tutorium"));
         cmd.arg("worker")
+            .env("JOBS_LANES", "media")
             .env("DATABASE_URL", &cfg.database_url)
             .env("DATA_DIR", &cfg.data_dir)
             .env("MEDIA_DIR", cfg.media_dir())

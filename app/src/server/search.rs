@@ -1,9 +1,14 @@
-//! Full-text search in Russian and English, the same on SQLite and PostgreSQL: words are stemmed
-//! by the app (Snowball: Russian for Cyrillic words, English for Latin ones), stored in
-//! `courses.search_doc` and indexed by FTS5 (SQLite) or a `tsvector` with the 'simple'
-//! configuration (PostgreSQL). A query is stemmed the same way, so "программирование" finds
-//! "программированию" on both.
+//! Full-text search in Russian and English, the same on SQLite and PostgreSQL, for every feature
+//! that indexes text (courses today; tutors, posts and events next).
+//!
+//! Words are stemmed by the app (Snowball: Russian for Cyrillic words, English for Latin ones);
+//! a feature stores the stemmed document in a `search_doc` column, which FTS5 (SQLite, kept in
+//! step by triggers) or a generated `tsvector` with the 'simple' configuration (PostgreSQL)
+//! indexes. A query is stemmed the same way, so "программирование" finds "программированию" on
+//! both. The one backend difference — how a condition on the index is written — is [`matching`].
 
+use super::db::Backend;
+use super::sql::Sql;
 use rust_stemmers::{Algorithm, Stemmer};
 use std::sync::OnceLock;
 
@@ -89,6 +94,34 @@ pub fn tsquery(terms: &[String]) -> String {
         .filter(|t| t.len() > 2)
         .collect::<Vec<_>>()
         .join(" & ")
+}
+
+/// Where a table's search document is indexed.
+pub struct Index {
+    /// The FTS5 table over the document (SQLite), e.g. `courses_fts`, whose `rowid` is the id.
+    pub fts_table: &'static str,
+    /// The generated `tsvector` column (PostgreSQL), e.g. `search_tsv`.
+    pub tsv_column: &'static str,
+}
+
+/// Appends ` AND <the row of alias.id matches every term>` to `sql` (nothing for no terms).
+pub fn matching(sql: &mut Sql, backend: Backend, alias: &str, index: &Index, terms: &[String]) {
+    if terms.is_empty() {
+        return;
+    }
+    match backend {
+        Backend::Sqlite => {
+            let cond = format!(
+                "{alias}.id IN (SELECT rowid FROM {t} WHERE {t} MATCH {{}})",
+                t = index.fts_table
+            );
+            sql.and(&cond, fts5_match(terms));
+        }
+        Backend::Postgres => {
+            let cond = format!("{alias}.{} @@ to_tsquery('simple', {{}})", index.tsv_column);
+            sql.and(&cond, tsquery(terms));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Signed, expiring links to private media: `/media/s/{token}/videos/{id}/…`.
+//! Signed, expiring links to private media (`/media/s/{token}/videos/{id}/…` for videos today),
+//! and keys derived from the same secret (the sandbox payment webhook).
 //!
 //! The token signs the video's storage prefix and an expiry time with HMAC-SHA256, so relative
 //! URLs inside HLS playlists (segments) stay covered by it. The key comes from MEDIA_SIGNING_KEY

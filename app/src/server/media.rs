@@ -1,4 +1,5 @@
-//! Serving stored media: `/media/{key}` and signed `/media/s/{token}/{key}`.
+//! Serving stored media: `/media/{key}` and signed `/media/s/{token}/{key}`, and the same
+//! byte-serving for routes of features (lesson attachments, certificate PDFs).
 //!
 //! - HTTP Range: one range → 206 with `Content-Range`; an unsatisfiable one → 416 with
 //!   `Content-Range: bytes */size`; several ranges → the whole object (allowed by RFC 9110);
@@ -6,14 +7,36 @@
 //! - ETags, `If-None-Match` → 304; public objects are cached for a year (keys never change),
 //!   private ones only by the viewer's browser.
 //! - Bytes are streamed from storage, never held whole in memory.
-//! - Video files are public only for public, ready videos; otherwise the owner, an admin, or a
-//!   valid signed link; anyone else gets 403.
+//! - Who may read a key is decided by the policy the owning feature registered for the key's
+//!   first segment (`videos/…` by video, `attachments/…` by courses); keys no feature claims
+//!   (avatars, covers) are public.
 
-use app::server::{AppState, now_ms, session::AuthSession};
+use super::AppState;
+use super::auth::Actor;
 use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+
+/// What a policy decides about a key.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaAccess {
+    /// Anyone, and cacheable by everyone.
+    Public,
+    /// This viewer only (cached by their browser only).
+    Private,
+    Denied,
+    Missing,
+}
+
+/// Decides who may read the keys under one first segment: `(state, key, signed-link token,
+/// viewer)`.
+pub type MediaPolicy = for<'a> fn(
+    &'a AppState,
+    &'a str,
+    Option<&'a str>,
+    Option<&'a Actor>,
+) -> super::jobs::BoxFuture<'a, MediaAccess>;
 
 fn content_type(key: &str) -> &'static str {
     match key.rsplit('.').next().unwrap_or("") {
@@ -88,52 +111,6 @@ pub fn parse_range(header: Option<&str>, size: u64) -> RangeReq {
     RangeReq::Part(parsed.0, parsed.1)
 }
 
-enum Access {
-    Public,
-    Private,
-    Denied,
-    Missing,
-}
-
-/// Who may read `key`. Avatars and other non-video media are public.
-async fn access(
-    state: &AppState,
-    key: &str,
-    token: Option<&str>,
-    auth: Option<&AuthSession>,
-) -> Access {
-    let mut parts = key.split('/');
-    match parts.next() {
-        Some("videos") => {}
-        // Lesson attachments are served only through their route, which checks enrollment.
-        Some("attachments") => return Access::Denied,
-        _ => return Access::Public,
-    }
-    let Some(public_id) = parts.next() else {
-        return Access::Missing;
-    };
-    let Ok(Some(v)) = app::video::db::select_by_public_id(&state.db, public_id).await else {
-        return Access::Missing;
-    };
-    if let Some(t) = token {
-        return if state
-            .signer
-            .verify(&format!("videos/{public_id}"), t, now_ms() / 1000)
-        {
-            Access::Private
-        } else {
-            Access::Denied
-        };
-    }
-    if v.visibility == "public" && v.status == "ready" {
-        return Access::Public;
-    }
-    match app::video::api::may_watch(state, &v, auth).await {
-        Ok(true) => Access::Private,
-        _ => Access::Denied,
-    }
-}
-
 fn valid_key(key: &str) -> bool {
     !key.is_empty()
         && !key
@@ -144,7 +121,7 @@ fn valid_key(key: &str) -> bool {
 /// `/media/{*key}`: a public or permitted object.
 pub async fn serve(
     State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
+    viewer: Option<Actor>,
     Path(key): Path<String>,
     method: Method,
     headers: HeaderMap,
@@ -156,104 +133,22 @@ pub async fn serve(
     if !valid_key(&key) {
         return StatusCode::NOT_FOUND.into_response();
     }
-    let auth = auth.map(|a| a.0);
-    let public = match access(&state, &key, token.as_deref(), auth.as_ref()).await {
-        Access::Public => true,
-        Access::Private => false,
-        Access::Denied => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Access::Missing => return StatusCode::NOT_FOUND.into_response(),
+    let prefix = key.split('/').next().unwrap_or("");
+    let access = match state.hooks.media_policy(prefix) {
+        Some(policy) => policy(&state, &key, token.as_deref(), viewer.as_ref()).await,
+        None => MediaAccess::Public,
+    };
+    let public = match access {
+        MediaAccess::Public => true,
+        MediaAccess::Private => false,
+        MediaAccess::Denied => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
+        MediaAccess::Missing => return StatusCode::NOT_FOUND.into_response(),
     };
     send(&state, &key, public, &method, &headers).await
 }
 
-/// `GET /api/courses/attachments/{id}`: a lesson's attachment, to those who may open the lesson
-/// (enrolled learners, the author, moderators; anyone for a free-preview lesson).
-pub async fn attachment(
-    State(state): State<AppState>,
-    auth: Option<axum::Extension<AuthSession>>,
-    Path(id): Path<i64>,
-    method: Method,
-    headers: HeaderMap,
-) -> Response {
-    let Ok(Some(a)) = app::courses::db::select_attachment(&state.db, id).await else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let auth = auth.map(|a| a.0);
-    match app::courses::api::may_open_lesson(&state, a.lesson_id, auth.as_ref()).await {
-        Ok(true) => {}
-        Ok(false) => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
-    }
-    let mut res = send(
-        &state,
-        &format!("{}/file", a.storage_key),
-        false,
-        &method,
-        &headers,
-    )
-    .await;
-    let h = res.headers_mut();
-    if let Ok(v) = HeaderValue::from_str(&a.mime) {
-        h.insert(header::CONTENT_TYPE, v);
-    }
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&a.name)) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
-/// `GET /certificates/{code}.pdf`: a certificate's PDF, for anyone with its code (the code is the
-/// secret, as on the verification page). Rendered and stored on the spot if its job has not run
-/// yet; unknown codes → 404, revoked certificates → 410 Gone. Public and cached for a year: the
-/// PDF never changes (it is the snapshot taken at issue time; revocation shows on the page).
-///
-/// A layer, not a route: the page `/certificates/{code}` owns that path shape in the router.
-pub async fn certificate_pdf(
-    State(state): State<AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let code = req
-        .uri()
-        .path()
-        .strip_prefix("/certificates/")
-        .and_then(|rest| rest.strip_suffix(".pdf"))
-        .map(str::to_string);
-    let method = req.method().clone();
-    let Some(code) = code.filter(|_| method == Method::GET || method == Method::HEAD) else {
-        return next.run(req).await;
-    };
-    if !app::certificates::code_well_formed(&code) {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    let cert = match app::certificates::db::select_by_code(&state.db, &code).await {
-        Ok(Some(c)) => c,
-        Ok(None) => return StatusCode::NOT_FOUND.into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "reading a certificate failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    if cert.revoked_at.is_some() {
-        return (StatusCode::GONE, "this certificate was revoked").into_response();
-    }
-    let key = match app::certificates::service::ensure_pdf(&state, &cert).await {
-        Ok(k) => k,
-        Err(e) => {
-            tracing::error!(error = %e, %code, "producing a certificate PDF failed");
-            return StatusCode::INTERNAL_SERVER_ERROR.into_response();
-        }
-    };
-    let mut res = send(&state, &key, true, &method, req.headers()).await;
-    let name = format!("Certificate {} {}.pdf", cert.course_title, cert.code);
-    if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
-        res.headers_mut().insert(header::CONTENT_DISPOSITION, v);
-    }
-    res
-}
-
 /// `attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266).
-fn content_disposition(name: &str) -> String {
+pub fn content_disposition(name: &str) -> String {
     let ascii: String = name
         .chars()
         .map(|c| {
@@ -266,21 +161,8 @@ fn content_disposition(name: &str) -> String {
         .collect();
     format!(
         "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        percent_encode(name)
+        crate::url::component(name)
     )
-}
-
-/// RFC 5987 percent-encoding of a file name.
-fn percent_encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| {
-            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-                (b as char).to_string()
-            } else {
-                format!("%{b:02X}")
-            }
-        })
-        .collect()
 }
 
 /// Answers a GET/HEAD for a stored object with Range, ETag and caching.
@@ -374,17 +256,6 @@ pub async fn send(
         Err(e) => {
             tracing::error!(error = %e, key, "streaming media failed");
             StatusCode::INTERNAL_SERVER_ERROR.into_response()
-        }
-    }
-}
-
-/// Liveness and readiness: the database answers.
-pub async fn healthz(State(state): State<AppState>) -> Response {
-    match sqlx::query("SELECT 1").execute(state.db.r()).await {
-        Ok(_) => (StatusCode::OK, "ok").into_response(),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
         }
     }
 }

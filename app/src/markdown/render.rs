@@ -1,11 +1,9 @@
-//! Safe Markdown: pulldown-cmark renders, ammonia keeps a small allow-list (emphasis, links,
-//! lists, code, quotes, line breaks). Raw HTML in the source is shown as text, never as markup.
-//! `rich_markdown` (course descriptions and lessons) adds headings, images, tables and rules.
+//! Rendering and sanitising (server only).
 
 use std::collections::HashSet;
 
 /// Renders user Markdown to HTML that is safe to insert into a page.
-pub fn markdown(src: &str) -> String {
+pub fn render(src: &str) -> String {
     use pulldown_cmark::{Event, Options, Parser, html};
     let parser = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH).map(|e| match e {
         // Raw HTML becomes text: "<b>" shows as "<b>".
@@ -21,7 +19,7 @@ pub fn markdown(src: &str) -> String {
 
 /// Markdown for course texts: also headings (a "#" heading becomes `<h2>`: the page has its own
 /// `<h1>`), images (http, https or this site), tables and horizontal rules.
-pub fn rich_markdown(src: &str) -> String {
+pub fn rich(src: &str) -> String {
     use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
     let parser = Parser::new_ext(src, Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TABLES).map(
         |e| match e {
@@ -143,7 +141,7 @@ mod tests {
 
     #[test]
     fn markdown_keeps_emphasis_links_lists_and_code() {
-        let h = markdown("**bold** _it_ `code`\n\n- one\n- two\n\n[site](https://example.com)");
+        let h = render("**bold** _it_ `code`\n\n- one\n- two\n\n[site](https://example.com)");
         assert!(
             h.contains("<strong>bold</strong>")
                 && h.contains("<em>it</em>")
@@ -160,7 +158,7 @@ mod tests {
 
     #[test]
     fn rich_markdown_keeps_headings_images_and_tables_but_no_scripts() {
-        let h = rich_markdown(
+        let h = rich(
             "# Title\n\n## Part\n\n![graph](https://example.com/g.png \"Graph\")\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n---",
         );
         assert!(
@@ -179,7 +177,7 @@ mod tests {
         );
         // Payloads may survive as escaped text; no tag may carry them.
         for p in XSS {
-            let h = rich_markdown(p);
+            let h = rich(p);
             for t in tags(&h) {
                 assert!(
                     !t.starts_with("script")
@@ -212,7 +210,7 @@ mod tests {
             "/pre", "del", "/del",
         ];
         for p in XSS {
-            let h = markdown(p);
+            let h = render(p);
             for t in tags(&h) {
                 let name = t.split_whitespace().next().unwrap_or("");
                 assert!(allowed.contains(&name), "{p} kept the tag <{t}>");

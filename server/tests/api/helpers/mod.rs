@@ -1,4 +1,11 @@
-//! `spawn_app()` and the calls tests make.
+//! `spawn_app()` and the calls tests make; `people` (confirmed accounts by role) and `builders`
+//! (a published course with lessons, an enrolled learner) for the scenarios of every feature.
+
+pub mod builders;
+pub mod people;
+
+pub use builders::*;
+pub use people::*;
 
 use app::error::AppError;
 use app::server::config::Config;
@@ -28,6 +35,8 @@ macro_rules! both {
 
 pub struct TestApp {
     pub addr: String,
+    /// The database URL, for a second server process on the same database.
+    pub database_url: String,
     pub state: app::server::AppState,
     pub db: Db,
     pub backend: Backend,
@@ -97,10 +106,19 @@ fn count_server_panics() {
 }
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_with_hooks(backend, tweak, |_| {}).await
+}
+
+/// A test app with every feature's hooks plus the test's own (job kinds that only a test runs).
+pub async fn spawn_app_with_hooks(
+    backend: Backend,
+    tweak: impl FnOnce(&mut Config),
+    extra: impl FnOnce(&mut app::server::hooks::Hooks),
+) -> TestApp {
     count_server_panics();
     let tmp = tempfile::tempdir().expect("tempdir");
     let url = database_url(backend, tmp.path()).await;
-    let mut config = test_config(tmp.path(), url);
+    let mut config = test_config(tmp.path(), url.clone());
     // Real SMTP to the local sink when the test script started one.
     let mail_dir = match (
         std::env::var("TEST_SMTP_URL"),
@@ -119,7 +137,11 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
         .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let options = server::leptos_options(Some(addr)).expect("options");
-    let state = server::build_state(config, options).await.expect("state");
+    let mut hooks = app::wiring::hooks();
+    extra(&mut hooks);
+    let state = server::build_state_with(config, options, hooks)
+        .await
+        .expect("state");
     let db = state.db.clone();
     let served = state.clone();
     tokio::spawn(async move {
@@ -127,6 +149,7 @@ pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -
     });
     TestApp {
         addr: format!("http://{addr}"),
+        database_url: url,
         state,
         db,
         backend,
@@ -232,6 +255,16 @@ impl TestApp {
     pub async fn count(&self, sql: &'static str, bind: i64) -> i64 {
         let (n,): (i64,) = sqlx::query_as(sql)
             .bind(bind)
+            .fetch_one(self.db.r())
+            .await
+            .expect("count");
+        n
+    }
+
+    /// A count with one text parameter.
+    pub async fn count_text(&self, sql: &'static str, bind: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(sql)
+            .bind(bind.to_string())
             .fetch_one(self.db.r())
             .await
             .expect("count");

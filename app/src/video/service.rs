@@ -1,0 +1,296 @@
+//! The use cases of video: the owner's list and actions (visibility, captions, retry, delete),
+//! the player's view for any viewer the access policy lets in, positions, and the processing
+//! state. Server functions, the tus and captions routes and the studio page call these.
+
+use super::access::may_watch;
+use super::{Caption, Progress, Source, Status, Thumbs, VideoMsg, VideoSummary, VideoView, db};
+use crate::error::{AppError, Msg};
+use crate::server::auth::Actor;
+use crate::server::{AppState, now_ms};
+
+/// The base URL of a video's files: public, or signed for six hours.
+pub fn media_base(state: &AppState, v: &db::VideoRow) -> String {
+    let prefix = format!("videos/{}", v.public_id);
+    if v.visibility == "public" {
+        format!("/media/{prefix}")
+    } else {
+        let exp = now_ms() / 1000 + 6 * 3600;
+        format!("/media/s/{}/{prefix}", state.signer.token(&prefix, exp))
+    }
+}
+
+pub fn summary(state: &AppState, v: db::VideoRow) -> VideoSummary {
+    let status = Status::from_code(&v.status);
+    let poster_url = (v.has_poster == 1).then(|| format!("{}/poster.jpg", media_base(state, &v)));
+    VideoSummary {
+        public_id: v.public_id,
+        title: v.title,
+        status,
+        public: v.visibility == "public",
+        progress: v.progress,
+        size_bytes: v.size_bytes,
+        uploaded_bytes: v.uploaded_bytes,
+        duration_ms: v.duration_ms,
+        width: v.width,
+        height: v.height,
+        storage_bytes: v.storage_bytes,
+        error: v.error.as_deref().map(super::error_msg),
+        poster_url,
+        created_at: v.created_at,
+    }
+}
+
+/// Everything the player needs, for a viewer already allowed to watch.
+pub async fn build_view(
+    state: &AppState,
+    v: &db::VideoRow,
+    viewer: Option<&Actor>,
+) -> Result<VideoView, AppError> {
+    let mut views = build_views(state, std::slice::from_ref(v), viewer).await?;
+    views.pop().ok_or(AppError::Internal)
+}
+
+/// Player views of several videos in a fixed number of queries (renditions, captions, positions).
+pub async fn build_views(
+    state: &AppState,
+    videos: &[db::VideoRow],
+    viewer: Option<&Actor>,
+) -> Result<Vec<VideoView>, AppError> {
+    let ids: Vec<i64> = videos.iter().map(|v| v.id).collect();
+    let ready: Vec<i64> = videos
+        .iter()
+        .filter(|v| v.status == "ready")
+        .map(|v| v.id)
+        .collect();
+    let renditions = db::select_renditions_of(&state.db, &ready).await?;
+    let captions = db::select_captions_of(&state.db, &ids).await?;
+    let positions = match viewer {
+        Some(s) => db::select_positions_of(&state.db, s.user.get(), &ids).await?,
+        None => Vec::new(),
+    };
+    Ok(videos
+        .iter()
+        .map(|v| {
+            let base = media_base(state, v);
+            let ready = v.status == "ready";
+            let sources = renditions
+                .iter()
+                .filter(|(id, _)| *id == v.id)
+                .map(|(_, r)| Source {
+                    url: format!("{base}/{}.mp4", r.name),
+                    name: r.name.clone(),
+                    height: r.height,
+                    width: r.width,
+                })
+                .collect();
+            let caps = captions
+                .iter()
+                .filter(|(id, _, _)| *id == v.id)
+                .map(|(_, lang, label)| Caption {
+                    url: format!("{base}/captions/{lang}.vtt"),
+                    lang: lang.clone(),
+                    label: label.clone(),
+                })
+                .collect();
+            let thumbs = v
+                .thumbs
+                .as_deref()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(t).ok())
+                .map(|t| Thumbs {
+                    url: format!("{base}/thumbs.jpg"),
+                    count: t["count"].as_i64().unwrap_or(1),
+                    interval_ms: t["interval_ms"].as_i64().unwrap_or(10_000),
+                    width: t["width"].as_i64().unwrap_or(160),
+                    height: t["height"].as_i64().unwrap_or(90),
+                });
+            VideoView {
+                public_id: v.public_id.clone(),
+                title: v.title.clone(),
+                status: Status::from_code(&v.status),
+                public: v.visibility == "public",
+                is_owner: viewer.is_some_and(|s| s.user.get() == v.owner_id),
+                duration_ms: v.duration_ms.unwrap_or(0),
+                width: v.width.unwrap_or(16),
+                height: v.height.unwrap_or(9),
+                poster_url: (v.has_poster == 1).then(|| format!("{base}/poster.jpg")),
+                hls_url: ready.then(|| format!("{base}/hls/master.m3u8")),
+                sources,
+                captions: caps,
+                thumbs,
+                start_ms: positions
+                    .iter()
+                    .find(|(id, _)| *id == v.id)
+                    .map(|(_, p)| *p)
+                    .unwrap_or(0),
+                created_at: v.created_at,
+            }
+        })
+        .collect())
+}
+
+/// Deletes a video: its jobs, stored files, upload, scratch files and rows.
+pub async fn remove_video(state: &AppState, v: &db::VideoRow) -> Result<(), AppError> {
+    crate::server::jobs::cancel(&state.db, &format!("video:{}", v.id)).await?;
+    db::delete(&state.db, v.id).await?;
+    state
+        .storage
+        .delete_prefix(&format!("videos/{}", v.public_id))
+        .await?;
+    let _ = tokio::fs::remove_file(state.config.uploads_dir().join(&v.public_id)).await;
+    let _ = tokio::fs::remove_dir_all(state.config.work_dir().join(&v.public_id)).await;
+    Ok(())
+}
+
+/// The actor's own video by public id, or `NotFound` (someone else's does not exist for them).
+pub async fn own_video(st: &AppState, actor: &Actor, id: &str) -> Result<db::VideoRow, AppError> {
+    let v = db::select_by_public_id(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if v.owner_id != actor.user.get() {
+        return Err(AppError::NotFound);
+    }
+    Ok(v)
+}
+
+/// The actor's videos, newest first; `before` is the last public id of the previous page.
+pub async fn my_videos(
+    st: &AppState,
+    actor: &Actor,
+    before: &str,
+) -> Result<Vec<VideoSummary>, AppError> {
+    let before_id = if before.is_empty() {
+        i64::MAX
+    } else {
+        match db::select_by_public_id(&st.db, before).await? {
+            Some(v) if v.owner_id == actor.user.get() => v.id,
+            _ => return Err(AppError::BadRequest(Msg::BadInput)),
+        }
+    };
+    let rows = db::list_for_owner(&st.db, actor.user.get(), before_id, 50).await?;
+    Ok(rows.into_iter().map(|v| summary(st, v)).collect())
+}
+
+/// A video for the player: a public, ready video for anyone; any for its owner and admins.
+pub async fn video(st: &AppState, viewer: Option<&Actor>, id: &str) -> Result<VideoView, AppError> {
+    let v = db::select_by_public_id(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_watch(st, &v, viewer).await? {
+        return Err(AppError::NotFound);
+    }
+    build_view(st, &v, viewer).await
+}
+
+/// The processing state of one of the actor's videos.
+pub async fn progress(st: &AppState, actor: &Actor, id: &str) -> Result<Progress, AppError> {
+    let v = own_video(st, actor, id).await?;
+    Ok(Progress {
+        status: Status::from_code(&v.status),
+        progress: v.progress,
+        error: v.error.as_deref().map(super::error_msg),
+    })
+}
+
+/// Deletes one of the actor's videos and all its files.
+pub async fn delete(st: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+    let v = own_video(st, actor, id).await?;
+    remove_video(st, &v).await
+}
+
+/// Processes a failed video again; `Conflict` when it did not fail or its upload is gone.
+pub async fn retry(st: &AppState, actor: &Actor, id: &str) -> Result<(), AppError> {
+    let v = own_video(st, actor, id).await?;
+    if !st.config.uploads_dir().join(&v.public_id).exists()
+        || !db::retry(&st.db, v.id, now_ms()).await?
+    {
+        return Err(AppError::conflict(VideoMsg::ProcessingFailed));
+    }
+    super::changed(st, v.id).await;
+    Ok(())
+}
+
+/// Makes one of the actor's videos public or private.
+pub async fn set_visibility(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    public: bool,
+) -> Result<(), AppError> {
+    let v = own_video(st, actor, id).await?;
+    db::set_visibility(
+        &st.db,
+        v.id,
+        if public { "public" } else { "private" },
+        now_ms(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Removes a captions track of one of the actor's videos.
+pub async fn delete_captions(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    lang: &str,
+) -> Result<(), AppError> {
+    let v = own_video(st, actor, id).await?;
+    if db::delete_caption(&st.db, v.id, lang).await? == 0 {
+        return Err(AppError::NotFound);
+    }
+    st.storage
+        .delete_prefix(&format!("videos/{}/captions/{lang}.vtt", v.public_id))
+        .await?;
+    Ok(())
+}
+
+/// Adds or replaces a WebVTT captions track (checked: UTF-8, starts with `WEBVTT`, ≤ 1 MB).
+pub async fn put_captions(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    lang: &str,
+    bytes: Option<Vec<u8>>,
+) -> Result<(), AppError> {
+    let v = own_video(st, actor, id).await?;
+    let Some((code, label)) = super::CAPTION_LANGUAGES.iter().find(|(c, _)| *c == lang) else {
+        return Err(AppError::field("lang", VideoMsg::LanguageInvalid));
+    };
+    let Some(bytes) = bytes else {
+        return Err(AppError::field("file", Msg::Required));
+    };
+    if bytes.len() > 1024 * 1024 {
+        return Err(AppError::field("file", VideoMsg::CaptionsTooBig));
+    }
+    let text =
+        String::from_utf8(bytes).map_err(|_| AppError::field("file", VideoMsg::CaptionsInvalid))?;
+    if !text.trim_start_matches('\u{feff}').starts_with("WEBVTT") {
+        return Err(AppError::field("file", VideoMsg::CaptionsInvalid));
+    }
+    st.storage
+        .put(
+            &format!("videos/{}/captions/{code}.vtt", v.public_id),
+            text.into_bytes(),
+        )
+        .await?;
+    db::upsert_caption(&st.db, v.id, code, label, now_ms()).await?;
+    Ok(())
+}
+
+/// Remembers where the actor is in a video they may watch.
+pub async fn save_position(
+    st: &AppState,
+    actor: &Actor,
+    id: &str,
+    position_ms: i64,
+) -> Result<(), AppError> {
+    let v = db::select_by_public_id(&st.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if !may_watch(st, &v, Some(actor)).await? {
+        return Err(AppError::NotFound);
+    }
+    let pos = position_ms.clamp(0, v.duration_ms.unwrap_or(0));
+    db::upsert_position(&st.db, actor.user.get(), v.id, pos, now_ms()).await?;
+    Ok(())
+}
