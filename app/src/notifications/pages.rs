@@ -3,9 +3,8 @@
 use super::api::{MarkAllNotificationsRead, MarkNotificationRead, list_notifications};
 use super::components::Unread;
 use crate::i18n::use_i18n;
-use crate::layout::ErrorPanel;
 use crate::tr;
-use crate::ui::{Avatar, Seo, format_datetime};
+use crate::ui::{Avatar, Load, Seo, format_datetime};
 use leptos::prelude::*;
 
 #[component]
@@ -33,34 +32,32 @@ pub fn NotificationsPage() -> impl IntoView {
                     {tr!("Mark all as read", "Отметить все прочитанными")}
                 </button>
             </header>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) if p.items.is_empty() => view! { <p class="muted">{tr!("Nothing yet.", "Пока ничего нет.")}</p> }.into_any(),
-                        Ok(p) => view! {
-                            <ul class="notification-list">
-                                {p.items.into_iter().map(|n| {
-                                    let href = n.link.clone();
-                                    let name = n.actor.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
-                                    let avatar = n.actor.as_ref().and_then(|a| a.avatar_url.clone());
-                                    let (id, read, kind, at) = (n.id, n.read, n.kind, n.created_at);
-                                    let name2 = name.clone();
-                                    view! {
-                                        <li class="notification" class:notification--unread=!read>
-                                            <Avatar url=avatar name=name.clone() size=40 />
-                                            <a href=href on:click=move |_| { if !read { read_one.dispatch(MarkNotificationRead { id }); } }>
-                                                {move || kind.sentence(&name2, l.get())}
-                                            </a>
-                                            <span class="muted notification__time">{move || format_datetime(at, l.get())}</span>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=page transition=true login=tr!("Log in to see your notifications.", "Войдите, чтобы увидеть уведомления.") next="/notifications" let:p>
+                {if p.items.is_empty() {
+                    view! { <p class="muted">{tr!("Nothing yet.", "Пока ничего нет.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="notification-list">
+                            {p.items.into_iter().map(|n| {
+                                let href = n.link.clone();
+                                let name = n.actor.as_ref().map(|a| a.display_name.clone()).unwrap_or_default();
+                                let avatar = n.actor.as_ref().and_then(|a| a.avatar_url.clone());
+                                let (id, read, kind, at) = (n.id, n.read, n.kind, n.created_at);
+                                let name2 = name.clone();
+                                view! {
+                                    <li class="notification" class:notification--unread=!read>
+                                        <Avatar url=avatar name=name.clone() size=40 />
+                                        <a href=href on:click=move |_| { if !read { read_one.dispatch(MarkNotificationRead { id }); } }>
+                                            {move || kind.sentence(&name2, l.get())}
+                                        </a>
+                                        <span class="muted notification__time">{move || format_datetime(at, l.get())}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -6,7 +6,7 @@ use super::{Profile, ProfileLookup, SUBJECTS, language_name, subject_name};
 use crate::i18n::{Locale, plural_ru, use_i18n};
 use crate::layout::{ErrorPanel, use_auth};
 use crate::tr;
-use crate::ui::{Avatar, JsonLd, Seo, excerpt, format_date};
+use crate::ui::{Avatar, JsonLd, Load, Seo, excerpt, format_date};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -268,36 +268,32 @@ pub fn TutorsPage() -> impl IntoView {
                     <button type="submit" class="button button--ghost">{tr!("Show", "Показать")}</button>
                 </form>
             </header>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(p) if p.items.is_empty() => view! {
-                            <div class="empty-state">
-                                <p>{tr!("No tutors here yet.", "Здесь пока нет репетиторов.")}</p>
-                                <a href="/tutors">{tr!("Show all subjects", "Показать все предметы")}</a>
-                            </div>
-                        }.into_any(),
-                        Ok(p) => {
-                            let s = subject();
-                            let next = p.next.clone().map(|n| {
-                                if s.is_empty() { format!("/tutors?after={n}") } else { format!("/tutors?subject={s}&after={n}") }
-                            });
-                            let first = if s.is_empty() { "/tutors".to_string() } else { format!("/tutors?subject={s}") };
-                            let not_first = !after().is_empty();
-                            view! {
-                                <ul class="tutor-list">
-                                    {p.items.into_iter().map(|t| view! { <TutorCardView tutor=t /> }).collect_view()}
-                                </ul>
-                                <nav class="pager" aria-label=move || l.get().pick("Pages", "Страницы")>
-                                    {not_first.then(|| view! { <a class="button button--ghost" href=first.clone()>{tr!("← First page", "← В начало")}</a> })}
-                                    {next.map(|n| view! { <a class="button" href=n rel="next">{tr!("More tutors →", "Ещё репетиторы →")}</a> })}
-                                </nav>
-                            }.into_any()
-                        }
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=page transition=true let:p>
+                {if p.items.is_empty() {
+                    view! {
+                        <div class="empty-state">
+                            <p>{tr!("No tutors here yet.", "Здесь пока нет репетиторов.")}</p>
+                            <a href="/tutors">{tr!("Show all subjects", "Показать все предметы")}</a>
+                        </div>
+                    }.into_any()
+                } else {
+                    let s = subject();
+                    let next = p.next.clone().map(|n| {
+                        if s.is_empty() { format!("/tutors?after={n}") } else { format!("/tutors?subject={s}&after={n}") }
+                    });
+                    let first = if s.is_empty() { "/tutors".to_string() } else { format!("/tutors?subject={s}") };
+                    let not_first = !after().is_empty();
+                    view! {
+                        <ul class="tutor-list">
+                            {p.items.into_iter().map(|t| view! { <TutorCardView tutor=t /> }).collect_view()}
+                        </ul>
+                        <nav class="pager" aria-label=move || l.get().pick("Pages", "Страницы")>
+                            {not_first.then(|| view! { <a class="button button--ghost" href=first.clone()>{tr!("← First page", "← В начало")}</a> })}
+                            {next.map(|n| view! { <a class="button" href=n rel="next">{tr!("More tutors →", "Ещё репетиторы →")}</a> })}
+                        </nav>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -332,6 +332,15 @@ pub async fn fail(
     Ok(done)
 }
 
+/// Empties the payload of a job that will not run again (its kind carries a secret).
+pub async fn scrub(db: &Db, id: i64) -> sqlx::Result<()> {
+    sqlx::query("UPDATE jobs SET payload = '{}' WHERE id = $1 AND status IN ('done', 'failed')")
+        .bind(id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
 /// Removes the queued, running and failed jobs about `ref_key` (a running one notices at its
 /// next heartbeat).
 pub async fn cancel(db: &Db, ref_key: &str) -> sqlx::Result<u64> {

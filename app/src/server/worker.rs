@@ -124,6 +124,9 @@ async fn run_one(state: &AppState, worker: &str, job: Job, lease_ms: i64) {
             tracing::warn!(job = job.id, error = %f.detail, permanent = f.permanent, "job failed");
             match jobs::fail(&state.db, &job, worker, &f.detail, f.permanent).await {
                 Ok(final_) => {
+                    if final_ && handler.kind.scrub_payload {
+                        let _ = jobs::scrub(&state.db, job.id).await;
+                    }
                     if let Some(on_failure) = handler.on_failure {
                         on_failure(state, &job, &f, final_).await;
                     }

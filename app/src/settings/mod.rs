@@ -12,7 +12,7 @@ use crate::profiles::{
 };
 use crate::tr;
 use crate::ui::{
-    ErrorText, FormError, FormFields, LoginRequired, Notice, Seo, TextField, field_error,
+    ErrorText, FormError, FormFields, Load, LoginRequired, Notice, Seo, TextField, field_error,
     form_error, format_datetime,
 };
 use leptos::prelude::*;
@@ -107,12 +107,8 @@ fn ProfileForm() -> impl IntoView {
     });
     let l = use_i18n();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                let p = match profile.await {
-                    Ok(p) => p,
-                    Err(e) => return view! { <ErrorPanel error=e /> }.into_any(),
-                };
+        <Load resource=profile let:p>
+            {
                 let avatar = RwSignal::new(p.avatar_url.clone());
                 let name = RwSignal::new(p.display_name.clone());
                 let is_tutor = RwSignal::new(p.is_tutor);
@@ -220,8 +216,8 @@ fn ProfileForm() -> impl IntoView {
                         </button>
                     </form>
                 }.into_any()
-            })}
-        </Suspense>
+            }
+        </Load>
     }
 }
 
@@ -292,10 +288,8 @@ fn SessionList() -> impl IntoView {
         <section class="card settings__section">
             <h2>{tr!("Where you are logged in", "Где выполнен вход")}</h2>
             <FormError msg=error />
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match sessions.await {
-                        Ok(list) => {
+            <Load resource=sessions transition=true let:list>
+                {
                             let others = list.iter().filter(|s| !s.current).count();
                             view! {
                                 <ul class="session-list">
@@ -327,10 +321,7 @@ fn SessionList() -> impl IntoView {
                                 })}
                             }.into_any()
                         }
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            </Load>
         </section>
     }
 }
@@ -352,12 +343,8 @@ fn NotificationForm() -> impl IntoView {
     let saved = Signal::derive(move || matches!(value.get(), Some(Ok(()))));
     let l = use_i18n();
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                let s = match settings.await {
-                    Ok(s) => s,
-                    Err(e) => return view! { <ErrorPanel error=e /> }.into_any(),
-                };
+        <Load resource=settings let:s>
+            {
                 let visibility = s.visibility.clone();
                 view! {
                     <form class="form card settings__section" on:submit=move |ev| {
@@ -395,7 +382,7 @@ fn NotificationForm() -> impl IntoView {
                         <button type="submit" class="button">{tr!("Save settings", "Сохранить настройки")}</button>
                     </form>
                 }.into_any()
-            })}
-        </Suspense>
+            }
+        </Load>
     }
 }

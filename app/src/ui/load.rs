@@ -64,6 +64,9 @@ pub fn Load<T, F, V>(
     /// Keep the previous content while reloading.
     #[prop(optional)]
     transition: bool,
+    /// Show nothing for `NotAuthenticated` (another part of the page already asks to log in).
+    #[prop(optional)]
+    quiet_signed_out: bool,
     children: F,
 ) -> impl IntoView
 where
@@ -77,6 +80,7 @@ where
         Suspend::new(async move {
             match resource.await {
                 Ok(v) => children(v).into_any(),
+                Err(AppError::NotAuthenticated) if quiet_signed_out => ().into_any(),
                 Err(AppError::NotAuthenticated) if login.is_some() => {
                     let text = login.unwrap_or_else(|| Signal::derive(|| ""));
                     view! { <LoginRequired text next /> }.into_any()

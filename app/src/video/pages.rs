@@ -13,7 +13,7 @@ use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::{ErrorPanel, use_user};
 use crate::tr;
-use crate::ui::{JsonLd, Seo, format_date};
+use crate::ui::{JsonLd, Load, Seo, format_date};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -206,20 +206,17 @@ pub fn StudioPage() -> impl IntoView {
                     }
                 })}
             </Suspense>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match videos.await {
-                        Ok(list) if list.is_empty() => view! { <p class="muted">{tr!("No videos yet.", "Видео пока нет.")}</p> }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="video-list">
-                                {list.into_iter().map(|v| view! { <VideoRow video=v on_change /> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(AppError::NotAuthenticated) => ().into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=videos transition=true quiet_signed_out=true let:list>
+                {if list.is_empty() {
+                    view! { <p class="muted">{tr!("No videos yet.", "Видео пока нет.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ul class="video-list">
+                            {list.into_iter().map(|v| view! { <VideoRow video=v on_change /> }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }
