@@ -84,6 +84,15 @@ test('a tutor builds a course, a moderator returns then approves it, a student f
   await tutor.getByText('Upload a new video for this lesson').click();
   await tutor.getByLabel('Video file').setInputFiles(clip());
   await expect(tutor.locator('.outline__lesson').filter({ hasText: 'Первая программа' }).getByText('video', { exact: true })).toBeVisible({ timeout: 60_000 });
+  // The learner opens this lesson later: the transcode must be done by then, however busy the
+  // machine is (the outline shows the video as soon as it is attached, before it is processed).
+  await expect
+    .poll(async () => {
+      const r = await tutor.request.post('/api/videos/mine', { form: {} });
+      const list = (await r.json()) as { status: string }[];
+      return list.map((v) => v.status).join(',');
+    }, { timeout: 180_000 })
+    .toBe('Ready');
 
   // Keyboard reordering: "Задачи" up into the first section, then back down.
   expect(await lessonOrder(tutor)).toEqual(['Что такое программирование', 'Первая программа', 'Задачи']);
