@@ -24,6 +24,7 @@ pub mod payments;
 pub mod people;
 pub mod profiles;
 pub mod quizzes;
+pub mod roles;
 pub mod routes;
 #[cfg(feature = "ssr")]
 pub mod seo;

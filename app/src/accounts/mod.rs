@@ -26,30 +26,7 @@ pub const PASSWORD_MIN: usize = 10;
 pub const PASSWORD_MAX: usize = 128;
 pub const NAME_MAX: usize = 60;
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, PartialOrd, Ord)]
-pub enum Role {
-    Student,
-    Tutor,
-    Moderator,
-    Admin,
-}
-
-impl Role {
-    pub const ALL: [Role; 4] = [Role::Student, Role::Tutor, Role::Moderator, Role::Admin];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Role::Student => "student",
-            Role::Tutor => "tutor",
-            Role::Moderator => "moderator",
-            Role::Admin => "admin",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.code() == s)
-    }
-}
+pub use crate::roles::{Role, holds};
 
 /// The signed-in person, as the UI needs them.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -70,11 +47,6 @@ impl CurrentUser {
     }
 }
 
-/// Whether `held` grants `role`: admins hold every role. The one rule, for the UI
-/// (`CurrentUser::has`) and the server (`Actor::holds`).
-pub fn holds(held: &[Role], role: Role) -> bool {
-    held.contains(&role) || held.contains(&Role::Admin)
-}
 
 /// One of the signed-in person's sessions, for the sessions list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

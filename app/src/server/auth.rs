@@ -9,11 +9,11 @@
 //! - server functions call [`actor`], [`current`] or [`require`];
 //! - use cases (`<feature>/service.rs`) take `&Actor` or `Option<&Actor>` and ask
 //!   [`Actor::holds`], which applies the one rule "admins hold every role"
-//!   ([`crate::accounts::holds`], the same function the UI uses).
+//!   ([`crate::roles::holds`], the same function the UI uses).
 //!
 //! Jobs, the CLI and the demo act as a real person through [`Actor::acting_as`].
 
-use crate::accounts::Role;
+use crate::roles::Role;
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId};
 use http::request::Parts;
@@ -42,7 +42,7 @@ impl Actor {
 
     /// Whether this person holds `role` (admins hold every role).
     pub fn holds(&self, role: Role) -> bool {
-        crate::accounts::holds(&self.roles, role)
+        crate::roles::holds(&self.roles, role)
     }
 
     pub fn is_admin(&self) -> bool {

@@ -7,7 +7,7 @@
 
 use super::auth::Actor;
 use super::{AppState, now_ms, random_token, sha256_hex};
-use crate::accounts::Role;
+use crate::roles::Role;
 use crate::ids::{SessionId, UserId};
 use sqlx::Row;
 
