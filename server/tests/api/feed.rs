@@ -5,6 +5,7 @@ use crate::helpers::*;
 use app::error::{AppError, Msg};
 use app::feed::FeedMsg;
 use app::feed::{Comment, CommentPage, FeedPage, LikeState, PostCard};
+use app::ids::PostId;
 use app::notifications::NotificationPage;
 use app::video::VideoMsg;
 
@@ -522,13 +523,13 @@ async fn a_feed_page_costs_a_bounded_number_of_queries(b: Backend) {
     // The counter is process-wide and background workers (the job queue, digests) query too,
     // so each size is measured a few times and the least count is the page's own cost.
     let cost = |n: usize| {
-        let ids = ids[..n].to_vec();
+        let ids: Vec<PostId> = ids[..n].iter().copied().map(PostId).collect();
         let state = app.state.clone();
         async move {
             let mut least = u64::MAX;
             for _ in 0..5 {
                 let before = state.db.queries();
-                let cards = app::feed::api::cards(&state, &ids, None).await.unwrap();
+                let cards = app::feed::service::cards(&state, &ids, None).await.unwrap();
                 assert_eq!(cards.len(), n);
                 least = least.min(state.db.queries() - before);
             }
