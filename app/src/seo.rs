@@ -87,7 +87,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
             ));
         }
     }
-    let mut after = 0i64;
+    let mut after = crate::ids::PostId(0);
     while budget > 0 {
         let rows =
             match crate::feed::db::list_sitemap_posts(&state.db, after, 1000.min(budget)).await {

@@ -15,13 +15,18 @@
 //! - a feed page is a bounded number of queries whatever its size (posts, then authors, tags,
 //!   the viewer's likes and videos in one query each).
 
-mod messages;
-pub use messages::FeedMsg;
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod db;
+mod messages;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+pub use messages::FeedMsg;
 
 use crate::error::Msg;
 pub use crate::people::Author;
@@ -70,29 +75,21 @@ pub struct FeedPage {
     pub next: Option<String>,
 }
 
-/// The tabs of the feed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Tab {
-    Following,
-    Popular,
-    ForYou,
+crate::codes! {
+    /// The tabs of the feed (the code is the `?tab=` value and the `tab` argument of `feed/list`).
+    pub enum Tab {
+        Following = "following",
+        Popular = "popular",
+        ForYou = "for-you",
+    }
 }
 
-impl Tab {
-    pub fn code(self) -> &'static str {
-        match self {
-            Tab::Following => "following",
-            Tab::Popular => "popular",
-            Tab::ForYou => "for-you",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Tab> {
-        match s {
-            "following" => Some(Tab::Following),
-            "popular" => Some(Tab::Popular),
-            "for-you" => Some(Tab::ForYou),
-            _ => None,
-        }
+crate::codes! {
+    /// Where a post stands: moderators hide published posts and may show them again.
+    pub enum PostStatus {
+        Published = "published",
+        /// In no feed, closed to likes and comments; its author (and moderators) still see it.
+        Hidden = "hidden",
     }
 }
 
@@ -196,7 +193,7 @@ pub const FANOUT_JOB: crate::server::jobs::JobKind = crate::server::jobs::JobKin
 mod server {
     use super::FANOUT_JOB;
     use crate::error::AppError;
-    use crate::ids::UserId;
+    use crate::ids::{PostId, UserId};
     use crate::notifications::{Kind, Subject};
     use crate::server::AppState;
     use crate::server::hooks::Hooks;
@@ -213,7 +210,7 @@ mod server {
     }
 
     /// Queues the fan-out of a new post to its author's followers.
-    pub async fn queue_fanout(st: &AppState, author: UserId, post: i64) -> Result<(), AppError> {
+    pub async fn queue_fanout(st: &AppState, author: UserId, post: PostId) -> Result<(), AppError> {
         jobs::enqueue(
             &st.db,
             &FANOUT_JOB,
@@ -228,7 +225,7 @@ mod server {
     async fn run_fanout(st: &AppState, job: &Job) -> Result<(), JobFailure> {
         let p = job.payload_json();
         let author = UserId(p["author"].as_i64().unwrap_or(0));
-        let post = p["post_id"].as_i64().unwrap_or(0);
+        let post = PostId(p["post_id"].as_i64().unwrap_or(0));
         if super::db::select_post(&st.db, post).await?.is_none() {
             return Ok(());
         }
@@ -238,7 +235,7 @@ mod server {
             &followers,
             Kind::NewPost,
             author,
-            Subject::new("post", post, format!("/posts/{post}")),
+            Subject::new("post", post.get(), format!("/posts/{post}")),
         )
         .await?;
         Ok(())

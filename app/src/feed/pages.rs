@@ -5,9 +5,9 @@ use super::components::{CommentThread, PostCardView, PostComposer, PostList};
 use super::{FeedPage, PostCard, Tab};
 use crate::error::AppError;
 use crate::i18n::use_i18n;
-use crate::layout::{ErrorPanel, use_user};
+use crate::layout::use_user;
 use crate::tr;
-use crate::ui::{FormError, JsonLd, Seo, excerpt, field_error};
+use crate::ui::{ErrorPanel, FormError, JsonLd, Load, Seo, excerpt, field_error};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -61,28 +61,19 @@ pub fn FeedPage() -> impl IntoView {
                     </a>
                 }).collect_view()}
             </nav>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
+            <Load resource=page transition=true next="/feed?tab=following"
+                login=tr!("Log in to see posts from the tutors you follow.", "Войдите, чтобы видеть публикации тех, на кого вы подписаны.")
+                let:first>
+                {
                     let t = tab();
-                    match page.await {
-                        Ok(first) => {
-                            let more = RwSignal::new(None::<Result<FeedPage, AppError>>);
-                            let load = Callback::new(move |c: String| {
-                                leptos::task::spawn_local(async move { more.set(Some(list_feed(t.code().to_string(), c).await)); });
-                            });
-                            let next_href = Callback::new(move |c: String| format!("/feed?tab={}&cursor={c}", t.code()));
-                            view! { <PostList first load more next_href /> }.into_any()
-                        }
-                        Err(AppError::NotAuthenticated) => view! {
-                            <div class="empty-state">
-                                <p>{tr!("Log in to see posts from the tutors you follow.", "Войдите, чтобы видеть публикации тех, на кого вы подписаны.")}</p>
-                                <a class="button" href="/login?next=/feed?tab=following">{tr!("Log in", "Войти")}</a>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    let more = RwSignal::new(None::<Result<FeedPage, AppError>>);
+                    let load = Callback::new(move |c: String| {
+                        leptos::task::spawn_local(async move { more.set(Some(list_feed(t.code().to_string(), c).await)); });
+                    });
+                    let next_href = Callback::new(move |c: String| format!("/feed?tab={}&cursor={c}", t.code()));
+                    view! { <PostList first load more next_href /> }
+                }
+            </Load>
         </section>
     }
 }
@@ -104,24 +95,19 @@ pub fn TagPage() -> impl IntoView {
             path=format!("/tags/{}", params.with_untracked(|p| p.get("tag").unwrap_or_default())) />
         <section class="page feed">
             <h1>{move || format!("#{}", tag())}</h1>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
+            <Load resource=page transition=true let:first>
+                {
                     let t = tag();
-                    match page.await {
-                        Ok(first) => {
-                            let more = RwSignal::new(None::<Result<FeedPage, AppError>>);
-                            let t2 = t.clone();
-                            let load = Callback::new(move |c: String| {
-                                let t = t2.clone();
-                                leptos::task::spawn_local(async move { more.set(Some(list_tag_posts(t, c).await)); });
-                            });
-                            let next_href = Callback::new(move |c: String| format!("/tags/{t}?cursor={c}"));
-                            view! { <PostList first load more next_href /> }.into_any()
-                        }
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+                    let more = RwSignal::new(None::<Result<FeedPage, AppError>>);
+                    let t2 = t.clone();
+                    let load = Callback::new(move |c: String| {
+                        let t = t2.clone();
+                        leptos::task::spawn_local(async move { more.set(Some(list_tag_posts(t, c).await)); });
+                    });
+                    let next_href = Callback::new(move |c: String| format!("/tags/{t}?cursor={c}"));
+                    view! { <PostList first load more next_href /> }
+                }
+            </Load>
         </section>
     }
 }
@@ -131,6 +117,8 @@ pub fn TagPage() -> impl IntoView {
 pub fn UserPosts(handle: String) -> impl IntoView {
     let h = handle.clone();
     let page = Resource::new(move || h.clone(), |h| list_user_posts(h, String::new()));
+    // Not `Load`: a section of the profile page, which shows nothing at all — no loading line,
+    // no error panel — unless there are posts.
     view! {
         <Transition fallback=|| ()>
             {move || {
@@ -207,6 +195,7 @@ pub fn PostPage() -> impl IntoView {
         })
     };
     let post = Resource::new(id, get_post);
+    // Not `Load`: the error branch also writes the page's metadata (`noindex`, an empty title).
     view! {
         <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
             {move || Suspend::new(async move {
@@ -278,31 +267,29 @@ pub fn PostEditPage() -> impl IntoView {
             path="/posts/edit" noindex=true />
         <section class="page page--narrow">
             <h1>{tr!("Edit post", "Изменить публикацию")}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match post.await {
-                        Ok(p) if p.is_mine => view! {
-                            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                                <FormError msg=crate::ui::form_error(value, &["body", "tags"]) />
-                                <input type="hidden" name="id" value=p.id />
-                                <div class="field">
-                                    <label for="edit-body">{tr!("Text", "Текст")}</label>
-                                    <textarea id="edit-body" name="body" rows="8" maxlength="5000">{p.body.clone()}</textarea>
-                                    <crate::ui::ErrorText msg=field_error(value, "body") />
-                                </div>
-                                <div class="field">
-                                    <label for="edit-tags">{tr!("Tags (up to 5)", "Теги (до 5)")}</label>
-                                    <input id="edit-tags" name="tags" value=p.tags.join(", ") />
-                                    <crate::ui::ErrorText msg=field_error(value, "tags") />
-                                </div>
-                                <button type="submit" class="button">{tr!("Save", "Сохранить")}</button>
-                            </ActionForm>
-                        }.into_any(),
-                        Ok(_) => view! { <ErrorPanel error=AppError::NotFound /> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=post let:p>
+                {if p.is_mine {
+                    view! {
+                        <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <FormError msg=crate::ui::form_error(value, &["body", "tags"]) />
+                            <input type="hidden" name="id" value=p.id />
+                            <div class="field">
+                                <label for="edit-body">{tr!("Text", "Текст")}</label>
+                                <textarea id="edit-body" name="body" rows="8" maxlength="5000">{p.body.clone()}</textarea>
+                                <crate::ui::ErrorText msg=field_error(value, "body") />
+                            </div>
+                            <div class="field">
+                                <label for="edit-tags">{tr!("Tags (up to 5)", "Теги (до 5)")}</label>
+                                <input id="edit-tags" name="tags" value=p.tags.join(", ") />
+                                <crate::ui::ErrorText msg=field_error(value, "tags") />
+                            </div>
+                            <button type="submit" class="button">{tr!("Save", "Сохранить")}</button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    view! { <ErrorPanel error=AppError::NotFound /> }.into_any()
+                }}
+            </Load>
         </section>
     }
 }

@@ -5,6 +5,7 @@ use crate::helpers::*;
 use app::error::{AppError, Msg};
 use app::feed::FeedMsg;
 use app::feed::{Comment, CommentPage, FeedPage, LikeState, PostCard};
+use app::ids::PostId;
 use app::notifications::NotificationPage;
 use app::video::VideoMsg;
 
@@ -21,13 +22,6 @@ both!(
     notifications_arrive_and_a_burst_is_one_digest_mail,
     post_pages_are_server_rendered_with_metadata_and_in_the_sitemap,
 );
-
-fn email(p: &str) -> String {
-    format!(
-        "{p}-{}@example.com",
-        &uuid::Uuid::new_v4().simple().to_string()[..10]
-    )
-}
 
 async fn post(c: &Client, body: &str, tags: &str) -> i64 {
     c.call(
@@ -46,8 +40,8 @@ async fn feed(c: &Client, tab: &str, cursor: &str) -> FeedPage {
 
 async fn a_tutor_posts_and_followers_see_it(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Tutor Teaches", "tutor").await;
-    let student = confirmed_user(&app, &email("s"), "Student Learns", "student").await;
+    let tutor = a_tutor(&app, "Tutor Teaches").await;
+    let student = a_student(&app, "Student Learns").await;
     let tutor_id = app
         .count(
             "SELECT id FROM users WHERE display_name = 'Tutor Teaches' AND id > $1",
@@ -108,9 +102,9 @@ async fn a_tutor_posts_and_followers_see_it(b: Backend) {
 
 async fn bad_posts_and_comments_are_refused_and_change_nothing(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Bad Input Tutor", "tutor").await;
-    let other = confirmed_user(&app, &email("o"), "Other Tutor", "tutor").await;
-    let student = confirmed_user(&app, &email("s"), "Just Student", "student").await;
+    let tutor = a_tutor(&app, "Bad Input Tutor").await;
+    let other = a_tutor(&app, "Other Tutor").await;
+    let student = a_student(&app, "Just Student").await;
     let cases: &[(&str, &str, &str, Msg)] = &[
         ("", "", "body", Msg::Required),
         ("   ", "", "body", Msg::Required),
@@ -244,7 +238,7 @@ const XSS: &[&str] = &[
 
 async fn xss_payloads_are_rendered_inert_everywhere(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Xss Tutor", "tutor").await;
+    let tutor = a_tutor(&app, "Xss Tutor").await;
     for p in XSS {
         let id = post(&tutor, p, "safe").await.to_string();
         let c: Comment = tutor
@@ -284,7 +278,7 @@ async fn xss_payloads_are_rendered_inert_everywhere(b: Backend) {
 
 async fn likes_stay_exact_under_concurrent_clicks(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Liked Tutor", "tutor").await;
+    let tutor = a_tutor(&app, "Liked Tutor").await;
     let id = post(&tutor, "Like me", "").await;
     let c: Comment = tutor
         .call(
@@ -296,9 +290,14 @@ async fn likes_stay_exact_under_concurrent_clicks(b: Backend) {
     let mut fans = Vec::new();
     for i in 0..25 {
         let f = app.client();
-        f.sign_up(&email(&format!("fan{i}")), PASSWORD, "Fan", "student")
-            .await
-            .unwrap();
+        f.sign_up(
+            &unique_email(&format!("fan{i}")),
+            PASSWORD,
+            "Fan",
+            "student",
+        )
+        .await
+        .unwrap();
         fans.push(f);
     }
     let id_s = id.to_string();
@@ -364,8 +363,8 @@ async fn likes_stay_exact_under_concurrent_clicks(b: Backend) {
 
 async fn comments_thread_and_a_deleted_comment_with_replies_stays_as_deleted(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Thread Tutor", "tutor").await;
-    let s = confirmed_user(&app, &email("s"), "Thread Student", "student").await;
+    let tutor = a_tutor(&app, "Thread Tutor").await;
+    let s = a_student(&app, "Thread Student").await;
     let id = post(&tutor, "Discuss", "").await.to_string();
     // A chain six levels deep.
     let mut parent = 0i64;
@@ -456,8 +455,8 @@ async fn comments_thread_and_a_deleted_comment_with_replies_stays_as_deleted(b: 
 
 async fn pages_neither_repeat_nor_skip_when_posts_arrive_while_scrolling(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Prolific Tutor", "tutor").await;
-    let reader = confirmed_user(&app, &email("r"), "Reader", "student").await;
+    let tutor = a_tutor(&app, "Prolific Tutor").await;
+    let reader = a_student(&app, "Reader").await;
     let tutor_id = app
         .count(
             "SELECT id FROM users WHERE display_name = 'Prolific Tutor' AND id > $1",
@@ -511,9 +510,9 @@ async fn pages_neither_repeat_nor_skip_when_posts_arrive_while_scrolling(b: Back
 async fn a_feed_page_costs_a_bounded_number_of_queries(b: Backend) {
     let app = spawn_app(b).await;
     let tutors = [
-        confirmed_user(&app, &email("a"), "Tutor A", "tutor").await,
-        confirmed_user(&app, &email("b"), "Tutor B", "tutor").await,
-        confirmed_user(&app, &email("c"), "Tutor C", "tutor").await,
+        a_tutor(&app, "Tutor A").await,
+        a_tutor(&app, "Tutor B").await,
+        a_tutor(&app, "Tutor C").await,
     ];
     let mut ids = Vec::new();
     for i in 0..12 {
@@ -522,13 +521,13 @@ async fn a_feed_page_costs_a_bounded_number_of_queries(b: Backend) {
     // The counter is process-wide and background workers (the job queue, digests) query too,
     // so each size is measured a few times and the least count is the page's own cost.
     let cost = |n: usize| {
-        let ids = ids[..n].to_vec();
+        let ids: Vec<PostId> = ids[..n].iter().copied().map(PostId).collect();
         let state = app.state.clone();
         async move {
             let mut least = u64::MAX;
             for _ in 0..5 {
                 let before = state.db.queries();
-                let cards = app::feed::api::cards(&state, &ids, None).await.unwrap();
+                let cards = app::feed::service::cards(&state, &ids, None).await.unwrap();
                 assert_eq!(cards.len(), n);
                 least = least.min(state.db.queries() - before);
             }
@@ -544,8 +543,8 @@ async fn a_feed_page_costs_a_bounded_number_of_queries(b: Backend) {
 
 async fn moderators_hide_posts_and_hidden_posts_cannot_be_liked(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Hidden Tutor", "tutor").await;
-    let mod_email = email("m");
+    let tutor = a_tutor(&app, "Hidden Tutor").await;
+    let mod_email = unique_email("m");
     let moderator = confirmed_user(&app, &mod_email, "The Moderator", "student").await;
     let id = post(&tutor, "Something to hide", "hideme")
         .await
@@ -604,9 +603,9 @@ async fn moderators_hide_posts_and_hidden_posts_cannot_be_liked(b: Backend) {
 
 async fn for_you_follows_interests_and_never_shows_own_posts(b: Backend) {
     let app = spawn_app(b).await;
-    let chem = confirmed_user(&app, &email("c"), "Chem Tutor", "tutor").await;
-    let hist = confirmed_user(&app, &email("h"), "History Tutor", "tutor").await;
-    let me = confirmed_user(&app, &email("me"), "Curious Tutor", "tutor").await;
+    let chem = a_tutor(&app, "Chem Tutor").await;
+    let hist = a_tutor(&app, "History Tutor").await;
+    let me = a_tutor(&app, "Curious Tutor").await;
     let mut chem_posts = Vec::new();
     for i in 0..12 {
         chem_posts.push(post(&chem, &format!("chem {i}"), "chemistry").await);
@@ -652,9 +651,9 @@ async fn for_you_follows_interests_and_never_shows_own_posts(b: Backend) {
 
 async fn notifications_arrive_and_a_burst_is_one_digest_mail(b: Backend) {
     let app = spawn_app_with(b, |c| c.digest_delay_seconds = 2).await;
-    let tutor_email = email("t");
+    let tutor_email = unique_email("t");
     let tutor = confirmed_user(&app, &tutor_email, "Notified Tutor", "tutor").await;
-    let s = confirmed_user(&app, &email("s"), "Noisy Student", "student").await;
+    let s = a_student(&app, "Noisy Student").await;
     let tutor_id = app.user_id(&tutor_email).await.to_string();
     let r: Call<app::profiles::FollowState> =
         s.call("profiles/follow", &[("user_id", &tutor_id)]).await;
@@ -728,7 +727,7 @@ async fn notifications_arrive_and_a_burst_is_one_digest_mail(b: Backend) {
     }
     let fans: Vec<Client> = futures::future::join_all((0..10).map(|i| {
         let c = app.client();
-        let e = email(&format!("burst{i}"));
+        let e = unique_email(&format!("burst{i}"));
         async move {
             c.sign_up(&e, PASSWORD, "Burst Fan", "student")
                 .await
@@ -768,7 +767,7 @@ async fn notifications_arrive_and_a_burst_is_one_digest_mail(b: Backend) {
 
 async fn post_pages_are_server_rendered_with_metadata_and_in_the_sitemap(b: Backend) {
     let app = spawn_app(b).await;
-    let tutor = confirmed_user(&app, &email("t"), "Seo Tutor", "tutor").await;
+    let tutor = a_tutor(&app, "Seo Tutor").await;
     let id = post(&tutor, "How to learn **verbs** fast", "english, verbs").await;
     let anon = app.client();
     let res = anon.get(&format!("/posts/{id}")).await;
