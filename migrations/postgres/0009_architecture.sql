@@ -21,6 +21,7 @@ CREATE TABLE bus_events (
     id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     topic      TEXT    NOT NULL,
     payload    TEXT    NOT NULL,
+    origin     TEXT    NOT NULL,          -- the process that published it (it delivered its own at once)
     created_at BIGINT  NOT NULL
 );
 CREATE INDEX bus_events_created ON bus_events (created_at);

@@ -24,11 +24,12 @@ DROP INDEX jobs_lease;
 CREATE INDEX jobs_due ON jobs (lane, status, run_at, id);
 CREATE INDEX jobs_lease ON jobs (lane, status, locked_until);
 
--- Wake-ups for other processes' subscribers, read in id order and purged after ten minutes.
+-- Wake-ups for other processes' subscribers (written in batches), read in id order, purged after ten minutes.
 CREATE TABLE bus_events (
     id         INTEGER PRIMARY KEY,
     topic      TEXT    NOT NULL,
     payload    TEXT    NOT NULL,          -- JSON
+    origin     TEXT    NOT NULL,          -- the process that published it (it delivered its own at once)
     created_at INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX bus_events_created ON bus_events (created_at);

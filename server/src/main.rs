@@ -111,6 +111,8 @@ async fn main() -> anyhow::Result<()> {
         }
         Command::Worker => {
             tracing::info!("worker ready (database: {:?})", state.db.backend());
+            // The worker publishes live events (a video's progress) for the servers' streams.
+            state.bus.start(&state.db, &state.config.database_url);
             let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
             let flag = stop.clone();
             tokio::spawn(async move {

@@ -47,7 +47,6 @@ impl CurrentUser {
     }
 }
 
-
 /// One of the signed-in person's sessions, for the sessions list.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {

@@ -13,9 +13,9 @@
 //!
 //! Jobs, the CLI and the demo act as a real person through [`Actor::acting_as`].
 
-use crate::roles::Role;
 use crate::error::AppError;
 use crate::ids::{SessionId, UserId};
+use crate::roles::Role;
 use http::request::Parts;
 use std::marker::PhantomData;
 

@@ -13,9 +13,11 @@
 //!   instances (and `tutorium worker` processes) share events. NOTIFY is delivered on commit and
 //!   in commit order; when the listening connection drops and comes back, every local
 //!   subscriber gets `Resync`.
-//! - SQLite (one writer, so ids commit in order): `publish` appends to `bus_events`, and each
-//!   process reads new rows after its cursor — at once for its own events, and every second for
-//!   other processes' (a worker run apart). Rows older than ten minutes are purged.
+//! - SQLite (one writer, so ids commit in order): `publish` delivers to this process's
+//!   subscribers at once and queues the event; the relay writes the queue to `bus_events` in one
+//!   statement every few milliseconds (a burst of a hundred likes is one write, not a hundred), and
+//!   reads other processes' rows (a worker run apart) every second. Rows older than ten minutes are
+//!   purged.
 //!
 //! An idle subscriber costs no query: 1,000 open bells are 1,000 channel receivers.
 
@@ -35,6 +37,8 @@ const SQLITE_POLL: Duration = Duration::from_secs(1);
 const SQLITE_KEEP_MS: i64 = 10 * 60 * 1000;
 /// Events a topic's channel holds for a slow subscriber before it lags (and resyncs).
 const TOPIC_CAPACITY: usize = 64;
+/// How long the SQLite relay gathers published events before writing them in one statement.
+const SQLITE_BATCH: Duration = Duration::from_millis(20);
 
 /// What a subscriber receives.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,6 +60,10 @@ struct Inner {
     /// Wakes the SQLite relay when this process published.
     wake: Notify,
     started: AtomicBool,
+    /// This process, in `bus_events.origin` (SQLite): it skips its own rows.
+    origin: String,
+    /// Events published here and not yet written to `bus_events` (SQLite).
+    outbox: Mutex<Vec<(String, String)>>,
 }
 
 impl Bus {
@@ -66,6 +74,8 @@ impl Bus {
                 topics: Mutex::new(HashMap::new()),
                 wake: Notify::new(),
                 started: AtomicBool::new(false),
+                origin: super::random_token(9),
+                outbox: Mutex::new(Vec::new()),
             }),
         }
     }
@@ -87,14 +97,11 @@ impl Bus {
                     .await?;
             }
             Backend::Sqlite => {
-                sqlx::query(
-                    "INSERT INTO bus_events (topic, payload, created_at) VALUES ($1, $2, $3)",
-                )
-                .bind(topic)
-                .bind(payload.to_string())
-                .bind(now_ms())
-                .execute(db.w())
-                .await?;
+                let _ = db;
+                self.deliver(topic, Signal::Event(payload.clone()));
+                if let Ok(mut out) = self.inner.outbox.lock() {
+                    out.push((topic.to_string(), payload.to_string()));
+                }
                 self.inner.wake.notify_one();
             }
         }
@@ -240,6 +247,32 @@ async fn pg_relay(bus: Bus, url: String) {
     }
 }
 
+/// Writes this process's queued events to `bus_events` in one statement per 200.
+async fn flush(bus: &Bus, db: &Db) {
+    let batch: Vec<(String, String)> = match bus.inner.outbox.lock() {
+        Ok(mut out) => std::mem::take(&mut *out),
+        Err(_) => return,
+    };
+    let now = now_ms();
+    for chunk in batch.chunks(200) {
+        let mut q = super::sql::Sql::new(
+            "INSERT INTO bus_events (topic, payload, origin, created_at) VALUES ",
+        );
+        let (origin, at) = (q.bind(bus.inner.origin.clone()), q.bind(now));
+        for (i, (topic, payload)) in chunk.iter().enumerate() {
+            if i > 0 {
+                q.push(", ");
+            }
+            q.push("(").push_bind(topic.clone()).push(", ");
+            q.push_bind(payload.clone());
+            q.push(&format!(", {origin}, {at})"));
+        }
+        if let Err(e) = q.query().execute(db.w()).await {
+            tracing::warn!(error = %e, "writing live events failed");
+        }
+    }
+}
+
 async fn sqlite_relay(bus: Bus, db: Db) {
     let mut cursor: i64 =
         sqlx::query_as::<_, (i64,)>("SELECT COALESCE(MAX(id), 0) FROM bus_events")
@@ -250,16 +283,20 @@ async fn sqlite_relay(bus: Bus, db: Db) {
     let mut last_purge = std::time::Instant::now();
     loop {
         tokio::select! {
-            _ = bus.inner.wake.notified() => {}
+            _ = bus.inner.wake.notified() => {
+                // Gather what else is published in the same moment into one write.
+                tokio::time::sleep(SQLITE_BATCH).await;
+            }
             _ = tokio::time::sleep(SQLITE_POLL) => {}
         }
+        flush(&bus, &db).await;
         if bus.topics() == 0 {
             // Nobody listens here: nothing to read now. The events since the cursor are read
             // when someone subscribes; as wake-ups they only make a view re-read its state.
             continue;
         }
-        let rows: Vec<(i64, String, String)> = match sqlx::query_as(
-            "SELECT id, topic, payload FROM bus_events WHERE id > $1 ORDER BY id LIMIT 500",
+        let rows: Vec<(i64, String, String, String)> = match sqlx::query_as(
+            "SELECT id, topic, payload, origin FROM bus_events WHERE id > $1 ORDER BY id LIMIT 500",
         )
         .bind(cursor)
         .fetch_all(db.r())
@@ -272,12 +309,15 @@ async fn sqlite_relay(bus: Bus, db: Db) {
                 continue;
             }
         };
-        for (id, topic, payload) in &rows {
+        for (id, topic, payload, origin) in &rows {
             cursor = *id;
-            bus.deliver(
-                topic,
-                Signal::Event(serde_json::from_str(payload).unwrap_or_default()),
-            );
+            // This process delivered its own events when they were published.
+            if *origin != bus.inner.origin {
+                bus.deliver(
+                    topic,
+                    Signal::Event(serde_json::from_str(payload).unwrap_or_default()),
+                );
+            }
         }
         if rows.len() == 500 {
             bus.inner.wake.notify_one();

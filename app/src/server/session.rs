@@ -7,8 +7,8 @@
 
 use super::auth::Actor;
 use super::{AppState, now_ms, random_token, sha256_hex};
-use crate::roles::Role;
 use crate::ids::{SessionId, UserId};
+use crate::roles::Role;
 use sqlx::Row;
 
 pub const SESSION_COOKIE: &str = "tutorium_session";
