@@ -175,7 +175,7 @@ pub async fn ensure_pdf(st: &AppState, c: &CertificateRow) -> anyhow::Result<Str
     let key = pdf_key(&c.code);
     if !st.storage.exists(&key).await? {
         let bytes = render_pdf(st, c).await?;
-        st.storage.put(&key, bytes).await?;
+        st.storage.put_new(&key, bytes).await?;
     }
     if c.pdf_key.as_deref() != Some(key.as_str()) {
         db::set_pdf_key(&st.db, c.id, &key).await?;

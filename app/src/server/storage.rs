@@ -7,8 +7,8 @@
 use bytes::Bytes;
 use futures::{Stream, StreamExt, TryStreamExt};
 use object_store::{
-    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutPayload, WriteMultipart,
-    local::LocalFileSystem, path::Path,
+    GetOptions, GetRange, ObjectStore, ObjectStoreExt, PutMode, PutOptions, PutPayload,
+    WriteMultipart, local::LocalFileSystem, path::Path,
 };
 use std::ops::Range;
 use std::path::PathBuf;
@@ -109,6 +109,31 @@ impl Storage {
         let path = Path::parse(key)?;
         self.store.put(&path, PutPayload::from(bytes)).await?;
         Ok(())
+    }
+
+    /// Stores an object unless one is already there; returns whether this call stored it. For
+    /// derived files that several callers may produce at once (a certificate's PDF rendered by a
+    /// request and by its job): the first one stays, so its ETag and date never change.
+    pub async fn put_new(&self, key: &str, bytes: Vec<u8>) -> anyhow::Result<bool> {
+        let path = Path::parse(key)?;
+        let opts = PutOptions::from(PutMode::Create);
+        match self
+            .store
+            .put_opts(&path, PutPayload::from(bytes.clone()), opts)
+            .await
+        {
+            Ok(_) => Ok(true),
+            Err(object_store::Error::AlreadyExists { .. }) => Ok(false),
+            // A store without conditional writes: check, then write.
+            Err(object_store::Error::NotImplemented { .. }) => {
+                if self.exists(key).await? {
+                    return Ok(false);
+                }
+                self.store.put(&path, PutPayload::from(bytes)).await?;
+                Ok(true)
+            }
+            Err(e) => Err(e.into()),
+        }
     }
 
     /// Stores a local file, in parts when it is large; returns its size.

@@ -155,8 +155,12 @@ async fn postgres_schema(db: &app::server::db::Db) -> Schema {
 }
 
 /// Not a `both!` test: it needs both databases at once.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn both_migration_trees_have_the_same_tables_columns_and_indexes() {
+#[test]
+fn both_migration_trees_have_the_same_tables_columns_and_indexes() {
+    crate::helpers::run(both_migration_trees_have_the_same_tables_columns_and_indexes_())
+}
+
+async fn both_migration_trees_have_the_same_tables_columns_and_indexes_() {
     let sqlite = spawn_app(Backend::Sqlite).await;
     let postgres = spawn_app(Backend::Postgres).await;
     let (s, p) = (

@@ -22,8 +22,12 @@ both!(
     the_storage_suite_passes_on_the_local_folder,
 );
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn the_storage_suite_passes_on_s3() {
+#[test]
+fn the_storage_suite_passes_on_s3() {
+    crate::helpers::run(the_storage_suite_passes_on_s3_())
+}
+
+async fn the_storage_suite_passes_on_s3_() {
     let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
         eprintln!(
             "\n!!! TEST_S3_ENDPOINT is not set: the S3 half of the storage suite did NOT run (scripts/test.sh starts moto) !!!\n"
@@ -905,8 +909,12 @@ async fn storage_suite(s: &app::server::storage::Storage) {
     assert!(s.list(&p).await.unwrap().is_empty());
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_video_on_s3_storage_is_transcoded_and_served_with_ranges() {
+#[test]
+fn a_video_on_s3_storage_is_transcoded_and_served_with_ranges() {
+    crate::helpers::run(a_video_on_s3_storage_is_transcoded_and_served_with_ranges_())
+}
+
+async fn a_video_on_s3_storage_is_transcoded_and_served_with_ranges_() {
     let Ok(endpoint) = std::env::var("TEST_S3_ENDPOINT") else {
         eprintln!(
             "\n!!! TEST_S3_ENDPOINT is not set: the video-on-S3 test did NOT run (scripts/test.sh starts moto) !!!\n"

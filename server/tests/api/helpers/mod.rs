@@ -21,16 +21,35 @@ pub use app::server::db::Backend;
 macro_rules! both {
     ($($name:ident),* $(,)?) => {$(
         mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::helpers::Backend::Sqlite).await
+            #[test]
+            fn sqlite() {
+                $crate::helpers::run(super::$name($crate::helpers::Backend::Sqlite))
             }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name($crate::helpers::Backend::Postgres).await
+            #[test]
+            fn postgres() {
+                $crate::helpers::run(super::$name($crate::helpers::Backend::Postgres))
             }
         }
     )*};
+}
+
+/// Runs one test on its own two-worker runtime. Panics on that runtime's worker threads
+/// (request handlers, rendering, jobs) are charged to this test alone, with their messages,
+/// so `cleanup()` fails the test that caused them and no other.
+pub fn run(test: impl std::future::Future<Output = ()>) {
+    count_server_panics();
+    let panics = std::sync::Arc::new(Panics::default());
+    let on_workers = panics.clone();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .on_thread_start(move || {
+            WORKER_PANICS.with(|p| *p.borrow_mut() = Some(on_workers.clone()));
+        })
+        .build()
+        .expect("test runtime");
+    TEST_PANICS.with(|p| *p.borrow_mut() = Some(panics));
+    rt.block_on(test);
 }
 
 pub struct TestApp {
@@ -88,21 +107,46 @@ pub async fn spawn_app(backend: Backend) -> TestApp {
     spawn_app_with(backend, |_| {}).await
 }
 
-/// Panics on server threads (request handlers, rendering), counted by a hook installed once.
-/// A panic there is a bug even when the client sees an answer, so `cleanup()` fails on any.
-static SERVER_PANICS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Panics seen on one test's worker threads.
+#[derive(Default)]
+struct Panics(std::sync::Mutex<Vec<String>>);
 
+thread_local! {
+    /// Set on a test runtime's worker threads: where their panics are recorded.
+    static WORKER_PANICS: std::cell::RefCell<Option<std::sync::Arc<Panics>>> =
+        const { std::cell::RefCell::new(None) };
+    /// Set on the thread that runs the test body: what `cleanup()` checks.
+    static TEST_PANICS: std::cell::RefCell<Option<std::sync::Arc<Panics>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// A panic on a server thread is a bug even when the client sees an answer, so `cleanup()`
+/// fails on any. The hook is installed once for the whole test binary.
 fn count_server_panics() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         let default = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
-            if std::thread::current().name() == Some("tokio-rt-worker") {
-                SERVER_PANICS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-            }
+            // `try_with`: a panic while the thread's locals are being torn down is not lost.
+            let _ = WORKER_PANICS.try_with(|p| {
+                if let Some(p) = p.borrow().as_ref() {
+                    let mut seen = p.0.lock().unwrap_or_else(|e| e.into_inner());
+                    seen.push(info.to_string());
+                }
+            });
             default(info);
         }));
     });
+}
+
+/// The panics on this test's worker threads so far.
+fn server_panics() -> Vec<String> {
+    TEST_PANICS.with(|p| {
+        p.borrow()
+            .as_ref()
+            .map(|p| p.0.lock().unwrap_or_else(|e| e.into_inner()).clone())
+            .unwrap_or_default()
+    })
 }
 
 pub async fn spawn_app_with(backend: Backend, tweak: impl FnOnce(&mut Config)) -> TestApp {
@@ -115,7 +159,6 @@ pub async fn spawn_app_with_hooks(
     tweak: impl FnOnce(&mut Config),
     extra: impl FnOnce(&mut app::server::hooks::Hooks),
 ) -> TestApp {
-    count_server_panics();
     let tmp = tempfile::tempdir().expect("tempdir");
     let url = database_url(backend, tmp.path()).await;
     let mut config = test_config(tmp.path(), url.clone());
@@ -281,10 +324,11 @@ impl TestApp {
     }
 
     pub async fn cleanup(self) {
-        assert_eq!(
-            SERVER_PANICS.load(std::sync::atomic::Ordering::SeqCst),
-            0,
-            "a server task panicked (see the output above)"
+        let panics = server_panics();
+        assert!(
+            panics.is_empty(),
+            "a server task of this test panicked:\n{}",
+            panics.join("\n")
         );
         self.db.close().await;
         if self.backend == Backend::Postgres {
