@@ -13,7 +13,7 @@ use axum::Router;
 use axum::routing::get;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use std::sync::Arc;
 
 /// Connects to the database, runs migrations and builds the state with every feature's hooks.
@@ -70,9 +70,18 @@ pub fn leptos_options(site_addr: Option<std::net::SocketAddr>) -> anyhow::Result
         .build())
 }
 
+/// The app's page routes, generated once per process. Generating them raises Leptos's
+/// process-wide "suppress resource loads" flag, and a resource first polled meanwhile (a page
+/// being rendered on another thread) waits forever (leptos-rs/leptos#4773): the integration
+/// tests, which start apps beside others that are serving, saw pages hang until timeout.
+fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let options = state.leptos_options.clone();
     let page_context = {
         let state = state.clone();

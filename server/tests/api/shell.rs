@@ -8,6 +8,7 @@ both!(
     unknown_pages_are_404_with_a_page,
     the_language_follows_accept_language_then_the_cookie,
     responses_carry_security_headers,
+    pages_never_stall_while_another_app_builds_its_router,
 );
 
 async fn health_robots_and_sitemap_answer(b: Backend) {
@@ -94,5 +95,50 @@ async fn responses_carry_security_headers(b: Backend) {
         "{csp}"
     );
     assert!(!csp.contains("unsafe-eval'") || csp.contains("wasm-unsafe-eval"));
+    app.cleanup().await;
+}
+
+/// Building a router (as every app start does) must not stall pages being rendered at the same
+/// time in the same process: Leptos suppresses resource loads process-wide while it generates
+/// the route list, and a resource first polled then never finished (leptos-rs/leptos#4773).
+async fn pages_never_stall_while_another_app_builds_its_router(b: Backend) {
+    let app = spawn_app(b).await;
+    let tutor = a_tutor(&app, "Router Tutor").await;
+    let post: i64 = tutor
+        .call(
+            "feed/create",
+            &[("body", "A post"), ("tags", "x"), ("video", "")],
+        )
+        .await
+        .unwrap();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let builder = {
+        let (state, stop) = (app.state.clone(), stop.clone());
+        let rt = tokio::runtime::Handle::current();
+        std::thread::spawn(move || {
+            let _rt = rt.enter();
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                drop(server::router(state.clone()));
+            }
+        })
+    };
+    let http = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(10))
+        .build()
+        .unwrap();
+    let mut stalled = Vec::new();
+    for i in 0..60 {
+        let path = ["/", "/courses", &format!("/posts/{post}")][i % 3].to_string();
+        match http.get(format!("{}{path}", tutor.base)).send().await {
+            Ok(r) => match r.text().await {
+                Ok(body) => assert!(body.contains("</html>"), "{path}: an unfinished page"),
+                Err(e) => stalled.push(format!("{path}: {e}")),
+            },
+            Err(e) => stalled.push(format!("{path}: {e}")),
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    builder.join().unwrap();
+    assert!(stalled.is_empty(), "pages stalled: {stalled:?}");
     app.cleanup().await;
 }

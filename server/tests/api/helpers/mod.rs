@@ -38,6 +38,7 @@ macro_rules! both {
 /// so `cleanup()` fails the test that caused them and no other.
 pub fn run(test: impl std::future::Future<Output = ()>) {
     count_server_panics();
+    log_server_warnings();
     let panics = std::sync::Arc::new(Panics::default());
     let on_workers = panics.clone();
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -137,6 +138,17 @@ fn count_server_panics() {
             default(info);
         }));
     });
+}
+
+/// The server's warnings and errors go to the test's output (shown when it fails): a request
+/// that times out then says what the server was doing. `RUST_LOG` overrides the level.
+fn log_server_warnings() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_test_writer()
+        .try_init();
 }
 
 /// The panics on this test's worker threads so far.
