@@ -276,13 +276,16 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
 
 /// A short final exam for the first demo course, so a newcomer can walk the whole way to a
 /// certificate: complete every lesson, pass the exam (60 %), download the PDF.
-async fn add_final_exam(state: &AppState, course: i64, now: i64) -> anyhow::Result<()> {
-    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec, db as quiz_db};
+/// Saved through the quizzes' use case, acting as the course's tutor; the version is stamped
+/// at the real time, not the course's backdated `_now`.
+async fn add_final_exam(state: &AppState, course: i64, _now: i64) -> anyhow::Result<()> {
+    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let spec = QuizSpec {
         settings: QuizSettings {
             title: "Итоговый экзамен".into(),
             pass_percent: 60,
+            shuffle_options: true,
             ..QuizSettings::default()
         },
         questions: vec![
@@ -309,22 +312,14 @@ async fn add_final_exam(state: &AppState, course: i64, now: i64) -> anyhow::Resu
             },
         ],
     };
-    app::quizzes::validate(&spec).map_err(|p| anyhow::anyhow!("demo exam: {p:?}"))?;
-    let json = serde_json::to_string(&spec)?;
-    let hash = app::server::sha256_hex(&json);
-    let version = quiz_db::NewVersion {
-        spec_json: &json,
-        spec_hash: &hash,
-        title: &spec.settings.title,
-        questions_count: spec.questions.len() as i64,
-        total_points: i64::from(spec.total_points()),
-        pass_percent: i64::from(spec.settings.pass_percent),
-        attempts_allowed: None,
-        time_limit_s: None,
-        shuffle_questions: false,
-        shuffle_options: true,
-    };
-    quiz_db::save_version(&state.db, course, None, &version, now).await?;
+    let author = app::courses::db::select_course(&state.db, course)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo exam: no course {course}"))?
+        .author_id;
+    let tutor = app::server::auth::Actor::acting_as(app::ids::UserId(author), vec![Role::Tutor]);
+    app::quizzes::service::save_quiz(state, &tutor, app::ids::CourseId(course), None, spec)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo exam: {e:?}"))?;
     Ok(())
 }
 

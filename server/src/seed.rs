@@ -719,7 +719,7 @@ async fn seed_courses(
 /// its author) are enrolled in it, and each gets a session. Writes the quiz id on the first line
 /// of `out` and one session token per line after it.
 pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> anyhow::Result<()> {
-    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec, db as quiz_db};
+    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let started = Instant::now();
     let (course, author): (i64, i64) = sqlx::query_as(
         "SELECT id, author_id FROM courses WHERE status = 'published' ORDER BY id LIMIT 1",
@@ -770,23 +770,16 @@ pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> a
         },
         questions,
     };
-    app::quizzes::validate(&spec).map_err(|p| anyhow::anyhow!("exam: {p:?}"))?;
-    let json = serde_json::to_string(&spec)?;
-    let hash = app::server::sha256_hex(&json);
-    let version = quiz_db::NewVersion {
-        spec_json: &json,
-        spec_hash: &hash,
-        title: &spec.settings.title,
-        questions_count: spec.questions.len() as i64,
-        total_points: i64::from(spec.total_points()),
-        pass_percent: 70,
-        attempts_allowed: Some(3),
-        time_limit_s: Some(30 * 60),
-        shuffle_questions: true,
-        shuffle_options: true,
-    };
+    // Saved as the course's tutor would save it, through the quizzes' use case.
+    let tutor = app::server::auth::Actor::acting_as(
+        app::ids::UserId(author),
+        vec![app::accounts::Role::Tutor],
+    );
+    let quiz =
+        app::quizzes::service::save_quiz(state, &tutor, app::ids::CourseId(course), None, spec)
+            .await
+            .map_err(|e| anyhow::anyhow!("exam: {e:?}"))?;
     let now = now_ms();
-    let quiz = quiz_db::save_version(&state.db, course, None, &version, now).await?;
     let people: Vec<(i64,)> =
         sqlx::query_as("SELECT id FROM users WHERE id <> $1 ORDER BY id LIMIT $2")
             .bind(author)

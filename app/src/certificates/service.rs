@@ -63,7 +63,7 @@ pub async fn issue_if_eligible(
 ) -> Result<Option<String>, AppError> {
     // Most calls come from completed lessons of learners who have not passed the exam.
     let Some((attempt_id, percent)) =
-        crate::quizzes::api::final_exam_passed(st, course_id.get(), user_id.get()).await?
+        crate::quizzes::service::final_exam_passed(st, course_id, user_id).await?
     else {
         return Ok(None);
     };

@@ -11,7 +11,7 @@ use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::ErrorPanel;
 use crate::tr;
-use crate::ui::{FormError, Seo};
+use crate::ui::{FormError, Load, Seo};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 
@@ -32,27 +32,24 @@ pub fn QuizEditorPage() -> impl IntoView {
         Ok::<_, AppError>((draft, quiz))
     });
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
+        <Load resource=data let:loaded>
+            {
                 let (course, lesson) = key();
-                match data.await {
-                    Ok((draft, quiz)) => {
-                        let lesson_title = lesson.and_then(|id| {
-                            draft.sections.iter().flat_map(|s| &s.lessons).find(|l| l.id == id).map(|l| l.title.clone())
-                        });
-                        if lesson.is_some() && lesson_title.is_none() {
-                            return view! { <ErrorPanel error=AppError::NotFound /> }.into_any();
-                        }
-                        view! {
-                            <QuizEditor course lesson course_title=draft.title.clone() lesson_title
-                                quiz_id=quiz.as_ref().map(|q| q.id) attempts=quiz.as_ref().map(|q| q.attempts_count).unwrap_or(0)
-                                spec=quiz.map(|q| q.spec) />
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                let (draft, quiz) = loaded;
+                let lesson_title = lesson.and_then(|id| {
+                    draft.sections.iter().flat_map(|s| &s.lessons).find(|l| l.id == id).map(|l| l.title.clone())
+                });
+                if lesson.is_some() && lesson_title.is_none() {
+                    view! { <ErrorPanel error=AppError::NotFound /> }.into_any()
+                } else {
+                    view! {
+                        <QuizEditor course lesson course_title=draft.title.clone() lesson_title
+                            quiz_id=quiz.as_ref().map(|q| q.id) attempts=quiz.as_ref().map(|q| q.attempts_count).unwrap_or(0)
+                            spec=quiz.map(|q| q.spec) />
+                    }.into_any()
                 }
-            })}
-        </Suspense>
+            }
+        </Load>
     }
 }
 

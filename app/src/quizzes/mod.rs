@@ -31,6 +31,8 @@
 
 mod messages;
 pub use messages::QuizMsg;
+#[cfg(feature = "ssr")]
+pub mod access;
 pub mod api;
 pub mod components;
 #[cfg(feature = "ssr")]
@@ -38,6 +40,8 @@ pub mod db;
 pub mod editor;
 pub mod format;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::error::{AppError, FieldError, Msg};
 use crate::i18n::Locale;

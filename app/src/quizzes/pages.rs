@@ -8,9 +8,8 @@ use super::{
 };
 use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
-use crate::layout::ErrorPanel;
 use crate::tr;
-use crate::ui::{FormError, Seo, format_datetime};
+use crate::ui::{FormError, Load, Seo, format_datetime};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 use std::collections::HashMap;
@@ -37,14 +36,9 @@ pub fn QuizPage() -> impl IntoView {
         now
     });
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match overview.await {
-                    Ok(o) => view! { <QuizView overview=o shown_attempt=Signal::derive(shown_attempt) reload stage /> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=overview let:o>
+            <QuizView overview=o shown_attempt=Signal::derive(shown_attempt) reload stage />
+        </Load>
     }
 }
 
@@ -230,14 +224,9 @@ fn PastAttempts(overview: QuizOverview) -> impl IntoView {
 fn ShownResult(attempt: i64) -> impl IntoView {
     let result = Resource::new(move || attempt, attempt_result);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match result.await {
-                    Ok(r) => view! { <ResultPanel result=r /> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=result let:r>
+            <ResultPanel result=r />
+        </Load>
     }
 }
 

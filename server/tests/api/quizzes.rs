@@ -6,6 +6,7 @@ use crate::both;
 use crate::helpers::*;
 use app::courses::CourseForm;
 use app::error::{AppError, Msg};
+use app::ids::{CourseId, UserId};
 use app::quizzes::QuizMsg;
 use app::quizzes::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, Question, QuestionKind, QuestionView,
@@ -1359,7 +1360,9 @@ async fn the_final_exam_counts_the_best_passing_attempt(b: Backend) {
     let app = spawn_app(b).await;
     let f = fixture(&app).await;
     let me = app.user_id_of(&f.learner).await;
-    let passed = |user: i64| app::quizzes::api::final_exam_passed(&app.state, f.course, user);
+    let passed = |user: i64| {
+        app::quizzes::service::final_exam_passed(&app.state, CourseId(f.course), UserId(user))
+    };
     assert_eq!(passed(me).await.unwrap(), None, "no exam yet");
     let exam = save(&f.author, f.course, None, &quiz_spec("Экзамен"))
         .await
