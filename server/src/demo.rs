@@ -2,8 +2,10 @@
 //! alive. `tutorium demo` (or `scripts/run.sh`, which adds it to an empty platform).
 
 use app::accounts::{Role, db as accounts_db, password};
+use app::ids::UserId;
 use app::profiles::{CleanProfile, avatar, db as profiles_db};
-use app::server::{AppState, now_ms};
+use app::server::auth::Actor;
+use app::server::{AppState, now_ms, session};
 
 pub const PASSWORD: &str = "demo-password-2026";
 
@@ -24,7 +26,8 @@ struct DemoCourse {
     category: &'static str,
     level: app::courses::Level,
     language: &'static str,
-    price_minor: i64,
+    /// As typed into the course form: major units, "" for free.
+    price: &'static str,
     currency: &'static str,
     /// (section title, its lessons)
     sections: &'static [(&'static str, &'static [DemoLesson])],
@@ -43,7 +46,7 @@ const COURSES: &[DemoCourse] = &[
         category: "math",
         level: app::courses::Level::Beginner,
         language: "ru",
-        price_minor: 0,
+        price: "",
         currency: "RUB",
         sections: &[
             (
@@ -87,7 +90,7 @@ const COURSES: &[DemoCourse] = &[
         category: "programming",
         level: app::courses::Level::Beginner,
         language: "ru",
-        price_minor: 199_000,
+        price: "1990",
         currency: "RUB",
         sections: &[
             (
@@ -136,7 +139,7 @@ const COURSES: &[DemoCourse] = &[
         category: "languages",
         level: app::courses::Level::Intermediate,
         language: "en",
-        price_minor: 249_000,
+        price: "2490",
         currency: "RUB",
         sections: &[
             (
@@ -173,7 +176,7 @@ const COURSES: &[DemoCourse] = &[
         category: "exam-prep",
         level: app::courses::Level::Advanced,
         language: "ru",
-        price_minor: 0,
+        price: "",
         currency: "RUB",
         sections: &[(
             "Структура сочинения",
@@ -193,85 +196,66 @@ const COURSES: &[DemoCourse] = &[
     },
 ];
 
-/// Publishes the demo courses (skipping any whose address exists), enrolls a demo student in the
-/// first one and marks her first lesson complete.
+/// Publishes the demo courses through the courses use cases, as their tutors would (create,
+/// sections, lessons, submit) and as the demo moderator (approve), skipping any whose address is
+/// taken; enrolls a demo student in the first one and marks her first lesson complete.
 async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<()> {
-    use app::courses::{CleanCourse, db as courses_db};
-    use app::server::search;
+    use app::courses::service::{self as courses, LessonUpdate};
+    use app::courses::{CourseForm, CourseMsg, Enrolled};
+    use app::error::Msg;
+    let moderator = acting(state, ids[9]).await?;
+    let student = acting(state, ids[6]).await?;
     for (i, c) in COURSES.iter().enumerate() {
-        if courses_db::select_course_by_slug(&state.db, c.slug)
-            .await?
-            .is_some()
-        {
-            continue;
-        }
-        let lesson_titles: Vec<&str> = c
-            .sections
-            .iter()
-            .flat_map(|(_, ls)| ls.iter().map(|l| l.0))
-            .collect();
-        let mut parts = vec![c.title, c.description, c.outcomes];
-        parts.extend(&lesson_titles);
-        let clean = CleanCourse {
+        let tutor = acting(state, ids[c.author]).await?;
+        let form = CourseForm {
             title: c.title.into(),
             slug: c.slug.into(),
             description: c.description.into(),
             outcomes: c.outcomes.into(),
             category: c.category.into(),
-            level: c.level,
+            level: c.level.code().into(),
             language: c.language.into(),
-            price_minor: c.price_minor,
+            price: c.price.into(),
             currency: c.currency.into(),
         };
-        let html = app::markdown::rich(c.description);
-        let t = now - (COURSES.len() - i) as i64 * 3_600_000;
-        let Some(id) = courses_db::insert_course(
-            &state.db,
-            ids[c.author],
-            &clean,
-            &html,
-            &search::document(&parts),
-            t,
-        )
-        .await?
-        else {
-            continue;
+        let id = match courses::create_course(state, &tutor, &form).await {
+            Ok(id) => id,
+            Err(e) if e.field_msg("slug") == Some(Msg::Course(CourseMsg::SlugTaken)) => continue,
+            Err(e) => return Err(e.into()),
         };
         let mut first_lesson = None;
         for (section, lessons) in c.sections {
-            let sid = courses_db::insert_section(&state.db, id, section, t).await?;
+            let sid = courses::add_section(state, &tutor, id, section).await?;
             for (title, body, free) in *lessons {
-                let Some(lid) = courses_db::insert_lesson(&state.db, id, sid, title, t).await?
-                else {
-                    continue;
+                let lid = courses::add_lesson(state, &tutor, id, sid, title).await?;
+                let lesson = LessonUpdate {
+                    title: title.to_string(),
+                    body: body.to_string(),
+                    video: String::new(),
+                    free_preview: *free,
                 };
-                courses_db::update_lesson(
-                    &state.db,
-                    id,
-                    lid,
-                    title,
-                    body,
-                    &app::markdown::rich(body),
-                    None,
-                    *free,
-                    t,
-                )
-                .await?;
+                courses::update_lesson(state, &tutor, id, lid, &lesson).await?;
                 first_lesson.get_or_insert(lid);
             }
         }
-        courses_db::set_status(&state.db, id, "draft", "review", None, t).await?;
-        courses_db::set_status(&state.db, id, "review", "published", None, t).await?;
+        courses::submit_course(state, &tutor, id).await?;
+        courses::moderate_course(state, &moderator, id, true, "").await?;
         if i == 0 {
-            add_final_exam(state, id, t).await?;
-            let student = ids[6];
-            courses_db::enroll(&state.db, id, student, None, t).await?;
+            add_final_exam(state, id.get(), now).await?;
+            let enrolled = courses::enroll(state, &student, id).await?;
+            anyhow::ensure!(enrolled == Enrolled::Done, "the first demo course is free");
             if let Some(lid) = first_lesson {
-                courses_db::record_progress(&state.db, student, id, lid, None, true, t).await?;
+                courses::complete_lesson(state, &student, lid).await?;
             }
         }
     }
     Ok(())
+}
+
+/// A demo person acting with the roles they hold.
+async fn acting(state: &AppState, id: i64) -> anyhow::Result<Actor> {
+    let user = UserId(id);
+    Ok(Actor::acting_as(user, session::roles(state, user).await?))
 }
 
 /// A short final exam for the first demo course, so a newcomer can walk the whole way to a

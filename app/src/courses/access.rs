@@ -7,15 +7,20 @@
 //! - open a lesson (its video, its attachments): enrolled learners; anyone for a free-preview
 //!   lesson of a public course; the author, moderators and admins always;
 //! - create a course: tutors;
-//! - edit a course and its lessons: the author and admins;
+//! - edit a course and its lessons: the author and admins; a lesson's video must be the
+//!   editor's own;
 //! - delete a course: the author and admins — a course that has learners is archived instead,
 //!   so their access, progress and certificates stay;
-//! - approve or return a course: moderators who are not its author, and admins;
-//! - archive a published course: the author and moderators.
+//! - see the review queue: moderators; approve or return a course: moderators who are not its
+//!   author, and admins;
+//! - archive a published course: the author and moderators;
+//! - enroll: signed-in people, in a published course (not a draft, one in review or an archived
+//!   one); record progress: enrolled learners.
 
 use super::db::{self, CourseRow, EnrollmentRow};
 use crate::accounts::Role;
 use crate::error::AppError;
+use crate::ids::CourseId;
 use crate::server::AppState;
 use crate::server::auth::Actor;
 
@@ -87,6 +92,39 @@ pub fn may_archive(actor: &Actor, c: &CourseRow) -> bool {
     c.author_id == actor.user.get() || actor.holds(Role::Moderator)
 }
 
+/// Whether `actor` may create courses: tutors.
+pub fn may_create(actor: &Actor) -> bool {
+    actor.holds(Role::Tutor)
+}
+
+/// Whether `actor` may moderate at all (see the review queue): moderators.
+pub fn may_moderate(actor: &Actor) -> bool {
+    actor.holds(Role::Moderator)
+}
+
+/// Whether `actor` may approve or return `c`: a moderator who is not its author, or an admin
+/// (the same rule as [`Access::may_review`], without the enrollment).
+pub fn may_review(actor: &Actor, c: &CourseRow) -> bool {
+    actor.is_admin() || (actor.holds(Role::Moderator) && c.author_id != actor.user.get())
+}
+
+/// Whether `actor` may put `video` in a lesson: their own.
+pub fn may_use_video(actor: &Actor, video: &crate::video::db::VideoRow) -> bool {
+    video.owner_id == actor.user.get()
+}
+
+/// Whether `c` takes new enrollments: once published, and not after it is archived.
+pub fn open_for_enrollment(c: &CourseRow) -> bool {
+    c.status == "published"
+}
+
+/// Whether `actor` is enrolled in `course` (progress is recorded for learners only).
+pub async fn is_enrolled(st: &AppState, course: CourseId, actor: &Actor) -> Result<bool, AppError> {
+    Ok(db::enrollment(&st.db, course.get(), actor.user.get())
+        .await?
+        .is_some())
+}
+
 /// What `viewer` may do with `c` (one query for the enrollment when signed in).
 pub async fn access(
     st: &AppState,
@@ -146,6 +184,25 @@ mod tests {
         assert!(!may_edit(&actor(2, &[Role::Tutor, Role::Moderator]), &c));
         assert!(may_archive(&actor(2, &[Role::Moderator]), &c));
         assert!(!may_archive(&actor(3, &[Role::Student]), &c));
+    }
+
+    #[test]
+    fn tutors_create_and_moderators_review_others_courses() {
+        let c = course(1, "review");
+        assert!(may_create(&actor(1, &[Role::Student, Role::Tutor])));
+        assert!(!may_create(&actor(2, &[Role::Student, Role::Moderator])));
+        assert!(may_moderate(&actor(2, &[Role::Moderator])));
+        assert!(!may_moderate(&actor(1, &[Role::Tutor])));
+        assert!(may_review(&actor(2, &[Role::Moderator]), &c));
+        assert!(
+            !may_review(&actor(1, &[Role::Tutor, Role::Moderator]), &c),
+            "no review of one's own course"
+        );
+        assert!(may_review(&actor(1, &[Role::Admin]), &c));
+        assert!(!may_review(&actor(3, &[Role::Student]), &c));
+        assert!(open_for_enrollment(&course(1, "published")));
+        assert!(!open_for_enrollment(&course(1, "archived")));
+        assert!(!open_for_enrollment(&course(1, "review")));
     }
 
     #[test]

@@ -106,8 +106,10 @@ pub async fn upload_cover(
         anyhow::Ok(())
     };
     match stored.await {
-        Ok(()) => Json(serde_json::json!({ "cover_url": super::api::cover_url(&Some(key), 640) }))
-            .into_response(),
+        Ok(()) => {
+            Json(serde_json::json!({ "cover_url": super::service::cover_url(&Some(key), 640) }))
+                .into_response()
+        }
         Err(e) => {
             tracing::error!(error = %e, "storing a cover failed");
             fail(AppError::Internal)
@@ -287,7 +289,7 @@ pub async fn download_attachment(
     let Ok(Some(a)) = db::select_attachment(&state.db, id).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match super::api::may_open_lesson(&state, a.lesson_id, viewer.as_ref()).await {
+    match super::access::may_open_lesson(&state, a.lesson_id, viewer.as_ref()).await {
         Ok(true) => {}
         Ok(false) => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),

@@ -26,6 +26,8 @@ pub mod editor;
 #[cfg(feature = "ssr")]
 pub mod files;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod service;
 
 use crate::error::Msg;
 use crate::i18n::Locale;
@@ -323,6 +325,25 @@ pub struct LearningItem {
     pub percent: i64,
     pub completed: bool,
     pub continue_lesson: Option<i64>,
+}
+
+/// What enrolling led to.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Enrolled {
+    /// Enrolled (a free course).
+    Done,
+    /// Pay first: go to this checkout address.
+    Checkout(String),
+}
+
+/// What deleting a course did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Deleted {
+    /// The course and its lessons are gone.
+    Removed,
+    /// It has learners: it was archived instead (no new enrollments; learners keep access,
+    /// progress and certificates).
+    Archived,
 }
 
 /// A slug from a title ("Основы Python" → "osnovy-python").

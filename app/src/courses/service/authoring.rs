@@ -1,0 +1,340 @@
+//! Authoring: the course form, sections, lessons (Markdown, a video, free previews),
+//! attachments, reordering, and deleting a course (or archiving it when it has learners).
+
+use super::{attachment, authored, cover_url, lesson_title, reindex};
+use crate::courses::{
+    CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX, Level,
+    ORDER_ITEM, Status, access, db, forget_counts,
+};
+use crate::error::{AppError, Msg};
+use crate::ids::{AttachmentId, CourseId, LessonId, SectionId};
+use crate::markdown::rich as markdown;
+use crate::server::auth::Actor;
+use crate::server::{AppState, now_ms, search};
+use crate::video::VideoMsg;
+
+fn slug_taken() -> AppError {
+    AppError::field("slug", Msg::Course(CourseMsg::SlugTaken))
+}
+
+/// Creates a draft course of `actor` (a tutor). Errors: `Forbidden` (not a tutor), `Validation`
+/// (with `SlugTaken`).
+pub async fn create_course(
+    st: &AppState,
+    actor: &Actor,
+    form: &CourseForm,
+) -> Result<CourseId, AppError> {
+    if !access::may_create(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let c = form.validate()?;
+    if db::slug_taken(&st.db, &c.slug, 0).await? {
+        return Err(slug_taken());
+    }
+    let doc = search::document(&[&c.title, &c.description, &c.outcomes]);
+    let html = markdown(&c.description);
+    db::insert_course(&st.db, actor.user.get(), &c, &html, &doc, now_ms())
+        .await?
+        .map(CourseId)
+        .ok_or_else(slug_taken)
+}
+
+/// The course as its author edits it. Its author or an admin. Errors: `NotFound`.
+pub async fn get_course_draft(
+    st: &AppState,
+    actor: &Actor,
+    id: CourseId,
+) -> Result<CourseDraft, AppError> {
+    let c = authored(st, actor, id).await?;
+    draft_of(st, c).await
+}
+
+/// The price as typed back into the form: major units, "" for free.
+fn price_text(minor: i64) -> String {
+    if minor == 0 {
+        String::new()
+    } else if minor % 100 == 0 {
+        (minor / 100).to_string()
+    } else {
+        format!("{}.{:02}", minor / 100, minor % 100)
+    }
+}
+
+async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppError> {
+    let sections = db::sections(&st.db, c.id).await?;
+    let lessons = db::lessons(&st.db, c.id).await?;
+    let lesson_ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+    let attachments = db::attachments(&st.db, &lesson_ids).await?;
+    let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
+    let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
+    Ok(CourseDraft {
+        id: c.id,
+        slug: c.slug,
+        title: c.pending_title.clone().unwrap_or(c.title),
+        description: c.pending_description.clone().unwrap_or(c.description),
+        outcomes: c.outcomes,
+        category: c.category,
+        level: Level::from_code(&c.level).unwrap_or(Level::Beginner),
+        language: c.language,
+        price: price_text(c.price_minor),
+        currency: c.currency,
+        cover_url: cover_url(&c.cover_key, 640),
+        status: Status::from_code(&c.status),
+        changes_state: c.changes_state,
+        review_feedback: c.review_feedback,
+        structure_version: c.structure_version,
+        sections: sections
+            .into_iter()
+            .map(|s| DraftSection {
+                id: s.id,
+                title: s.title,
+                lessons: lessons
+                    .iter()
+                    .filter(|l| l.section_id == s.id)
+                    .map(|l| DraftLesson {
+                        id: l.id,
+                        title: l.title.clone(),
+                        body: l.body.clone(),
+                        video: l.video_id.and_then(|v| {
+                            videos
+                                .iter()
+                                .find(|x| x.id == v)
+                                .map(|x| x.public_id.clone())
+                        }),
+                        free_preview: l.free_preview == 1,
+                        attachments: attachments
+                            .iter()
+                            .filter(|a| a.lesson_id == l.id)
+                            .cloned()
+                            .map(attachment)
+                            .collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+    })
+}
+
+/// Saves the course form. Its author or an admin. On a published course a new title or
+/// description waits for review. Errors: `NotFound`, `Validation` (with `SlugTaken`).
+pub async fn update_course(
+    st: &AppState,
+    actor: &Actor,
+    id: CourseId,
+    form: &CourseForm,
+) -> Result<(), AppError> {
+    let row = authored(st, actor, id).await?;
+    let c = form.validate()?;
+    if db::slug_taken(&st.db, &c.slug, id.get()).await? {
+        return Err(slug_taken());
+    }
+    db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms()).await?;
+    reindex(st, id).await
+}
+
+/// Adds a section at the end. Its author or an admin. Errors: `NotFound`, `Validation`.
+pub async fn add_section(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    title: &str,
+) -> Result<SectionId, AppError> {
+    authored(st, actor, course).await?;
+    let title = lesson_title(title)?;
+    let id = db::insert_section(&st.db, course.get(), &title, now_ms()).await?;
+    Ok(SectionId(id))
+}
+
+/// Renames a section. Its author or an admin. Errors: `NotFound`, `Validation`.
+pub async fn rename_section(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    id: SectionId,
+    title: &str,
+) -> Result<(), AppError> {
+    authored(st, actor, course).await?;
+    if !db::rename_section(&st.db, course.get(), id.get(), &lesson_title(title)?).await? {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Deletes a section and its lessons. Its author or an admin. Errors: `NotFound`.
+pub async fn delete_section(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    id: SectionId,
+) -> Result<(), AppError> {
+    authored(st, actor, course).await?;
+    if !db::delete_section(&st.db, course.get(), id.get(), now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    reindex(st, course).await
+}
+
+/// Adds a lesson at the end of a section of the course. Its author or an admin. Errors:
+/// `NotFound` (the course, or a section of another course), `Validation`.
+pub async fn add_lesson(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    section: SectionId,
+    title: &str,
+) -> Result<LessonId, AppError> {
+    authored(st, actor, course).await?;
+    let title = lesson_title(title)?;
+    let id = db::insert_lesson(&st.db, course.get(), section.get(), &title, now_ms())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    reindex(st, course).await?;
+    Ok(LessonId(id))
+}
+
+/// What the lesson editor saves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonUpdate {
+    pub title: String,
+    /// Markdown.
+    pub body: String,
+    /// The public id of one of the author's videos, "" for none.
+    pub video: String,
+    /// Whether everyone may open the lesson once the course is public.
+    pub free_preview: bool,
+}
+
+/// Saves a lesson. Its author or an admin; the video must be the actor's own. The video becomes
+/// private: its files are served through signed links given only to those who may open the
+/// lesson. Errors: `NotFound` (a lesson of another course), `Validation`.
+pub async fn update_lesson(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    id: LessonId,
+    lesson: &LessonUpdate,
+) -> Result<(), AppError> {
+    authored(st, actor, course).await?;
+    let title = lesson_title(&lesson.title)?;
+    if lesson.body.chars().count() > LESSON_BODY_MAX {
+        let max = LESSON_BODY_MAX as u32;
+        return Err(AppError::field("body", Msg::TooLong { max }));
+    }
+    let video_id = lesson_video(st, actor, &lesson.video).await?;
+    let body = lesson.body.trim();
+    let (html, now) = (markdown(body), now_ms());
+    let (c, l) = (course.get(), id.get());
+    let free = lesson.free_preview;
+    if !db::update_lesson(&st.db, c, l, &title, body, &html, video_id, free, now).await? {
+        return Err(AppError::NotFound);
+    }
+    if let Some(v) = video_id {
+        crate::video::db::set_visibility(&st.db, v, "private", now_ms()).await?;
+    }
+    reindex(st, course).await
+}
+
+/// The video a lesson names ("" for none): one of `actor`'s, else `Validation(video)`.
+async fn lesson_video(st: &AppState, actor: &Actor, video: &str) -> Result<Option<i64>, AppError> {
+    let video = video.trim();
+    if video.is_empty() {
+        return Ok(None);
+    }
+    match crate::video::db::select_by_public_id(&st.db, video).await? {
+        Some(v) if access::may_use_video(actor, &v) => Ok(Some(v.id)),
+        _ => Err(AppError::field("video", Msg::Video(VideoMsg::NotReady))),
+    }
+}
+
+/// Deletes a lesson. Its author or an admin. Errors: `NotFound`.
+pub async fn delete_lesson(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    id: LessonId,
+) -> Result<(), AppError> {
+    authored(st, actor, course).await?;
+    if !db::delete_lesson(&st.db, course.get(), id.get(), now_ms()).await? {
+        return Err(AppError::NotFound);
+    }
+    reindex(st, course).await
+}
+
+/// Reorders sections and lessons: `layout` lists every section with its lessons, in order;
+/// `version` is the structure version the editor saw. Returns the new version. Its author or an
+/// admin. Errors: `NotFound`, `Conflict(StructureChanged)` when someone changed the course
+/// meanwhile, `BadRequest` when the layout is not exactly this course's sections and lessons.
+pub async fn reorder_course(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    version: i64,
+    layout: &[(SectionId, Vec<LessonId>)],
+) -> Result<i64, AppError> {
+    authored(st, actor, course).await?;
+    let raw: Vec<(i64, Vec<i64>)> = layout
+        .iter()
+        .map(|(s, ls)| (s.get(), ls.iter().map(|l| l.get()).collect()))
+        .collect();
+    match db::reorder(&st.db, course.get(), version, &raw, now_ms()).await? {
+        Ok(()) => Ok(version + 1),
+        Err("stale") => Err(AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))),
+        Err(_) => Err(AppError::BadRequest(Msg::BadInput)),
+    }
+}
+
+/// Removes an attachment of a lesson of the course, and its file. Its author or an admin.
+/// Errors: `NotFound`.
+pub async fn delete_attachment(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    id: AttachmentId,
+) -> Result<(), AppError> {
+    authored(st, actor, course).await?;
+    let a = db::select_attachment(&st.db, id.get())
+        .await?
+        .ok_or(AppError::NotFound)?;
+    match db::select_lesson(&st.db, a.lesson_id).await? {
+        Some((c, _)) if c == course.get() => {}
+        _ => return Err(AppError::NotFound),
+    }
+    db::delete_attachment(&st.db, id.get()).await?;
+    st.storage.delete_prefix(&a.storage_key).await?;
+    Ok(())
+}
+
+/// Deletes a course with its lessons and files; one with learners is archived instead (when
+/// published), so that their access, progress and certificates stay. Its author or an admin.
+/// Errors: `NotFound`.
+pub async fn delete_course(
+    st: &AppState,
+    actor: &Actor,
+    id: CourseId,
+) -> Result<Deleted, AppError> {
+    let c = authored(st, actor, id).await?;
+    let lesson_ids: Vec<i64> = db::lessons(&st.db, id.get())
+        .await?
+        .iter()
+        .map(|l| l.id)
+        .collect();
+    let files = db::attachments(&st.db, &lesson_ids).await?;
+    if db::delete_course_without_learners(&st.db, id.get()).await? {
+        for a in files {
+            st.storage.delete_prefix(&a.storage_key).await?;
+        }
+        if let Some(cover) = &c.cover_key {
+            st.storage.delete_prefix(cover).await?;
+        }
+        crate::payments::service::withdraw_item(st, ORDER_ITEM, id.get()).await?;
+        crate::notifications::service::forget_subject(st, "course", id.get()).await?;
+        forget_counts(st);
+        tracing::info!(course = id.get(), by = %actor.user, "course deleted");
+        return Ok(Deleted::Removed);
+    }
+    if c.status == "published" {
+        db::set_status(&st.db, id.get(), "published", "archived", None, now_ms()).await?;
+        forget_counts(st);
+    }
+    Ok(Deleted::Archived)
+}

@@ -1,0 +1,137 @@
+//! The review lifecycle: the author submits a draft (or a published course's pending changes),
+//! a moderator approves or returns it with feedback, the author or a moderator archives it.
+
+use super::{cards, course, illegal, reindex};
+use crate::courses::{
+    CourseCard, CourseMsg, Status, Transition, access, db, forget_counts, next_status,
+};
+use crate::error::{AppError, Msg};
+use crate::ids::{CourseId, UserId};
+use crate::markdown::rich as markdown;
+use crate::notifications::{Kind, Subject, service::notify};
+use crate::server::auth::Actor;
+use crate::server::{AppState, now_ms};
+
+/// Feedback on a returned course: at most this many characters.
+const FEEDBACK_MAX: usize = 5000;
+
+/// Sends a draft for review (or a published course's pending changes). Its author or an admin.
+/// Errors: `NotFound`, `Conflict(IllegalTransition)`, `Validation(CourseIncomplete)`.
+pub async fn submit_course(st: &AppState, actor: &Actor, id: CourseId) -> Result<(), AppError> {
+    let c = super::authored(st, actor, id).await?;
+    let now = now_ms();
+    if c.status == "published" && matches!(c.changes_state.as_str(), "editing" | "returned") {
+        let from = ["editing", "returned"];
+        db::set_changes(&st.db, id.get(), &from, "review", None, None, now).await?;
+        return Ok(());
+    }
+    let from = Status::from_code(&c.status);
+    let to = next_status(from, Transition::Submit).ok_or_else(illegal)?;
+    if c.lessons_count == 0 || c.description.trim().is_empty() {
+        return Err(AppError::field(
+            "course",
+            Msg::Course(CourseMsg::Incomplete),
+        ));
+    }
+    if !db::set_status(&st.db, id.get(), from.code(), to.code(), None, now).await? {
+        return Err(illegal());
+    }
+    Ok(())
+}
+
+/// Archives a published course: no new enrollments; learners keep access. Its author or a
+/// moderator. Errors: `NotFound`, `Conflict(IllegalTransition)`.
+pub async fn archive_course(st: &AppState, actor: &Actor, id: CourseId) -> Result<(), AppError> {
+    let c = course(st, id).await?;
+    if !access::may_archive(actor, &c) {
+        return Err(AppError::NotFound);
+    }
+    let from = Status::from_code(&c.status);
+    let to = next_status(from, Transition::Archive).ok_or_else(illegal)?;
+    if !db::set_status(&st.db, id.get(), from.code(), to.code(), None, now_ms()).await? {
+        return Err(illegal());
+    }
+    forget_counts(st);
+    Ok(())
+}
+
+/// The review queue, oldest first, without the moderator's own courses (admins see all).
+/// Moderators. Errors: `Forbidden`.
+pub async fn review_queue(st: &AppState, actor: &Actor) -> Result<Vec<CourseCard>, AppError> {
+    if !access::may_moderate(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let mut rows = db::review_queue(&st.db).await?;
+    rows.retain(|c| access::may_review(actor, c));
+    cards(st, &rows).await
+}
+
+/// Approves a course (or its pending changes), or returns it to its author with `feedback`;
+/// the author hears of it. Moderators who are not its author, and admins. Errors: `Forbidden`,
+/// `NotFound`, `Conflict(IllegalTransition)`, `Validation(Required)` for a return without
+/// feedback, `Validation(TooLong)`.
+pub async fn moderate_course(
+    st: &AppState,
+    actor: &Actor,
+    id: CourseId,
+    approve: bool,
+    feedback: &str,
+) -> Result<(), AppError> {
+    if !access::may_moderate(actor) {
+        return Err(AppError::Forbidden);
+    }
+    let c = course(st, id).await?;
+    if !access::may_review(actor, &c) {
+        return Err(AppError::Forbidden);
+    }
+    let feedback = feedback.trim();
+    if !approve && feedback.is_empty() {
+        return Err(AppError::field("feedback", Msg::Required));
+    }
+    if feedback.chars().count() > FEEDBACK_MAX {
+        let max = FEEDBACK_MAX as u32;
+        return Err(AppError::field("feedback", Msg::TooLong { max }));
+    }
+    if !decide(st, &c, approve, feedback).await? {
+        return Err(illegal());
+    }
+    reindex(st, id).await?;
+    let kind = if approve {
+        Kind::CourseApproved
+    } else {
+        Kind::CourseReturned
+    };
+    let subject = Subject::new("course", id.get(), format!("/studio/courses/{id}"));
+    notify(st, UserId(c.author_id), kind, actor.user, subject).await?;
+    Ok(())
+}
+
+/// Applies the verdict: to a published course's pending changes, else as a lifecycle move.
+/// False when the course moved meanwhile.
+async fn decide(
+    st: &AppState,
+    c: &db::CourseRow,
+    approve: bool,
+    feedback: &str,
+) -> Result<bool, AppError> {
+    let now = now_ms();
+    if c.status == "published" && c.changes_state == "review" {
+        let review = ["review"];
+        return Ok(if approve {
+            let html = c.pending_description.as_deref().map(markdown);
+            db::set_changes(&st.db, c.id, &review, "none", None, html.as_deref(), now).await?
+        } else {
+            let fb = Some(feedback);
+            db::set_changes(&st.db, c.id, &review, "returned", fb, None, now).await?
+        });
+    }
+    let t = if approve {
+        Transition::Approve
+    } else {
+        Transition::Return
+    };
+    let from = Status::from_code(&c.status);
+    let to = next_status(from, t).ok_or_else(illegal)?;
+    let fb = (!approve).then_some(feedback);
+    Ok(db::set_status(&st.db, c.id, from.code(), to.code(), fb, now).await?)
+}
