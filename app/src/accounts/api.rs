@@ -54,24 +54,25 @@ pub async fn sign_up(
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
     let st = state();
-    let token = service::sign_up(
-        &st,
-        service::SignUp {
-            email,
-            password,
-            display_name,
-            role,
-        },
-        &client(),
-    )
-    .await?;
+    let input = service::SignUp {
+        email,
+        password,
+        display_name,
+        role,
+    };
+    let token = service::sign_up(&st, input, &client()).await?;
     session::set_cookie(&token, st.config.session_absolute_days);
-    if safe_next(&next) == "/" {
-        leptos_axum::redirect("/confirm");
-    } else {
-        leptos_axum::redirect(&format!("/confirm?next={}", crate::url::path(&next)));
-    }
+    leptos_axum::redirect(&confirm_path(&next));
     Ok(())
+}
+
+/// Where sign-up goes next: the confirmation page, carrying `next` when it is a local path.
+#[cfg(feature = "ssr")]
+fn confirm_path(next: &str) -> String {
+    match safe_next(next).as_str() {
+        "/" => "/confirm".to_string(),
+        _ => format!("/confirm?next={}", crate::url::path(next)),
+    }
 }
 
 /// Confirms the signed-in user's e-mail with the 6-digit code, then goes to `next` (a local path)

@@ -11,8 +11,6 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-pub use super::access::{Access, access, may_open_lesson};
-#[cfg(feature = "ssr")]
 use {
     super::service,
     crate::ids::{AttachmentId, CourseId, LessonId, SectionId},

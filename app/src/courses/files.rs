@@ -28,21 +28,14 @@ pub const ATTACHMENTS_MAX: i64 = 20;
 /// Oversized uploads are drained up to this many bytes to answer clearly.
 pub const DRAIN_LIMIT: usize = ATTACHMENT_MAX_BYTES + 16 * 1024 * 1024;
 
-fn fail(e: AppError) -> Response {
-    e.into_response()
-}
-
-/// The course of `id` if `auth` is its author.
-async fn authored(
+/// The course of `id` if `auth` may edit it (its author or an admin: `access::may_edit`).
+async fn editable(
     state: &AppState,
     auth: Option<Actor>,
     id: i64,
 ) -> Result<db::CourseRow, AppError> {
     let auth = auth.ok_or(AppError::NotAuthenticated)?;
-    match db::select_course(&state.db, id).await? {
-        Some(c) if c.author_id == auth.user.get() => Ok(c),
-        _ => Err(AppError::NotFound),
-    }
+    super::service::authored(state, &auth, crate::ids::CourseId(id)).await
 }
 
 /// Crops to 16:9 and encodes every cover width.
@@ -77,9 +70,9 @@ pub async fn upload_cover(
     Path(course): Path<i64>,
     mut multipart: Multipart,
 ) -> Response {
-    let c = match authored(&state, auth, course).await {
+    let c = match editable(&state, auth, course).await {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return e.into_response(),
     };
     let max = state.config.avatar_max_bytes;
     let too_large = AppError::BadRequest(Msg::ImageTooLarge {
@@ -87,13 +80,13 @@ pub async fn upload_cover(
     });
     let bytes = match crate::server::request::multipart_file(&mut multipart, "cover", max).await {
         Ok(Some((b, _))) if !b.is_empty() => b,
-        Ok(_) => return fail(AppError::field("cover", Msg::Required)),
-        Err(_) => return fail(too_large),
+        Ok(_) => return AppError::field("cover", Msg::Required).into_response(),
+        Err(_) => return too_large.into_response(),
     };
     let sizes = match tokio::task::spawn_blocking(move || process_cover(&bytes)).await {
         Ok(Ok(s)) => s,
-        Ok(Err(m)) => return fail(AppError::field("cover", m)),
-        Err(_) => return fail(AppError::Internal),
+        Ok(Err(m)) => return AppError::field("cover", m).into_response(),
+        Err(_) => return AppError::Internal.into_response(),
     };
     let key = format!("covers/{}", uuid::Uuid::new_v4().simple());
     let stored = async {
@@ -112,7 +105,7 @@ pub async fn upload_cover(
         }
         Err(e) => {
             tracing::error!(error = %e, "storing a cover failed");
-            fail(AppError::Internal)
+            AppError::Internal.into_response()
         }
     }
 }
@@ -214,26 +207,27 @@ pub async fn upload_attachment(
     Path((course, lesson)): Path<(i64, i64)>,
     mut multipart: Multipart,
 ) -> Response {
-    let c = match authored(&state, auth, course).await {
+    let c = match editable(&state, auth, course).await {
         Ok(c) => c,
-        Err(e) => return fail(e),
+        Err(e) => return e.into_response(),
     };
     match db::select_lesson(&state.db, lesson).await {
         Ok(Some((cid, _))) if cid == c.id => {}
-        Ok(_) => return fail(AppError::NotFound),
-        Err(e) => return fail(e.into()),
+        Ok(_) => return AppError::NotFound.into_response(),
+        Err(e) => return AppError::from(e).into_response(),
     }
     match db::attachments(&state.db, &[lesson]).await {
         Ok(list) if list.len() as i64 >= ATTACHMENTS_MAX => {
-            return fail(AppError::field(
+            return AppError::field(
                 "file",
                 Msg::TooMany {
                     max: ATTACHMENTS_MAX as u32,
                 },
-            ));
+            )
+            .into_response();
         }
         Ok(_) => {}
-        Err(e) => return fail(e.into()),
+        Err(e) => return AppError::from(e).into_response(),
     }
     let too_large = AppError::field(
         "file",
@@ -246,21 +240,18 @@ pub async fn upload_attachment(
             .await
         {
             Ok(Some((b, n))) if !b.is_empty() => (b, n),
-            Ok(_) => return fail(AppError::field("file", Msg::Required)),
-            Err(_) => return fail(too_large),
+            Ok(_) => return AppError::field("file", Msg::Required).into_response(),
+            Err(_) => return too_large.into_response(),
         };
     let Some((mime, fits)) = sniff(&bytes, &name) else {
-        return fail(AppError::field(
-            "file",
-            Msg::Course(CourseMsg::AttachmentType),
-        ));
+        return AppError::field("file", Msg::Course(CourseMsg::AttachmentType)).into_response();
     };
     let name = clean_name(&name, fits);
     let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
     let size = bytes.len() as i64;
     if let Err(e) = state.storage.put(&format!("{key}/file"), bytes).await {
         tracing::error!(error = %e, "storing an attachment failed");
-        return fail(AppError::Internal);
+        return AppError::Internal.into_response();
     }
     match db::insert_attachment(&state.db, lesson, &name, &key, size, mime, now_ms()).await {
         Ok(id) => Json(super::Attachment {
@@ -272,7 +263,7 @@ pub async fn upload_attachment(
         .into_response(),
         Err(e) => {
             let _ = state.storage.delete_prefix(&key).await;
-            fail(e.into())
+            AppError::from(e).into_response()
         }
     }
 }

@@ -638,6 +638,17 @@ async fn authors_and_admins_edit_and_delete_courses_and_learners_keep_theirs(b: 
         )
         .await;
     r.unwrap();
+    // Uploads follow the same rule as the editor: the admin may set the cover, a stranger not.
+    assert_eq!(
+        upload_cover(&admin, other.id, png(320, 200)).await.status(),
+        200
+    );
+    assert_eq!(
+        upload_cover(&stranger, other.id, png(320, 200))
+            .await
+            .status(),
+        404
+    );
     assert_eq!(delete(&admin, other.id).await.unwrap(), Deleted::Removed);
 
     // A published course with a learner is archived instead; the learner keeps the lesson.

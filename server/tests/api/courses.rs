@@ -212,30 +212,6 @@ async fn upload_attachment(
         .unwrap()
 }
 
-async fn upload_cover(c: &Client, course: i64, bytes: Vec<u8>) -> reqwest::Response {
-    let part = reqwest::multipart::Part::bytes(bytes)
-        .file_name("cover.png")
-        .mime_str("image/png")
-        .unwrap();
-    c.http
-        .post(format!("{}/api/courses/{course}/cover", c.base))
-        .multipart(reqwest::multipart::Form::new().part("cover", part))
-        .send()
-        .await
-        .unwrap()
-}
-
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
-    });
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
 fn pdf() -> Vec<u8> {
     let mut b = b"%PDF-1.4\n%\xE2\xE3\xCF\xD3\n1 0 obj << /Type /Catalog >> endobj\n".to_vec();
     b.extend(std::iter::repeat_n(b'x', 4000));

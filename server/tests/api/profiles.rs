@@ -156,17 +156,6 @@ async fn profile_updates_are_validated_and_refusals_change_nothing(b: Backend) {
     app.cleanup().await;
 }
 
-fn png(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, y| {
-        image::Rgb([(x % 255) as u8, (y % 255) as u8, 90])
-    });
-    let mut buf = Vec::new();
-    image::DynamicImage::ImageRgb8(img)
-        .write_to(&mut std::io::Cursor::new(&mut buf), image::ImageFormat::Png)
-        .unwrap();
-    buf
-}
-
 /// A JPEG carrying an EXIF block with a GPS-like marker string.
 fn jpeg_with_exif() -> Vec<u8> {
     let img = image::RgbImage::from_fn(400, 300, |x, _| image::Rgb([(x % 255) as u8, 120, 200]));

@@ -25,7 +25,11 @@ use crate::server::auth::Actor;
 use crate::server::{AppState, search};
 
 /// The course of `id` if `actor` may edit it (its author or an admin), else `NotFound`.
-async fn authored(st: &AppState, actor: &Actor, id: CourseId) -> Result<db::CourseRow, AppError> {
+pub(crate) async fn authored(
+    st: &AppState,
+    actor: &Actor,
+    id: CourseId,
+) -> Result<db::CourseRow, AppError> {
     let c = course(st, id).await?;
     if !access::may_edit(actor, &c) {
         return Err(AppError::NotFound);

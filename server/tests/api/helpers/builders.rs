@@ -114,3 +114,29 @@ pub async fn enroll_in(learner: &Client, course: i64) {
         .await;
     assert_eq!(r.expect("enroll"), app::courses::api::Enrolled::Done);
 }
+
+/// Uploads a course cover as the editor's browser does.
+pub async fn upload_cover(c: &Client, course: i64, bytes: Vec<u8>) -> reqwest::Response {
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name("cover.png")
+        .mime_str("image/png")
+        .unwrap();
+    c.http
+        .post(format!("{}/api/courses/{course}/cover", c.base))
+        .multipart(reqwest::multipart::Form::new().part("cover", part))
+        .send()
+        .await
+        .unwrap()
+}
+
+/// A PNG of `w`×`h` with a gradient (not all one colour).
+pub fn png(w: u32, h: u32) -> Vec<u8> {
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
