@@ -43,6 +43,17 @@ pub fn rich(src: &str) -> String {
     );
     let mut out = String::new();
     html::push_html(&mut out, parser);
+    RICH.clean(&out)
+        .to_string()
+        .replace("<img ", "<img loading=\"lazy\" ")
+}
+
+fn sanitize(html: &str) -> String {
+    PLAIN.clean(html).to_string()
+}
+
+/// The sanitiser for full Markdown (course descriptions, lessons): built once.
+static RICH: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
     let tags: HashSet<&str> = [
         "p",
         "br",
@@ -82,17 +93,16 @@ pub fn rich(src: &str) -> String {
     );
     attrs.insert("th", ["align"].into_iter().collect());
     attrs.insert("td", ["align"].into_iter().collect());
-    ammonia::Builder::default()
-        .tags(tags)
+    let mut b = ammonia::Builder::default();
+    b.tags(tags)
         .tag_attributes(attrs)
         .url_schemes(schemes)
-        .link_rel(Some("nofollow ugc noopener noreferrer"))
-        .clean(&out)
-        .to_string()
-        .replace("<img ", "<img loading=\"lazy\" ")
-}
+        .link_rel(Some("nofollow ugc noopener noreferrer"));
+    b
+});
 
-fn sanitize(html: &str) -> String {
+/// The sanitiser for short texts (posts, comments): built once.
+static PLAIN: std::sync::LazyLock<ammonia::Builder<'static>> = std::sync::LazyLock::new(|| {
     let tags: HashSet<&str> = [
         "p",
         "br",
@@ -110,13 +120,12 @@ fn sanitize(html: &str) -> String {
     .into_iter()
     .collect();
     let schemes: HashSet<&str> = ["http", "https", "mailto"].into_iter().collect();
-    ammonia::Builder::default()
-        .tags(tags)
+    let mut b = ammonia::Builder::default();
+    b.tags(tags)
         .url_schemes(schemes)
-        .link_rel(Some("nofollow ugc noopener noreferrer"))
-        .clean(html)
-        .to_string()
-}
+        .link_rel(Some("nofollow ugc noopener noreferrer"));
+    b
+});
 
 #[cfg(test)]
 mod tests {
