@@ -62,7 +62,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
             ));
         }
     }
-    let mut after = 0i64;
+    let mut after = crate::ids::CourseId(0);
     while budget > 0 {
         let rows = match crate::courses::db::list_sitemap(&state.db, after, 1000.min(budget)).await
         {

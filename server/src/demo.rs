@@ -2,7 +2,7 @@
 //! alive. `tutorium demo` (or `scripts/run.sh`, which adds it to an empty platform).
 
 use app::accounts::{Role, db as accounts_db, password};
-use app::ids::UserId;
+use app::ids::{CourseId, UserId};
 use app::profiles::{CleanProfile, avatar, db as profiles_db};
 use app::server::auth::Actor;
 use app::server::{AppState, now_ms, session};
@@ -241,7 +241,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
         courses::submit_course(state, &tutor, id).await?;
         courses::moderate_course(state, &moderator, id, true, "").await?;
         if i == 0 {
-            add_final_exam(state, id.get(), now).await?;
+            add_final_exam(state, id, now).await?;
             let enrolled = courses::enroll(state, &student, id).await?;
             anyhow::ensure!(enrolled == Enrolled::Done, "the first demo course is free");
             if let Some(lid) = first_lesson {
@@ -262,7 +262,7 @@ async fn acting(state: &AppState, id: i64) -> anyhow::Result<Actor> {
 /// certificate: complete every lesson, pass the exam (60 %), download the PDF.
 /// Saved through the quizzes' use case, acting as the course's tutor; the version is stamped
 /// at the real time, not the course's backdated `_now`.
-async fn add_final_exam(state: &AppState, course: i64, _now: i64) -> anyhow::Result<()> {
+async fn add_final_exam(state: &AppState, course: CourseId, _now: i64) -> anyhow::Result<()> {
     use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let spec = QuizSpec {
@@ -300,8 +300,8 @@ async fn add_final_exam(state: &AppState, course: i64, _now: i64) -> anyhow::Res
         .await?
         .ok_or_else(|| anyhow::anyhow!("demo exam: no course {course}"))?
         .author_id;
-    let tutor = app::server::auth::Actor::acting_as(app::ids::UserId(author), vec![Role::Tutor]);
-    app::quizzes::service::save_quiz(state, &tutor, app::ids::CourseId(course), None, spec)
+    let tutor = app::server::auth::Actor::acting_as(author, vec![Role::Tutor]);
+    app::quizzes::service::save_quiz(state, &tutor, course, None, spec)
         .await
         .map_err(|e| anyhow::anyhow!("demo exam: {e:?}"))?;
     Ok(())

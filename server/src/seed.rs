@@ -721,7 +721,7 @@ async fn seed_courses(
 pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> anyhow::Result<()> {
     use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let started = Instant::now();
-    let (course, author): (i64, i64) = sqlx::query_as(
+    let (course, author): (app::ids::CourseId, app::ids::UserId) = sqlx::query_as(
         "SELECT id, author_id FROM courses WHERE status = 'published' ORDER BY id LIMIT 1",
     )
     .fetch_optional(state.db.r())
@@ -771,16 +771,12 @@ pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> a
         questions,
     };
     // Saved as the course's tutor would save it, through the quizzes' use case.
-    let tutor = app::server::auth::Actor::acting_as(
-        app::ids::UserId(author),
-        vec![app::accounts::Role::Tutor],
-    );
-    let quiz =
-        app::quizzes::service::save_quiz(state, &tutor, app::ids::CourseId(course), None, spec)
-            .await
-            .map_err(|e| anyhow::anyhow!("exam: {e:?}"))?;
+    let tutor = app::server::auth::Actor::acting_as(author, vec![app::accounts::Role::Tutor]);
+    let quiz = app::quizzes::service::save_quiz(state, &tutor, course, None, spec)
+        .await
+        .map_err(|e| anyhow::anyhow!("exam: {e:?}"))?;
     let now = now_ms();
-    let people: Vec<(i64,)> =
+    let people: Vec<(app::ids::UserId,)> =
         sqlx::query_as("SELECT id FROM users WHERE id <> $1 ORDER BY id LIMIT $2")
             .bind(author)
             .bind(learners as i64)
@@ -794,10 +790,7 @@ pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> a
     let mut lines = vec![quiz.to_string()];
     for (user,) in people {
         app::courses::db::enroll(&state.db, course, user, None, now).await?;
-        lines.push(
-            app::server::session::create(state, app::ids::UserId(user), "bench", "127.0.0.1")
-                .await?,
-        );
+        lines.push(app::server::session::create(state, user, "bench", "127.0.0.1").await?);
     }
     std::fs::write(out, lines.join("\n") + "\n")?;
     println!(

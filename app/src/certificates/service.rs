@@ -70,25 +70,24 @@ pub async fn issue_if_eligible(
     if let Some(c) = db::select_for(&st.db, user_id, course_id).await? {
         return Ok(Some(c.code));
     }
-    if crate::courses::db::enrollment(&st.db, course_id.get(), user_id.get())
+    if crate::courses::db::enrollment(&st.db, course_id, user_id)
         .await?
         .is_none()
     {
         return Ok(None);
     }
-    let lessons = crate::courses::db::lessons(&st.db, course_id.get()).await?;
-    let done =
-        crate::courses::db::completed_lessons(&st.db, user_id.get(), course_id.get()).await?;
+    let lessons = crate::courses::db::lessons(&st.db, course_id).await?;
+    let done = crate::courses::db::completed_lessons(&st.db, user_id, course_id).await?;
     if lessons.is_empty() || lessons.iter().any(|l| !done.contains(&l.id)) {
         return Ok(None);
     }
-    let course = crate::courses::db::select_course(&st.db, course_id.get())
+    let course = crate::courses::db::select_course(&st.db, course_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let learner = crate::accounts::db::select_user(&st.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let tutor = crate::accounts::db::select_user(&st.db, UserId(course.author_id))
+    let tutor = crate::accounts::db::select_user(&st.db, course.author_id)
         .await?
         .map(|u| u.display_name)
         .unwrap_or_default();
@@ -209,17 +208,14 @@ pub async fn store_pdf(st: &AppState, code: &str) -> anyhow::Result<()> {
 /// The actor's certificates, newest first.
 pub async fn mine(st: &AppState, actor: &Actor) -> Result<Vec<CertificateItem>, AppError> {
     let rows = db::list_for_user(&st.db, actor.user).await?;
-    let ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r.course_id.map(|c| c.get()))
-        .collect();
+    let ids: Vec<CourseId> = rows.iter().filter_map(|r| r.course_id).collect();
     let courses = crate::courses::db::select_courses(&st.db, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| CertificateItem {
             course_slug: courses
                 .iter()
-                .find(|c| Some(CourseId(c.id)) == r.course_id)
+                .find(|c| Some(c.id) == r.course_id)
                 .map(|c| c.slug.clone())
                 .unwrap_or_default(),
             pdf_url: pdf_url(&r.code),
@@ -247,7 +243,7 @@ pub async fn verify(
         .await?
         .ok_or(AppError::NotFound)?;
     let course_slug = match r.course_id {
-        Some(c) => crate::courses::db::select_course(&st.db, c.get())
+        Some(c) => crate::courses::db::select_course(&st.db, c)
             .await?
             .map(|c| c.slug)
             .unwrap_or_default(),

@@ -17,10 +17,11 @@
 //! - enroll: signed-in people, in a published course (not a draft, one in review or an archived
 //!   one); record progress: enrolled learners.
 
+use super::Status;
 use super::db::{self, CourseRow, EnrollmentRow};
 use crate::accounts::Role;
 use crate::error::AppError;
-use crate::ids::CourseId;
+use crate::ids::{CourseId, LessonId};
 use crate::server::AppState;
 use crate::server::auth::Actor;
 
@@ -79,17 +80,17 @@ impl Access {
 
 /// Published and archived courses are public.
 pub fn is_public(c: &CourseRow) -> bool {
-    matches!(c.status.as_str(), "published" | "archived")
+    matches!(c.status, Status::Published | Status::Archived)
 }
 
 /// Whether `actor` may edit or delete `c`: its author or an admin.
 pub fn may_edit(actor: &Actor, c: &CourseRow) -> bool {
-    c.author_id == actor.user.get() || actor.is_admin()
+    c.author_id == actor.user || actor.is_admin()
 }
 
 /// Whether `actor` may archive `c`: its author or a moderator.
 pub fn may_archive(actor: &Actor, c: &CourseRow) -> bool {
-    c.author_id == actor.user.get() || actor.holds(Role::Moderator)
+    c.author_id == actor.user || actor.holds(Role::Moderator)
 }
 
 /// Whether `actor` may create courses: tutors.
@@ -105,7 +106,7 @@ pub fn may_moderate(actor: &Actor) -> bool {
 /// Whether `actor` may approve or return `c`: a moderator who is not its author, or an admin
 /// (the same rule as [`Access::may_review`], without the enrollment).
 pub fn may_review(actor: &Actor, c: &CourseRow) -> bool {
-    actor.is_admin() || (actor.holds(Role::Moderator) && c.author_id != actor.user.get())
+    actor.is_admin() || (actor.holds(Role::Moderator) && c.author_id != actor.user)
 }
 
 /// Whether `actor` may put `video` in a lesson: their own.
@@ -115,14 +116,12 @@ pub fn may_use_video(actor: &Actor, video: &crate::video::db::VideoRow) -> bool 
 
 /// Whether `c` takes new enrollments: once published, and not after it is archived.
 pub fn open_for_enrollment(c: &CourseRow) -> bool {
-    c.status == "published"
+    c.status == Status::Published
 }
 
 /// Whether `actor` is enrolled in `course` (progress is recorded for learners only).
 pub async fn is_enrolled(st: &AppState, course: CourseId, actor: &Actor) -> Result<bool, AppError> {
-    Ok(db::enrollment(&st.db, course.get(), actor.user.get())
-        .await?
-        .is_some())
+    Ok(db::enrollment(&st.db, course, actor.user).await?.is_some())
 }
 
 /// What `viewer` may do with `c` (one query for the enrollment when signed in).
@@ -135,8 +134,8 @@ pub async fn access(
         return Ok(Access::anonymous());
     };
     Ok(Access {
-        enrollment: db::enrollment(&st.db, c.id, v.user.get()).await?,
-        author: c.author_id == v.user.get(),
+        enrollment: db::enrollment(&st.db, c.id, v.user).await?,
+        author: c.author_id == v.user,
         moderator: v.holds(Role::Moderator),
         admin: v.is_admin(),
     })
@@ -145,7 +144,7 @@ pub async fn access(
 /// Whether `viewer` may open a lesson (and its video and attachments).
 pub async fn may_open_lesson(
     st: &AppState,
-    lesson_id: i64,
+    lesson_id: LessonId,
     viewer: Option<&Actor>,
 ) -> Result<bool, AppError> {
     let Some((course_id, lesson)) = db::select_lesson(&st.db, lesson_id).await? else {
@@ -156,7 +155,7 @@ pub async fn may_open_lesson(
         .ok_or(AppError::NotFound)?;
     Ok(access(st, &c, viewer)
         .await?
-        .may_open(&c, lesson.free_preview == 1))
+        .may_open(&c, lesson.free_preview))
 }
 
 #[cfg(test)]
@@ -166,8 +165,8 @@ mod tests {
 
     fn course(author: i64, status: &str) -> CourseRow {
         CourseRow {
-            author_id: author,
-            status: status.into(),
+            author_id: UserId(author),
+            status: Status::from_code(status).expect("a status code"),
             ..CourseRow::default()
         }
     }

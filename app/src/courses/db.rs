@@ -1,29 +1,40 @@
 //! SQL of courses, lessons, enrollments, orders and progress.
+//!
+//! Rows carry typed ids (`CourseId`, `LessonId`, …), the course's `Status`, `Level` and
+//! `Changes` as enums and 0/1 columns as `bool`, so that an argument in the wrong place (a user
+//! for a course) does not compile.
 
-use super::CleanCourse;
+use super::{Changes, CleanCourse, Level, Status};
+use crate::ids::{
+    AttachmentId, CourseId, Flag, LessonId, OrderId, SectionId, UserId, VideoId, flag,
+};
 use crate::server::db::{Backend, Db};
 use crate::server::search;
 use crate::server::sql::{Sql, placeholders};
 
 #[derive(Clone, Debug, Default, sqlx::FromRow)]
 pub struct CourseRow {
-    pub id: i64,
+    pub id: CourseId,
     pub slug: String,
-    pub author_id: i64,
+    pub author_id: UserId,
     pub title: String,
     pub description: String,
     pub description_html: String,
     pub outcomes: String,
     pub category: String,
-    pub level: String,
+    #[sqlx(try_from = "String")]
+    pub level: Level,
     pub language: String,
     pub price_minor: i64,
     pub currency: String,
     pub cover_key: Option<String>,
-    pub status: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
     pub pending_title: Option<String>,
     pub pending_description: Option<String>,
-    pub changes_state: String,
+    /// Where a published course's pending title and description are.
+    #[sqlx(try_from = "String")]
+    pub changes_state: Changes,
     pub review_feedback: Option<String>,
     pub submitted_at: Option<i64>,
     pub published_at: Option<i64>,
@@ -43,34 +54,36 @@ const COLS: &str = "c.id, c.slug, c.author_id, c.title, c.description, c.descrip
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct SectionRow {
-    pub id: i64,
+    pub id: SectionId,
     pub title: String,
     pub position: i64,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct LessonRow {
-    pub id: i64,
-    pub section_id: i64,
+    pub id: LessonId,
+    pub section_id: SectionId,
     pub title: String,
     pub body: String,
     pub body_html: String,
-    pub video_id: Option<i64>,
-    pub free_preview: i64,
+    pub video_id: Option<VideoId>,
+    /// Open to everyone once the course is public.
+    #[sqlx(try_from = "Flag")]
+    pub free_preview: bool,
     pub position: i64,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AttachmentRow {
-    pub id: i64,
-    pub lesson_id: i64,
+    pub id: AttachmentId,
+    pub lesson_id: LessonId,
     pub name: String,
     pub storage_key: String,
     pub size_bytes: i64,
     pub mime: String,
 }
 
-pub async fn slug_taken(db: &Db, slug: &str, except: i64) -> sqlx::Result<bool> {
+pub async fn slug_taken(db: &Db, slug: &str, except: CourseId) -> sqlx::Result<bool> {
     let r: Option<(i64,)> = sqlx::query_as("SELECT id FROM courses WHERE slug = $1 AND id <> $2")
         .bind(slug)
         .bind(except)
@@ -82,13 +95,13 @@ pub async fn slug_taken(db: &Db, slug: &str, except: i64) -> sqlx::Result<bool> 
 /// Creates a draft course; `None` when the slug is taken.
 pub async fn insert_course(
     db: &Db,
-    author: i64,
+    author: UserId,
     c: &CleanCourse,
     html: &str,
     search_doc: &str,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
-    let r: Option<(i64,)> = sqlx::query_as(
+) -> sqlx::Result<Option<CourseId>> {
+    let r: Option<(CourseId,)> = sqlx::query_as(
         "INSERT INTO courses (slug, author_id, title, description, description_html, outcomes, category, level, language, \
          price_minor, currency, status, search_doc, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 'draft', $12, $13, $13) ON CONFLICT DO NOTHING RETURNING id",
@@ -121,7 +134,7 @@ pub async fn update_course(
     html: &str,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let live = matches!(row.status.as_str(), "published" | "archived");
+    let live = matches!(row.status, Status::Published | Status::Archived);
     let text_changed = c.title != row.title || c.description != row.description;
     let sql = if live {
         "UPDATE courses SET slug = $1, outcomes = $2, category = $3, level = $4, language = $5, price_minor = $6, currency = $7, \
@@ -141,7 +154,7 @@ pub async fn update_course(
         .bind(&c.language)
         .bind(c.price_minor)
         .bind(&c.currency)
-        .bind(text_changed as i64)
+        .bind(flag(text_changed))
         .bind(&c.title)
         .bind(&c.description)
         .bind(html)
@@ -153,7 +166,7 @@ pub async fn update_course(
     Ok(n == 1)
 }
 
-pub async fn select_course(db: &Db, id: i64) -> sqlx::Result<Option<CourseRow>> {
+pub async fn select_course(db: &Db, id: CourseId) -> sqlx::Result<Option<CourseRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM courses c WHERE c.id = $1"
     )))
@@ -166,7 +179,7 @@ pub async fn select_course(db: &Db, id: i64) -> sqlx::Result<Option<CourseRow>> 
 /// the same moment keeps the course). Its sections, lessons, attachments and quizzes go with it
 /// (foreign keys); orders and certificates refer to it without a key and stay. False when it
 /// has learners (or is gone).
-pub async fn delete_course_without_learners(db: &Db, id: i64) -> sqlx::Result<bool> {
+pub async fn delete_course_without_learners(db: &Db, id: CourseId) -> sqlx::Result<bool> {
     Ok(sqlx::query(
         "DELETE FROM courses WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM enrollments WHERE course_id = $1)",
     )
@@ -186,7 +199,7 @@ pub async fn select_course_by_slug(db: &Db, slug: &str) -> sqlx::Result<Option<C
     .await
 }
 
-pub async fn select_courses(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<CourseRow>> {
+pub async fn select_courses(db: &Db, ids: &[CourseId]) -> sqlx::Result<Vec<CourseRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -201,7 +214,7 @@ pub async fn select_courses(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<CourseRow>
     q.fetch_all(db.r()).await
 }
 
-pub async fn list_by_author(db: &Db, author: i64) -> sqlx::Result<Vec<CourseRow>> {
+pub async fn list_by_author(db: &Db, author: UserId) -> sqlx::Result<Vec<CourseRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLS} FROM courses c WHERE c.author_id = $1 ORDER BY c.id DESC LIMIT 200"
     )))
@@ -223,9 +236,9 @@ pub async fn review_queue(db: &Db) -> sqlx::Result<Vec<CourseRow>> {
 /// Moves a course from `from` to `to` (with the given side effects); false when it was not in `from`.
 pub async fn set_status(
     db: &Db,
-    id: i64,
-    from: &str,
-    to: &str,
+    id: CourseId,
+    from: Status,
+    to: Status,
     feedback: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -235,11 +248,11 @@ pub async fn set_status(
          published_at = CASE WHEN $1 = 'published' THEN COALESCE(published_at, $3) ELSE published_at END, updated_at = $3 \
          WHERE id = $4 AND status = $5",
     )
-    .bind(to)
+    .bind(to.code())
     .bind(feedback)
     .bind(now)
     .bind(id)
-    .bind(from)
+    .bind(from.code())
     .execute(db.w())
     .await?
     .rows_affected();
@@ -250,17 +263,18 @@ pub async fn set_status(
 /// approve (review → applied), return (review → returned).
 pub async fn set_changes(
     db: &Db,
-    id: i64,
-    from: &[&str],
-    to: &str,
+    id: CourseId,
+    from: &[Changes],
+    to: Changes,
     feedback: Option<&str>,
     html: Option<&str>,
     now: i64,
 ) -> sqlx::Result<bool> {
-    let apply = to == "none";
+    let apply = to == Changes::None;
+    // Codes from the enum, never from input: safe to write into the text.
     let states = from
         .iter()
-        .map(|s| format!("'{s}'"))
+        .map(|s| format!("'{}'", s.code()))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
@@ -274,10 +288,10 @@ pub async fn set_changes(
          WHERE id = $6 AND status = 'published' AND changes_state IN ({states})"
     );
     let n = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(to)
+        .bind(to.code())
         .bind(feedback)
         .bind(now)
-        .bind(apply as i64)
+        .bind(flag(apply))
         .bind(html)
         .bind(id)
         .execute(db.w())
@@ -286,7 +300,7 @@ pub async fn set_changes(
     Ok(n == 1)
 }
 
-pub async fn set_search_doc(db: &Db, id: i64, doc: &str) -> sqlx::Result<()> {
+pub async fn set_search_doc(db: &Db, id: CourseId, doc: &str) -> sqlx::Result<()> {
     sqlx::query("UPDATE courses SET search_doc = $1 WHERE id = $2")
         .bind(doc)
         .bind(id)
@@ -297,7 +311,7 @@ pub async fn set_search_doc(db: &Db, id: i64, doc: &str) -> sqlx::Result<()> {
 
 pub async fn set_cover(
     db: &Db,
-    id: i64,
+    id: CourseId,
     key: Option<&str>,
     now: i64,
 ) -> sqlx::Result<Option<String>> {
@@ -319,11 +333,11 @@ pub async fn set_cover(
 
 // ---- structure ----
 
-pub async fn sections(db: &Db, course: i64) -> sqlx::Result<Vec<SectionRow>> {
+pub async fn sections(db: &Db, course: CourseId) -> sqlx::Result<Vec<SectionRow>> {
     sqlx::query_as("SELECT id, title, position FROM course_sections WHERE course_id = $1 ORDER BY position, id").bind(course).fetch_all(db.r()).await
 }
 
-pub async fn lessons(db: &Db, course: i64) -> sqlx::Result<Vec<LessonRow>> {
+pub async fn lessons(db: &Db, course: CourseId) -> sqlx::Result<Vec<LessonRow>> {
     sqlx::query_as(
         "SELECT l.id, l.section_id, l.title, l.body, l.body_html, l.video_id, l.free_preview, l.position FROM lessons l \
          JOIN course_sections s ON s.id = l.section_id WHERE l.course_id = $1 ORDER BY s.position, s.id, l.position, l.id",
@@ -333,18 +347,13 @@ pub async fn lessons(db: &Db, course: i64) -> sqlx::Result<Vec<LessonRow>> {
     .await
 }
 
-pub async fn select_lesson(db: &Db, id: i64) -> sqlx::Result<Option<(i64, LessonRow)>> {
+/// A lesson with the id of its course.
+pub async fn select_lesson(db: &Db, id: LessonId) -> sqlx::Result<Option<(CourseId, LessonRow)>> {
     #[derive(sqlx::FromRow)]
     struct L {
-        course_id: i64,
-        id: i64,
-        section_id: i64,
-        title: String,
-        body: String,
-        body_html: String,
-        video_id: Option<i64>,
-        free_preview: i64,
-        position: i64,
+        course_id: CourseId,
+        #[sqlx(flatten)]
+        lesson: LessonRow,
     }
     let r: Option<L> = sqlx::query_as(
         "SELECT course_id, id, section_id, title, body, body_html, video_id, free_preview, position FROM lessons WHERE id = $1",
@@ -352,27 +361,13 @@ pub async fn select_lesson(db: &Db, id: i64) -> sqlx::Result<Option<(i64, Lesson
     .bind(id)
     .fetch_optional(db.r())
     .await?;
-    Ok(r.map(|l| {
-        (
-            l.course_id,
-            LessonRow {
-                id: l.id,
-                section_id: l.section_id,
-                title: l.title,
-                body: l.body,
-                body_html: l.body_html,
-                video_id: l.video_id,
-                free_preview: l.free_preview,
-                position: l.position,
-            },
-        )
-    }))
+    Ok(r.map(|l| (l.course_id, l.lesson)))
 }
 
 /// Bumps the structure version and recounts lessons and duration (after any structure change).
 async fn touch_structure(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    course: i64,
+    course: CourseId,
     now: i64,
 ) -> sqlx::Result<()> {
     sqlx::query(
@@ -388,9 +383,14 @@ async fn touch_structure(
     Ok(())
 }
 
-pub async fn insert_section(db: &Db, course: i64, title: &str, now: i64) -> sqlx::Result<i64> {
+pub async fn insert_section(
+    db: &Db,
+    course: CourseId,
+    title: &str,
+    now: i64,
+) -> sqlx::Result<SectionId> {
     let mut tx = db.w().begin().await?;
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (SectionId,) = sqlx::query_as(
         "INSERT INTO course_sections (course_id, title, position) \
          VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM course_sections WHERE course_id = $1)) RETURNING id",
     )
@@ -403,7 +403,12 @@ pub async fn insert_section(db: &Db, course: i64, title: &str, now: i64) -> sqlx
     Ok(id)
 }
 
-pub async fn rename_section(db: &Db, course: i64, id: i64, title: &str) -> sqlx::Result<bool> {
+pub async fn rename_section(
+    db: &Db,
+    course: CourseId,
+    id: SectionId,
+    title: &str,
+) -> sqlx::Result<bool> {
     Ok(
         sqlx::query("UPDATE course_sections SET title = $1 WHERE id = $2 AND course_id = $3")
             .bind(title)
@@ -416,7 +421,12 @@ pub async fn rename_section(db: &Db, course: i64, id: i64, title: &str) -> sqlx:
     )
 }
 
-pub async fn delete_section(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn delete_section(
+    db: &Db,
+    course: CourseId,
+    id: SectionId,
+    now: i64,
+) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM course_sections WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -434,13 +444,13 @@ pub async fn delete_section(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Re
 
 pub async fn insert_lesson(
     db: &Db,
-    course: i64,
-    section: i64,
+    course: CourseId,
+    section: SectionId,
     title: &str,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
+) -> sqlx::Result<Option<LessonId>> {
     let mut tx = db.w().begin().await?;
-    let ok: Option<(i64,)> =
+    let ok: Option<(SectionId,)> =
         sqlx::query_as("SELECT id FROM course_sections WHERE id = $1 AND course_id = $2")
             .bind(section)
             .bind(course)
@@ -449,7 +459,7 @@ pub async fn insert_lesson(
     if ok.is_none() {
         return Ok(None);
     }
-    let (id,): (i64,) = sqlx::query_as(
+    let (id,): (LessonId,) = sqlx::query_as(
         "INSERT INTO lessons (course_id, section_id, title, position, created_at, updated_at) \
          VALUES ($1, $2, $3, (SELECT COALESCE(MAX(position), 0) + 1 FROM lessons WHERE section_id = $2), $4, $4) RETURNING id",
     )
@@ -467,12 +477,12 @@ pub async fn insert_lesson(
 #[allow(clippy::too_many_arguments)]
 pub async fn update_lesson(
     db: &Db,
-    course: i64,
-    id: i64,
+    course: CourseId,
+    id: LessonId,
     title: &str,
     body: &str,
     html: &str,
-    video: Option<i64>,
+    video: Option<VideoId>,
     free: bool,
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -484,7 +494,7 @@ pub async fn update_lesson(
     .bind(body)
     .bind(html)
     .bind(video)
-    .bind(free as i64)
+    .bind(flag(free))
     .bind(now)
     .bind(id)
     .bind(course)
@@ -499,7 +509,12 @@ pub async fn update_lesson(
     Ok(true)
 }
 
-pub async fn delete_lesson(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn delete_lesson(
+    db: &Db,
+    course: CourseId,
+    id: LessonId,
+    now: i64,
+) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let n = sqlx::query("DELETE FROM lessons WHERE id = $1 AND course_id = $2")
         .bind(id)
@@ -520,9 +535,9 @@ pub async fn delete_lesson(db: &Db, course: i64, id: i64, now: i64) -> sqlx::Res
 /// exactly this course's sections and lessons.
 pub async fn reorder(
     db: &Db,
-    course: i64,
+    course: CourseId,
     version: i64,
-    layout: &[(i64, Vec<i64>)],
+    layout: &[(SectionId, Vec<LessonId>)],
     now: i64,
 ) -> sqlx::Result<Result<(), &'static str>> {
     let mut tx = db.w().begin().await?;
@@ -537,19 +552,23 @@ pub async fn reorder(
     if locked != 1 {
         return Ok(Err("stale"));
     }
-    let secs: Vec<(i64,)> = sqlx::query_as("SELECT id FROM course_sections WHERE course_id = $1")
+    let secs: Vec<(SectionId,)> =
+        sqlx::query_as("SELECT id FROM course_sections WHERE course_id = $1")
+            .bind(course)
+            .fetch_all(&mut *tx)
+            .await?;
+    let less: Vec<(LessonId,)> = sqlx::query_as("SELECT id FROM lessons WHERE course_id = $1")
         .bind(course)
         .fetch_all(&mut *tx)
         .await?;
-    let less: Vec<(i64,)> = sqlx::query_as("SELECT id FROM lessons WHERE course_id = $1")
-        .bind(course)
-        .fetch_all(&mut *tx)
-        .await?;
-    let mut want_s: Vec<i64> = secs.into_iter().map(|r| r.0).collect();
-    let mut want_l: Vec<i64> = less.into_iter().map(|r| r.0).collect();
-    let mut got_s: Vec<i64> = layout.iter().map(|(s, _)| *s).collect();
-    let mut got_l: Vec<i64> = layout.iter().flat_map(|(_, l)| l.iter().copied()).collect();
-    for v in [&mut want_s, &mut want_l, &mut got_s, &mut got_l] {
+    let mut want_s: Vec<SectionId> = secs.into_iter().map(|r| r.0).collect();
+    let mut want_l: Vec<LessonId> = less.into_iter().map(|r| r.0).collect();
+    let mut got_s: Vec<SectionId> = layout.iter().map(|(s, _)| *s).collect();
+    let mut got_l: Vec<LessonId> = layout.iter().flat_map(|(_, l)| l.iter().copied()).collect();
+    for v in [&mut want_s, &mut got_s] {
+        v.sort_unstable();
+    }
+    for v in [&mut want_l, &mut got_l] {
         v.sort_unstable();
     }
     if want_s != got_s || want_l != got_l {
@@ -575,7 +594,7 @@ pub async fn reorder(
     Ok(Ok(()))
 }
 
-pub async fn attachments(db: &Db, lesson_ids: &[i64]) -> sqlx::Result<Vec<AttachmentRow>> {
+pub async fn attachments(db: &Db, lesson_ids: &[LessonId]) -> sqlx::Result<Vec<AttachmentRow>> {
     if lesson_ids.is_empty() {
         return Ok(Vec::new());
     }
@@ -590,20 +609,20 @@ pub async fn attachments(db: &Db, lesson_ids: &[i64]) -> sqlx::Result<Vec<Attach
     q.fetch_all(db.r()).await
 }
 
-pub async fn select_attachment(db: &Db, id: i64) -> sqlx::Result<Option<AttachmentRow>> {
+pub async fn select_attachment(db: &Db, id: AttachmentId) -> sqlx::Result<Option<AttachmentRow>> {
     sqlx::query_as("SELECT id, lesson_id, name, storage_key, size_bytes, mime FROM lesson_attachments WHERE id = $1").bind(id).fetch_optional(db.r()).await
 }
 
 pub async fn insert_attachment(
     db: &Db,
-    lesson: i64,
+    lesson: LessonId,
     name: &str,
     key: &str,
     size: i64,
     mime: &str,
     now: i64,
-) -> sqlx::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> sqlx::Result<AttachmentId> {
+    let (id,): (AttachmentId,) = sqlx::query_as(
         "INSERT INTO lesson_attachments (lesson_id, name, storage_key, size_bytes, mime, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
     )
     .bind(lesson)
@@ -617,7 +636,7 @@ pub async fn insert_attachment(
     Ok(id)
 }
 
-pub async fn delete_attachment(db: &Db, id: i64) -> sqlx::Result<()> {
+pub async fn delete_attachment(db: &Db, id: AttachmentId) -> sqlx::Result<()> {
     sqlx::query("DELETE FROM lesson_attachments WHERE id = $1")
         .bind(id)
         .execute(db.w())
@@ -701,12 +720,15 @@ pub fn sort_key(sort: &str, c: &CourseRow) -> i64 {
     }
 }
 
+/// A catalog keyset cursor: the sort key ([`sort_key`]) and the id of the last course shown.
+pub type CatalogCursor = Option<(i64, CourseId)>;
+
 /// One catalog page of published courses after the keyset cursor `after`.
 pub async fn catalog_page(
     db: &Db,
     q: &super::CatalogQuery,
     terms: &[String],
-    after: Option<(i64, i64)>,
+    after: CatalogCursor,
     limit: i64,
 ) -> sqlx::Result<Vec<CourseRow>> {
     let (order_by, keyset) = order(&q.sort);
@@ -741,13 +763,13 @@ pub async fn catalog_count(
 /// Enrolls; false when already enrolled. Moves the course's counter only for a new row.
 pub async fn enroll(
     db: &Db,
-    course: i64,
-    user: i64,
-    order: Option<i64>,
+    course: CourseId,
+    user: UserId,
+    order: Option<OrderId>,
     now: i64,
 ) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
-    let r: Option<(i64,)> = sqlx::query_as(
+    let r: Option<(CourseId,)> = sqlx::query_as(
         "INSERT INTO enrollments (course_id, user_id, order_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $4) \
          ON CONFLICT DO NOTHING RETURNING course_id",
     )
@@ -769,14 +791,18 @@ pub async fn enroll(
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct EnrollmentRow {
-    pub course_id: i64,
-    pub last_lesson_id: Option<i64>,
+    pub course_id: CourseId,
+    pub last_lesson_id: Option<LessonId>,
     pub completed_lessons: i64,
     pub completed_at: Option<i64>,
     pub updated_at: i64,
 }
 
-pub async fn enrollment(db: &Db, course: i64, user: i64) -> sqlx::Result<Option<EnrollmentRow>> {
+pub async fn enrollment(
+    db: &Db,
+    course: CourseId,
+    user: UserId,
+) -> sqlx::Result<Option<EnrollmentRow>> {
     sqlx::query_as("SELECT course_id, last_lesson_id, completed_lessons, completed_at, updated_at FROM enrollments WHERE course_id = $1 AND user_id = $2")
         .bind(course)
         .bind(user)
@@ -784,7 +810,7 @@ pub async fn enrollment(db: &Db, course: i64, user: i64) -> sqlx::Result<Option<
         .await
 }
 
-pub async fn enrollments_of(db: &Db, user: i64) -> sqlx::Result<Vec<EnrollmentRow>> {
+pub async fn enrollments_of(db: &Db, user: UserId) -> sqlx::Result<Vec<EnrollmentRow>> {
     sqlx::query_as("SELECT course_id, last_lesson_id, completed_lessons, completed_at, updated_at FROM enrollments WHERE user_id = $1 ORDER BY updated_at DESC LIMIT 500")
         .bind(user)
         .fetch_all(db.r())
@@ -792,7 +818,7 @@ pub async fn enrollments_of(db: &Db, user: i64) -> sqlx::Result<Vec<EnrollmentRo
 }
 
 /// Per course of an author: (course_id, learners, completed learners, sum of completed lessons).
-pub async fn author_stats(db: &Db, author: i64) -> sqlx::Result<Vec<(i64, i64, i64, i64)>> {
+pub async fn author_stats(db: &Db, author: UserId) -> sqlx::Result<Vec<(CourseId, i64, i64, i64)>> {
     sqlx::query_as(
         "SELECT e.course_id, COUNT(*), CAST(SUM(CASE WHEN e.completed_at IS NULL THEN 0 ELSE 1 END) AS BIGINT), \
          CAST(SUM(e.completed_lessons) AS BIGINT) FROM enrollments e JOIN courses c ON c.id = e.course_id WHERE c.author_id = $1 GROUP BY e.course_id",
@@ -803,8 +829,12 @@ pub async fn author_stats(db: &Db, author: i64) -> sqlx::Result<Vec<(i64, i64, i
 }
 
 /// Lesson ids the learner completed in a course.
-pub async fn completed_lessons(db: &Db, user: i64, course: i64) -> sqlx::Result<Vec<i64>> {
-    let r: Vec<(i64,)> = sqlx::query_as("SELECT lesson_id FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL")
+pub async fn completed_lessons(
+    db: &Db,
+    user: UserId,
+    course: CourseId,
+) -> sqlx::Result<Vec<LessonId>> {
+    let r: Vec<(LessonId,)> = sqlx::query_as("SELECT lesson_id FROM lesson_progress WHERE user_id = $1 AND course_id = $2 AND completed_at IS NOT NULL")
         .bind(user)
         .bind(course)
         .fetch_all(db.r())
@@ -812,7 +842,7 @@ pub async fn completed_lessons(db: &Db, user: i64, course: i64) -> sqlx::Result<
     Ok(r.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn lesson_position(db: &Db, user: i64, lesson: i64) -> sqlx::Result<i64> {
+pub async fn lesson_position(db: &Db, user: UserId, lesson: LessonId) -> sqlx::Result<i64> {
     let r: Option<(i64,)> = sqlx::query_as(
         "SELECT last_position_ms FROM lesson_progress WHERE user_id = $1 AND lesson_id = $2",
     )
@@ -828,9 +858,9 @@ pub async fn lesson_position(db: &Db, user: i64, lesson: i64) -> sqlx::Result<i6
 /// became complete with this call.
 pub async fn record_progress(
     db: &Db,
-    user: i64,
-    course: i64,
-    lesson: i64,
+    user: UserId,
+    course: CourseId,
+    lesson: LessonId,
     position_ms: Option<i64>,
     complete: bool,
     now: i64,
@@ -847,7 +877,7 @@ pub async fn record_progress(
     .bind(lesson)
     .bind(course)
     .bind(now)
-    .bind(complete as i64)
+    .bind(flag(complete))
     .bind(position_ms)
     .execute(&mut *tx)
     .await?;
@@ -881,9 +911,9 @@ pub async fn record_progress(
 /// Published courses for the sitemap, by id.
 pub async fn list_sitemap(
     db: &Db,
-    after_id: i64,
+    after_id: CourseId,
     limit: i64,
-) -> sqlx::Result<Vec<(i64, String, i64)>> {
+) -> sqlx::Result<Vec<(CourseId, String, i64)>> {
     sqlx::query_as("SELECT id, slug, updated_at FROM courses WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2")
         .bind(after_id)
         .bind(limit)

@@ -12,6 +12,7 @@
 use super::{ATTACHMENT_MAX_BYTES, db};
 use crate::courses::CourseMsg;
 use crate::error::{AppError, Msg};
+use crate::ids::{AttachmentId, CourseId, LessonId};
 use crate::server::auth::Actor;
 use crate::server::media::{MediaAccess, content_disposition, send};
 use crate::server::{AppState, now_ms};
@@ -32,10 +33,10 @@ pub const DRAIN_LIMIT: usize = ATTACHMENT_MAX_BYTES + 16 * 1024 * 1024;
 async fn editable(
     state: &AppState,
     auth: Option<Actor>,
-    id: i64,
+    id: CourseId,
 ) -> Result<db::CourseRow, AppError> {
     let auth = auth.ok_or(AppError::NotAuthenticated)?;
-    super::service::authored(state, &auth, crate::ids::CourseId(id)).await
+    super::service::authored(state, &auth, id).await
 }
 
 /// Crops to 16:9 and encodes every cover width.
@@ -67,7 +68,7 @@ pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
 pub async fn upload_cover(
     State(state): State<AppState>,
     auth: Option<Actor>,
-    Path(course): Path<i64>,
+    Path(course): Path<CourseId>,
     mut multipart: Multipart,
 ) -> Response {
     let c = match editable(&state, auth, course).await {
@@ -204,7 +205,7 @@ pub fn clean_name(name: &str, fits: &[&str]) -> String {
 pub async fn upload_attachment(
     State(state): State<AppState>,
     auth: Option<Actor>,
-    Path((course, lesson)): Path<(i64, i64)>,
+    Path((course, lesson)): Path<(CourseId, LessonId)>,
     mut multipart: Multipart,
 ) -> Response {
     let c = match editable(&state, auth, course).await {
@@ -255,7 +256,7 @@ pub async fn upload_attachment(
     }
     match db::insert_attachment(&state.db, lesson, &name, &key, size, mime, now_ms()).await {
         Ok(id) => Json(super::Attachment {
-            id,
+            id: id.get(),
             name,
             size_bytes: size,
             url: format!("/api/courses/attachments/{id}"),
@@ -273,7 +274,7 @@ pub async fn upload_attachment(
 pub async fn download_attachment(
     State(state): State<AppState>,
     viewer: Option<Actor>,
-    Path(id): Path<i64>,
+    Path(id): Path<AttachmentId>,
     method: Method,
     headers: HeaderMap,
 ) -> Response {

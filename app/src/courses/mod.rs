@@ -69,25 +69,18 @@ pub fn category_name(code: &str, l: Locale) -> String {
         .unwrap_or_else(|| code.to_string())
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Level {
-    Beginner,
-    Intermediate,
-    Advanced,
+crate::codes! {
+    /// How hard a course is.
+    #[derive(Default)]
+    pub enum Level {
+        #[default]
+        Beginner = "beginner",
+        Intermediate = "intermediate",
+        Advanced = "advanced",
+    }
 }
 
 impl Level {
-    pub const ALL: [Level; 3] = [Level::Beginner, Level::Intermediate, Level::Advanced];
-    pub fn code(self) -> &'static str {
-        match self {
-            Level::Beginner => "beginner",
-            Level::Intermediate => "intermediate",
-            Level::Advanced => "advanced",
-        }
-    }
-    pub fn from_code(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.code() == s)
-    }
     pub fn name(self, l: Locale) -> &'static str {
         match self {
             Level::Beginner => l.pick("Beginner", "Начальный"),
@@ -97,31 +90,19 @@ impl Level {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status {
-    Draft,
-    Review,
-    Published,
-    Archived,
+crate::codes! {
+    /// Where a course is in its lifecycle ([`next_status`]).
+    #[derive(Default)]
+    pub enum Status {
+        #[default]
+        Draft = "draft",
+        Review = "review",
+        Published = "published",
+        Archived = "archived",
+    }
 }
 
 impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Draft => "draft",
-            Status::Review => "review",
-            Status::Published => "published",
-            Status::Archived => "archived",
-        }
-    }
-    pub fn from_code(s: &str) -> Status {
-        match s {
-            "review" => Status::Review,
-            "published" => Status::Published,
-            "archived" => Status::Archived,
-            _ => Status::Draft,
-        }
-    }
     pub fn name(self, l: Locale) -> &'static str {
         match self {
             Status::Draft => l.pick("Draft", "Черновик"),
@@ -129,6 +110,20 @@ impl Status {
             Status::Published => l.pick("Published", "Опубликован"),
             Status::Archived => l.pick("Archived", "В архиве"),
         }
+    }
+}
+
+crate::codes! {
+    /// Where a published course's pending title and description are (`changes_state`): none;
+    /// being edited; waiting for review; returned with feedback. Approving applies them and
+    /// goes back to `None`.
+    #[derive(Default)]
+    pub enum Changes {
+        #[default]
+        None = "none",
+        Editing = "editing",
+        Review = "review",
+        Returned = "returned",
     }
 }
 
@@ -573,11 +568,12 @@ mod server {
         if e.item_type != ORDER_ITEM {
             return Ok(());
         }
+        let course = crate::ids::CourseId(e.item_id);
         db::enroll(
             &st.db,
-            e.item_id,
-            e.buyer.get(),
-            Some(e.order.get()),
+            course,
+            e.buyer,
+            Some(e.order),
             crate::server::now_ms(),
         )
         .await?;
@@ -616,6 +612,20 @@ mod tests {
         ] {
             assert_eq!(next_status(from, t), None, "{from:?} {t:?}");
         }
+    }
+
+    #[test]
+    fn stored_codes_are_the_schema_s() {
+        let status: Vec<&str> = Status::ALL.iter().map(|s| s.code()).collect();
+        let level: Vec<&str> = Level::ALL.iter().map(|l| l.code()).collect();
+        let changes: Vec<&str> = Changes::ALL.iter().map(|c| c.code()).collect();
+        assert_eq!(status.join(" "), "draft review published archived");
+        assert_eq!(level.join(" "), "beginner intermediate advanced");
+        assert_eq!(changes.join(" "), "none editing review returned");
+        assert_eq!(
+            (Status::default(), Level::default(), Changes::default()),
+            (Status::Draft, Level::Beginner, Changes::None)
+        );
     }
 
     #[test]

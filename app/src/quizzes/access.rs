@@ -17,7 +17,7 @@ use crate::server::auth::Actor;
 
 /// Whether `actor` may write, save and delete the quizzes of `c`: its author.
 pub fn may_write(actor: &Actor, c: &CourseRow) -> bool {
-    c.author_id == actor.user.get()
+    c.author_id == actor.user
 }
 
 /// Whether `actor` may open the quizzes of `c` in the editor: its author or an admin.
@@ -58,8 +58,8 @@ mod tests {
 
     fn course(author: i64, status: &str) -> CourseRow {
         CourseRow {
-            author_id: author,
-            status: status.into(),
+            author_id: UserId(author),
+            status: crate::courses::Status::from_code(status).expect("a status code"),
             ..CourseRow::default()
         }
     }

@@ -6,7 +6,7 @@ use crate::both;
 use crate::helpers::*;
 use app::courses::CourseForm;
 use app::error::{AppError, Msg};
-use app::ids::{CourseId, UserId};
+use app::ids::{CourseId, LessonId, UserId};
 use app::quizzes::QuizMsg;
 use app::quizzes::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, Question, QuestionKind, QuestionView,
@@ -435,7 +435,7 @@ async fn every_question_type_is_graded_through_the_api(b: Backend) {
     .unwrap();
     let me = app.user_id_of(&f.learner).await;
     assert!(
-        app::courses::db::completed_lessons(&app.db, me, f.course)
+        app.completed_lessons(me, f.course)
             .await
             .unwrap()
             .is_empty()
@@ -471,7 +471,7 @@ async fn every_question_type_is_graded_through_the_api(b: Backend) {
     assert_eq!(r.pass_percent, 60);
     assert!(earned(&r).iter().all(|(_, e)| *e == 0), "{r:?}");
     assert!(
-        app::courses::db::completed_lessons(&app.db, me, f.course)
+        app.completed_lessons(me, f.course)
             .await
             .unwrap()
             .is_empty(),
@@ -564,9 +564,7 @@ async fn every_question_type_is_graded_through_the_api(b: Backend) {
 
     // Passing the lesson's quiz completed the lesson.
     assert_eq!(
-        app::courses::db::completed_lessons(&app.db, me, f.course)
-            .await
-            .unwrap(),
+        app.completed_lessons(me, f.course).await.unwrap(),
         vec![f.lessons[0]]
     );
 
@@ -1406,9 +1404,7 @@ async fn the_final_exam_counts_the_best_passing_attempt(b: Backend) {
     assert_eq!(passed(me).await.unwrap(), Some((r100.attempt_id, 100)));
     // Passing the exam completes no lesson by itself.
     assert_eq!(
-        app::courses::db::completed_lessons(&app.db, me, f.course)
-            .await
-            .unwrap(),
+        app.completed_lessons(me, f.course).await.unwrap(),
         vec![f.lessons[0]]
     );
     let list = for_course(&f.learner, f.course).await.unwrap();
@@ -1424,5 +1420,12 @@ impl TestApp {
     /// The id of the user signed in on `c`.
     pub(crate) async fn user_id_of(&self, c: &Client) -> i64 {
         c.me().await.expect("signed in").id
+    }
+
+    /// The lessons `user` completed in `course` (plain ids, as the fixtures hold them).
+    async fn completed_lessons(&self, user: i64, course: i64) -> sqlx::Result<Vec<i64>> {
+        let done =
+            app::courses::db::completed_lessons(&self.db, UserId(user), CourseId(course)).await?;
+        Ok(done.into_iter().map(LessonId::get).collect())
     }
 }

@@ -3,11 +3,11 @@
 
 use super::{attachment, authored, cover_url, lesson_title, reindex};
 use crate::courses::{
-    CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX, Level,
+    CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX,
     ORDER_ITEM, Status, access, db, forget_counts,
 };
 use crate::error::{AppError, Msg};
-use crate::ids::{AttachmentId, CourseId, LessonId, SectionId};
+use crate::ids::{AttachmentId, CourseId, LessonId, SectionId, VideoId};
 use crate::markdown::rich as markdown;
 use crate::server::auth::Actor;
 use crate::server::{AppState, now_ms, search};
@@ -28,14 +28,13 @@ pub async fn create_course(
         return Err(AppError::Forbidden);
     }
     let c = form.validate()?;
-    if db::slug_taken(&st.db, &c.slug, 0).await? {
+    if db::slug_taken(&st.db, &c.slug, CourseId(0)).await? {
         return Err(slug_taken());
     }
     let doc = search::document(&[&c.title, &c.description, &c.outcomes]);
     let html = markdown(&c.description);
-    db::insert_course(&st.db, actor.user.get(), &c, &html, &doc, now_ms())
+    db::insert_course(&st.db, actor.user, &c, &html, &doc, now_ms())
         .await?
-        .map(CourseId)
         .ok_or_else(slug_taken)
 }
 
@@ -63,45 +62,49 @@ fn price_text(minor: i64) -> String {
 async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppError> {
     let sections = db::sections(&st.db, c.id).await?;
     let lessons = db::lessons(&st.db, c.id).await?;
-    let lesson_ids: Vec<i64> = lessons.iter().map(|l| l.id).collect();
+    let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
     let attachments = db::attachments(&st.db, &lesson_ids).await?;
-    let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
+    let video_ids: Vec<i64> = lessons
+        .iter()
+        .filter_map(|l| l.video_id)
+        .map(VideoId::get)
+        .collect();
     let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
     Ok(CourseDraft {
-        id: c.id,
+        id: c.id.get(),
         slug: c.slug,
         title: c.pending_title.clone().unwrap_or(c.title),
         description: c.pending_description.clone().unwrap_or(c.description),
         outcomes: c.outcomes,
         category: c.category,
-        level: Level::from_code(&c.level).unwrap_or(Level::Beginner),
+        level: c.level,
         language: c.language,
         price: price_text(c.price_minor),
         currency: c.currency,
         cover_url: cover_url(&c.cover_key, 640),
-        status: Status::from_code(&c.status),
-        changes_state: c.changes_state,
+        status: c.status,
+        changes_state: c.changes_state.code().to_string(),
         review_feedback: c.review_feedback,
         structure_version: c.structure_version,
         sections: sections
             .into_iter()
             .map(|s| DraftSection {
-                id: s.id,
+                id: s.id.get(),
                 title: s.title,
                 lessons: lessons
                     .iter()
                     .filter(|l| l.section_id == s.id)
                     .map(|l| DraftLesson {
-                        id: l.id,
+                        id: l.id.get(),
                         title: l.title.clone(),
                         body: l.body.clone(),
                         video: l.video_id.and_then(|v| {
                             videos
                                 .iter()
-                                .find(|x| x.id == v)
+                                .find(|x| x.id == v.get())
                                 .map(|x| x.public_id.clone())
                         }),
-                        free_preview: l.free_preview == 1,
+                        free_preview: l.free_preview,
                         attachments: attachments
                             .iter()
                             .filter(|a| a.lesson_id == l.id)
@@ -125,7 +128,7 @@ pub async fn update_course(
 ) -> Result<(), AppError> {
     let row = authored(st, actor, id).await?;
     let c = form.validate()?;
-    if db::slug_taken(&st.db, &c.slug, id.get()).await? {
+    if db::slug_taken(&st.db, &c.slug, id).await? {
         return Err(slug_taken());
     }
     db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms()).await?;
@@ -141,8 +144,7 @@ pub async fn add_section(
 ) -> Result<SectionId, AppError> {
     authored(st, actor, course).await?;
     let title = lesson_title(title)?;
-    let id = db::insert_section(&st.db, course.get(), &title, now_ms()).await?;
-    Ok(SectionId(id))
+    Ok(db::insert_section(&st.db, course, &title, now_ms()).await?)
 }
 
 /// Renames a section. Its author or an admin. Errors: `NotFound`, `Validation`.
@@ -154,7 +156,7 @@ pub async fn rename_section(
     title: &str,
 ) -> Result<(), AppError> {
     authored(st, actor, course).await?;
-    if !db::rename_section(&st.db, course.get(), id.get(), &lesson_title(title)?).await? {
+    if !db::rename_section(&st.db, course, id, &lesson_title(title)?).await? {
         return Err(AppError::NotFound);
     }
     Ok(())
@@ -168,7 +170,7 @@ pub async fn delete_section(
     id: SectionId,
 ) -> Result<(), AppError> {
     authored(st, actor, course).await?;
-    if !db::delete_section(&st.db, course.get(), id.get(), now_ms()).await? {
+    if !db::delete_section(&st.db, course, id, now_ms()).await? {
         return Err(AppError::NotFound);
     }
     reindex(st, course).await
@@ -185,11 +187,11 @@ pub async fn add_lesson(
 ) -> Result<LessonId, AppError> {
     authored(st, actor, course).await?;
     let title = lesson_title(title)?;
-    let id = db::insert_lesson(&st.db, course.get(), section.get(), &title, now_ms())
+    let id = db::insert_lesson(&st.db, course, section, &title, now_ms())
         .await?
         .ok_or(AppError::NotFound)?;
     reindex(st, course).await?;
-    Ok(LessonId(id))
+    Ok(id)
 }
 
 /// What the lesson editor saves.
@@ -223,25 +225,28 @@ pub async fn update_lesson(
     let video_id = lesson_video(st, actor, &lesson.video).await?;
     let body = lesson.body.trim();
     let (html, now) = (markdown(body), now_ms());
-    let (c, l) = (course.get(), id.get());
     let free = lesson.free_preview;
-    if !db::update_lesson(&st.db, c, l, &title, body, &html, video_id, free, now).await? {
+    if !db::update_lesson(&st.db, course, id, &title, body, &html, video_id, free, now).await? {
         return Err(AppError::NotFound);
     }
     if let Some(v) = video_id {
-        crate::video::db::set_visibility(&st.db, v, "private", now_ms()).await?;
+        crate::video::db::set_visibility(&st.db, v.get(), "private", now_ms()).await?;
     }
     reindex(st, course).await
 }
 
 /// The video a lesson names ("" for none): one of `actor`'s, else `Validation(video)`.
-async fn lesson_video(st: &AppState, actor: &Actor, video: &str) -> Result<Option<i64>, AppError> {
+async fn lesson_video(
+    st: &AppState,
+    actor: &Actor,
+    video: &str,
+) -> Result<Option<VideoId>, AppError> {
     let video = video.trim();
     if video.is_empty() {
         return Ok(None);
     }
     match crate::video::db::select_by_public_id(&st.db, video).await? {
-        Some(v) if access::may_use_video(actor, &v) => Ok(Some(v.id)),
+        Some(v) if access::may_use_video(actor, &v) => Ok(Some(VideoId(v.id))),
         _ => Err(AppError::field("video", Msg::Video(VideoMsg::NotReady))),
     }
 }
@@ -254,7 +259,7 @@ pub async fn delete_lesson(
     id: LessonId,
 ) -> Result<(), AppError> {
     authored(st, actor, course).await?;
-    if !db::delete_lesson(&st.db, course.get(), id.get(), now_ms()).await? {
+    if !db::delete_lesson(&st.db, course, id, now_ms()).await? {
         return Err(AppError::NotFound);
     }
     reindex(st, course).await
@@ -272,11 +277,7 @@ pub async fn reorder_course(
     layout: &[(SectionId, Vec<LessonId>)],
 ) -> Result<i64, AppError> {
     authored(st, actor, course).await?;
-    let raw: Vec<(i64, Vec<i64>)> = layout
-        .iter()
-        .map(|(s, ls)| (s.get(), ls.iter().map(|l| l.get()).collect()))
-        .collect();
-    match db::reorder(&st.db, course.get(), version, &raw, now_ms()).await? {
+    match db::reorder(&st.db, course, version, layout, now_ms()).await? {
         Ok(()) => Ok(version + 1),
         Err("stale") => Err(AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))),
         Err(_) => Err(AppError::BadRequest(Msg::BadInput)),
@@ -292,14 +293,14 @@ pub async fn delete_attachment(
     id: AttachmentId,
 ) -> Result<(), AppError> {
     authored(st, actor, course).await?;
-    let a = db::select_attachment(&st.db, id.get())
+    let a = db::select_attachment(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     match db::select_lesson(&st.db, a.lesson_id).await? {
-        Some((c, _)) if c == course.get() => {}
+        Some((c, _)) if c == course => {}
         _ => return Err(AppError::NotFound),
     }
-    db::delete_attachment(&st.db, id.get()).await?;
+    db::delete_attachment(&st.db, id).await?;
     st.storage.delete_prefix(&a.storage_key).await?;
     Ok(())
 }
@@ -313,13 +314,13 @@ pub async fn delete_course(
     id: CourseId,
 ) -> Result<Deleted, AppError> {
     let c = authored(st, actor, id).await?;
-    let lesson_ids: Vec<i64> = db::lessons(&st.db, id.get())
+    let lesson_ids: Vec<LessonId> = db::lessons(&st.db, id)
         .await?
         .iter()
         .map(|l| l.id)
         .collect();
     let files = db::attachments(&st.db, &lesson_ids).await?;
-    if db::delete_course_without_learners(&st.db, id.get()).await? {
+    if db::delete_course_without_learners(&st.db, id).await? {
         for a in files {
             st.storage.delete_prefix(&a.storage_key).await?;
         }
@@ -332,8 +333,9 @@ pub async fn delete_course(
         tracing::info!(course = id.get(), by = %actor.user, "course deleted");
         return Ok(Deleted::Removed);
     }
-    if c.status == "published" {
-        db::set_status(&st.db, id.get(), "published", "archived", None, now_ms()).await?;
+    if c.status == Status::Published {
+        let (from, to) = (Status::Published, Status::Archived);
+        db::set_status(&st.db, id, from, to, None, now_ms()).await?;
         forget_counts(st);
     }
     Ok(Deleted::Archived)

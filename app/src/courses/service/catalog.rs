@@ -3,11 +3,11 @@
 use super::cards;
 use crate::courses::access::{self, Access};
 use crate::courses::{
-    CATALOG_PAGE, CATEGORIES, CatalogPage, CatalogQuery, CourseDetail, LessonItem, Level,
-    SectionItem, catalog_count, db, percent,
+    CATALOG_PAGE, CATEGORIES, CatalogPage, CatalogQuery, Changes, CourseDetail, LessonItem, Level,
+    SectionItem, Status, catalog_count, db, percent,
 };
 use crate::error::{AppError, Msg};
-use crate::ids::{LessonId, UserId};
+use crate::ids::{LessonId, VideoId};
 use crate::markdown::rich as markdown;
 use crate::server::auth::Actor;
 use crate::server::{AppState, search};
@@ -80,14 +80,18 @@ pub(super) async fn detail(
     }
     let sections = db::sections(&st.db, c.id).await?;
     let lessons = db::lessons(&st.db, c.id).await?;
-    let video_ids: Vec<i64> = lessons.iter().filter_map(|l| l.video_id).collect();
+    let video_ids: Vec<i64> = lessons
+        .iter()
+        .filter_map(|l| l.video_id)
+        .map(VideoId::get)
+        .collect();
     let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
     let completed = match viewer {
-        Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user.get(), c.id).await?,
+        Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user, c.id).await?,
         _ => Vec::new(),
     };
     let enrollment = a.enrollment.clone();
-    let profile = crate::profiles::db::select_by_user(&st.db, UserId(c.author_id)).await?;
+    let profile = crate::profiles::db::select_by_user(&st.db, c.author_id).await?;
     let card = cards(st, std::slice::from_ref(&c))
         .await?
         .pop()
@@ -103,17 +107,19 @@ pub(super) async fn detail(
         sections: sections
             .into_iter()
             .map(|s| SectionItem {
-                id: s.id,
+                id: s.id.get(),
                 title: s.title,
                 lessons: lessons
                     .iter()
                     .filter(|l| l.section_id == s.id)
                     .map(|l| {
-                        let video = l.video_id.and_then(|v| videos.iter().find(|x| x.id == v));
+                        let video = l
+                            .video_id
+                            .and_then(|v| videos.iter().find(|x| x.id == v.get()));
                         LessonItem {
-                            id: l.id,
+                            id: l.id.get(),
                             title: l.title.clone(),
-                            free_preview: l.free_preview == 1,
+                            free_preview: l.free_preview,
                             has_video: video.is_some(),
                             duration_ms: video.and_then(|v| v.duration_ms).unwrap_or(0),
                             completed: completed.contains(&l.id),
@@ -129,16 +135,17 @@ pub(super) async fn detail(
         progress_percent: percent(completed.len() as i64, total),
         resume_lesson: enrollment
             .and_then(|e| e.last_lesson_id)
-            .or(lessons.first().map(|l| l.id)),
+            .or(lessons.first().map(|l| l.id))
+            .map(LessonId::get),
         author_headline: profile.map(|p| p.headline).unwrap_or_default(),
         published_at: c.published_at,
         review_feedback: staff.then_some(c.review_feedback.clone()).flatten(),
-        pending_review: c.status == "review" || c.changes_state == "review",
+        pending_review: c.status == Status::Review || c.changes_state == Changes::Review,
         pending_title: staff.then(|| c.pending_title.clone()).flatten(),
         pending_description_html: staff
             .then(|| c.pending_description.as_deref().map(markdown))
             .flatten(),
-        status_changes: c.changes_state.clone(),
+        status_changes: c.changes_state.code().to_string(),
     };
-    Ok((detail, last_lesson.map(LessonId)))
+    Ok((detail, last_lesson))
 }

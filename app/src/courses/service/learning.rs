@@ -8,7 +8,7 @@ use crate::courses::{
     ProgressChanged, SectionItem, access, db, percent,
 };
 use crate::error::{AppError, Msg};
-use crate::ids::{CourseId, LessonId};
+use crate::ids::{CourseId, LessonId, VideoId};
 use crate::server::auth::Actor;
 use crate::server::{AppState, hooks, now_ms};
 use crate::video::VideoView;
@@ -26,14 +26,14 @@ pub async fn enroll(st: &AppState, actor: &Actor, id: CourseId) -> Result<Enroll
         return Err(already());
     }
     if c.price_minor == 0 {
-        if !db::enroll(&st.db, id.get(), actor.user.get(), None, now_ms()).await? {
+        if !db::enroll(&st.db, id, actor.user, None, now_ms()).await? {
             return Err(already());
         }
         return Ok(Enrolled::Done);
     }
     let item = crate::payments::service::Item {
         kind: ORDER_ITEM,
-        id: c.id,
+        id: c.id.get(),
         title: &c.title,
         return_path: &format!("/courses/{}", c.slug),
         amount_minor: c.price_minor,
@@ -55,14 +55,14 @@ pub async fn get_lesson(
     let c = db::select_course_by_slug(&st.db, slug)
         .await?
         .ok_or(AppError::NotFound)?;
-    let Some((course_id, l)) = db::select_lesson(&st.db, lesson.get()).await? else {
+    let Some((course_id, l)) = db::select_lesson(&st.db, lesson).await? else {
         return Err(AppError::NotFound);
     };
     if course_id != c.id {
         return Err(AppError::NotFound);
     }
     let a = access::access(st, &c, viewer).await?;
-    if !a.may_open(&c, l.free_preview == 1) {
+    if !a.may_open(&c, l.free_preview) {
         return Err(AppError::Forbidden);
     }
     let full = a.full();
@@ -72,7 +72,7 @@ pub async fn get_lesson(
         Some(v) => lesson_video(st, viewer, v, lesson).await?,
         None => None,
     };
-    let attachments = db::attachments(&st.db, &[lesson.get()])
+    let attachments = db::attachments(&st.db, &[lesson])
         .await?
         .into_iter()
         .map(attachment)
@@ -82,8 +82,8 @@ pub async fn get_lesson(
         && course.enrolled
         && last_lesson != Some(lesson)
     {
-        let (user, now) = (v.user.get(), now_ms());
-        db::record_progress(&st.db, user, course_id, lesson.get(), None, false, now).await?;
+        let (user, now) = (v.user, now_ms());
+        db::record_progress(&st.db, user, course_id, lesson, None, false, now).await?;
     }
     let completed = course
         .sections
@@ -92,7 +92,7 @@ pub async fn get_lesson(
         .any(|x| x.id == lesson.get() && x.completed);
     Ok(LessonView {
         preview_only: !full,
-        id: l.id,
+        id: l.id.get(),
         title: l.title,
         body_html: l.body_html,
         video,
@@ -123,10 +123,10 @@ fn neighbours(
 async fn lesson_video(
     st: &AppState,
     viewer: Option<&Actor>,
-    video: i64,
+    video: VideoId,
     lesson: LessonId,
 ) -> Result<Option<VideoView>, AppError> {
-    let Some(v) = crate::video::db::select_by_ids(&st.db, &[video])
+    let Some(v) = crate::video::db::select_by_ids(&st.db, &[video.get()])
         .await?
         .pop()
     else {
@@ -134,7 +134,7 @@ async fn lesson_video(
     };
     let mut view = crate::video::service::build_view(st, &v, viewer).await?;
     if let Some(s) = viewer {
-        view.start_ms = db::lesson_position(&st.db, s.user.get(), lesson.get()).await?;
+        view.start_ms = db::lesson_position(&st.db, s.user, lesson).await?;
     }
     Ok(Some(view))
 }
@@ -151,7 +151,7 @@ pub async fn save_lesson_progress(
 ) -> Result<bool, AppError> {
     let (course, l) = learners_lesson(st, actor, lesson).await?;
     let video_ms = match l.video_id {
-        Some(v) => crate::video::db::select_by_ids(&st.db, &[v])
+        Some(v) => crate::video::db::select_by_ids(&st.db, &[v.get()])
             .await?
             .pop()
             .and_then(|v| v.duration_ms)
@@ -160,9 +160,17 @@ pub async fn save_lesson_progress(
     };
     let position_ms = position_ms.clamp(0, video_ms);
     let complete = video_ms > 0 && position_ms as i128 * 10 >= video_ms as i128 * 9;
-    let (user, now) = (actor.user.get(), now_ms());
-    let (c, l) = (course.get(), lesson.get());
-    db::record_progress(&st.db, user, c, l, Some(position_ms), complete, now).await?;
+    let (user, now) = (actor.user, now_ms());
+    db::record_progress(
+        &st.db,
+        user,
+        course,
+        lesson,
+        Some(position_ms),
+        complete,
+        now,
+    )
+    .await?;
     if complete {
         progressed(st, actor, course).await?;
     }
@@ -176,8 +184,8 @@ pub async fn complete_lesson(
     lesson: LessonId,
 ) -> Result<(), AppError> {
     let (course, _) = learners_lesson(st, actor, lesson).await?;
-    let (user, now) = (actor.user.get(), now_ms());
-    db::record_progress(&st.db, user, course.get(), lesson.get(), None, true, now).await?;
+    let (user, now) = (actor.user, now_ms());
+    db::record_progress(&st.db, user, course, lesson, None, true, now).await?;
     progressed(st, actor, course).await
 }
 
@@ -187,10 +195,9 @@ async fn learners_lesson(
     actor: &Actor,
     lesson: LessonId,
 ) -> Result<(CourseId, db::LessonRow), AppError> {
-    let (course, l) = db::select_lesson(&st.db, lesson.get())
+    let (course, l) = db::select_lesson(&st.db, lesson)
         .await?
         .ok_or(AppError::NotFound)?;
-    let course = CourseId(course);
     if !access::is_enrolled(st, course, actor).await? {
         return Err(AppError::Forbidden);
     }
@@ -205,19 +212,19 @@ async fn progressed(st: &AppState, actor: &Actor, course: CourseId) -> Result<()
 
 /// `actor`'s courses: in progress (with percent and where to continue) and completed.
 pub async fn my_learning(st: &AppState, actor: &Actor) -> Result<Vec<LearningItem>, AppError> {
-    let enrollments = db::enrollments_of(&st.db, actor.user.get()).await?;
-    let ids: Vec<i64> = enrollments.iter().map(|e| e.course_id).collect();
+    let enrollments = db::enrollments_of(&st.db, actor.user).await?;
+    let ids: Vec<CourseId> = enrollments.iter().map(|e| e.course_id).collect();
     let rows = db::select_courses(&st.db, &ids).await?;
     let cards = cards(st, &rows).await?;
     Ok(enrollments
         .iter()
         .filter_map(|e| {
-            let card = cards.iter().find(|c| c.id == e.course_id)?.clone();
+            let card = cards.iter().find(|c| c.id == e.course_id.get())?.clone();
             let total = card.lessons_count.max(1);
             Some(LearningItem {
                 percent: percent(e.completed_lessons, total),
                 completed: e.completed_at.is_some(),
-                continue_lesson: e.last_lesson_id,
+                continue_lesson: e.last_lesson_id.map(LessonId::get),
                 card,
             })
         })
@@ -226,21 +233,21 @@ pub async fn my_learning(st: &AppState, actor: &Actor) -> Result<Vec<LearningIte
 
 /// The courses `actor` authored, with enrollments, completion rate and average progress.
 pub async fn my_courses(st: &AppState, actor: &Actor) -> Result<Vec<AuthorCourse>, AppError> {
-    let rows = db::list_by_author(&st.db, actor.user.get()).await?;
-    let stats = db::author_stats(&st.db, actor.user.get()).await?;
+    let rows = db::list_by_author(&st.db, actor.user).await?;
+    let stats = db::author_stats(&st.db, actor.user).await?;
     let cards = cards(st, &rows).await?;
     Ok(cards
         .into_iter()
         .map(|card| {
             let (learners, completed, lessons_done) = stats
                 .iter()
-                .find(|x| x.0 == card.id)
+                .find(|x| x.0.get() == card.id)
                 .map(|x| (x.1, x.2, x.3))
                 .unwrap_or((0, 0, 0));
             let changes = rows
                 .iter()
-                .find(|r| r.id == card.id)
-                .map(|r| r.changes_state.clone())
+                .find(|r| r.id.get() == card.id)
+                .map(|r| r.changes_state.code().to_string())
                 .unwrap_or_default();
             let total = card.lessons_count.max(1);
             AuthorCourse {

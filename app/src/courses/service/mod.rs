@@ -18,7 +18,7 @@ pub use catalog::*;
 pub use learning::*;
 pub use review::*;
 
-use super::{Level, Status, access, db};
+use super::{access, db};
 use crate::error::{AppError, Msg};
 use crate::ids::CourseId;
 use crate::server::auth::Actor;
@@ -39,7 +39,7 @@ pub(crate) async fn authored(
 
 /// The course of `id`, or `NotFound`.
 async fn course(st: &AppState, id: CourseId) -> Result<db::CourseRow, AppError> {
-    db::select_course(&st.db, id.get())
+    db::select_course(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)
 }
@@ -52,7 +52,7 @@ pub fn cover_url(key: &Option<String>, width: u32) -> Option<String> {
 /// The download address of an attachment (served to those who may open its lesson).
 fn attachment(a: db::AttachmentRow) -> super::Attachment {
     super::Attachment {
-        id: a.id,
+        id: a.id.get(),
         name: a.name,
         size_bytes: a.size_bytes,
         url: format!("/api/courses/attachments/{}", a.id),
@@ -64,29 +64,29 @@ pub async fn cards(
     st: &AppState,
     rows: &[db::CourseRow],
 ) -> Result<Vec<super::CourseCard>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.author_id).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.author_id.get()).collect();
     let authors = crate::people::authors(st, &ids).await?;
     Ok(rows
         .iter()
         .filter_map(|r| {
             Some(super::CourseCard {
-                id: r.id,
+                id: r.id.get(),
                 slug: r.slug.clone(),
                 title: r.title.clone(),
                 excerpt: crate::ui::excerpt(&crate::markdown::plain_text(&r.description), 160),
                 category: r.category.clone(),
-                level: Level::from_code(&r.level).unwrap_or(Level::Beginner),
+                level: r.level,
                 language: r.language.clone(),
                 price_minor: r.price_minor,
                 currency: r.currency.clone(),
                 cover_url: cover_url(&r.cover_key, 640),
-                author: authors.get(&r.author_id).cloned()?,
+                author: authors.get(&r.author_id.get()).cloned()?,
                 lessons_count: r.lessons_count,
                 duration_ms: r.duration_ms,
                 enrollments_count: r.enrollments_count,
                 rating_avg: (r.rating_count > 0).then(|| r.rating_x100 as f64 / 100.0),
                 rating_count: r.rating_count,
-                status: Status::from_code(&r.status),
+                status: r.status,
             })
         })
         .collect())
@@ -94,10 +94,10 @@ pub async fn cards(
 
 /// Rebuilds the search document: title, description and lesson titles, stemmed.
 async fn reindex(st: &AppState, course: CourseId) -> Result<(), AppError> {
-    let Some(c) = db::select_course(&st.db, course.get()).await? else {
+    let Some(c) = db::select_course(&st.db, course).await? else {
         return Ok(());
     };
-    let lessons = db::lessons(&st.db, course.get()).await?;
+    let lessons = db::lessons(&st.db, course).await?;
     let titles: Vec<&str> = lessons.iter().map(|l| l.title.as_str()).collect();
     let mut parts = vec![
         c.title.as_str(),
@@ -105,7 +105,7 @@ async fn reindex(st: &AppState, course: CourseId) -> Result<(), AppError> {
         c.outcomes.as_str(),
     ];
     parts.extend(titles);
-    db::set_search_doc(&st.db, course.get(), &search::document(&parts)).await?;
+    db::set_search_doc(&st.db, course, &search::document(&parts)).await?;
     super::forget_counts(st);
     Ok(())
 }

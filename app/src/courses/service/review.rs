@@ -3,10 +3,10 @@
 
 use super::{cards, course, illegal, reindex};
 use crate::courses::{
-    CourseCard, CourseMsg, Status, Transition, access, db, forget_counts, next_status,
+    Changes, CourseCard, CourseMsg, Status, Transition, access, db, forget_counts, next_status,
 };
 use crate::error::{AppError, Msg};
-use crate::ids::{CourseId, UserId};
+use crate::ids::CourseId;
 use crate::markdown::rich as markdown;
 use crate::notifications::{Kind, Subject, service::notify};
 use crate::server::auth::Actor;
@@ -20,12 +20,14 @@ const FEEDBACK_MAX: usize = 5000;
 pub async fn submit_course(st: &AppState, actor: &Actor, id: CourseId) -> Result<(), AppError> {
     let c = super::authored(st, actor, id).await?;
     let now = now_ms();
-    if c.status == "published" && matches!(c.changes_state.as_str(), "editing" | "returned") {
-        let from = ["editing", "returned"];
-        db::set_changes(&st.db, id.get(), &from, "review", None, None, now).await?;
+    if c.status == Status::Published
+        && matches!(c.changes_state, Changes::Editing | Changes::Returned)
+    {
+        let from = [Changes::Editing, Changes::Returned];
+        db::set_changes(&st.db, id, &from, Changes::Review, None, None, now).await?;
         return Ok(());
     }
-    let from = Status::from_code(&c.status);
+    let from = c.status;
     let to = next_status(from, Transition::Submit).ok_or_else(illegal)?;
     if c.lessons_count == 0 || c.description.trim().is_empty() {
         return Err(AppError::field(
@@ -33,7 +35,7 @@ pub async fn submit_course(st: &AppState, actor: &Actor, id: CourseId) -> Result
             Msg::Course(CourseMsg::Incomplete),
         ));
     }
-    if !db::set_status(&st.db, id.get(), from.code(), to.code(), None, now).await? {
+    if !db::set_status(&st.db, id, from, to, None, now).await? {
         return Err(illegal());
     }
     Ok(())
@@ -46,9 +48,9 @@ pub async fn archive_course(st: &AppState, actor: &Actor, id: CourseId) -> Resul
     if !access::may_archive(actor, &c) {
         return Err(AppError::NotFound);
     }
-    let from = Status::from_code(&c.status);
+    let from = c.status;
     let to = next_status(from, Transition::Archive).ok_or_else(illegal)?;
-    if !db::set_status(&st.db, id.get(), from.code(), to.code(), None, now_ms()).await? {
+    if !db::set_status(&st.db, id, from, to, None, now_ms()).await? {
         return Err(illegal());
     }
     forget_counts(st);
@@ -102,7 +104,7 @@ pub async fn moderate_course(
         Kind::CourseReturned
     };
     let subject = Subject::new("course", id.get(), format!("/studio/courses/{id}"));
-    notify(st, UserId(c.author_id), kind, actor.user, subject).await?;
+    notify(st, c.author_id, kind, actor.user, subject).await?;
     Ok(())
 }
 
@@ -115,14 +117,15 @@ async fn decide(
     feedback: &str,
 ) -> Result<bool, AppError> {
     let now = now_ms();
-    if c.status == "published" && c.changes_state == "review" {
-        let review = ["review"];
+    if c.status == Status::Published && c.changes_state == Changes::Review {
+        let review = [Changes::Review];
         return Ok(if approve {
             let html = c.pending_description.as_deref().map(markdown);
-            db::set_changes(&st.db, c.id, &review, "none", None, html.as_deref(), now).await?
+            let to = Changes::None;
+            db::set_changes(&st.db, c.id, &review, to, None, html.as_deref(), now).await?
         } else {
-            let fb = Some(feedback);
-            db::set_changes(&st.db, c.id, &review, "returned", fb, None, now).await?
+            let (to, fb) = (Changes::Returned, Some(feedback));
+            db::set_changes(&st.db, c.id, &review, to, fb, None, now).await?
         });
     }
     let t = if approve {
@@ -130,8 +133,8 @@ async fn decide(
     } else {
         Transition::Return
     };
-    let from = Status::from_code(&c.status);
+    let from = c.status;
     let to = next_status(from, t).ok_or_else(illegal)?;
     let fb = (!approve).then_some(feedback);
-    Ok(db::set_status(&st.db, c.id, from.code(), to.code(), fb, now).await?)
+    Ok(db::set_status(&st.db, c.id, from, to, fb, now).await?)
 }

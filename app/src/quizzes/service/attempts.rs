@@ -5,7 +5,7 @@ use super::overview::tally;
 use super::{GRACE_MS, quiz_context, to_u32, version_and_spec};
 use crate::courses;
 use crate::error::{AppError, Msg};
-use crate::ids::{AttemptId, CourseId, QuizId, QuizVersionId, UserId};
+use crate::ids::{AttemptId, CourseId, LessonId, QuizId, QuizVersionId, UserId};
 use crate::quizzes::{
     Answer, AttemptResult, AttemptView, Question, QuizMsg, QuizSpec, ResultItem, access,
     correct_shown, db, grade_shown, learner_view, passed, question_order, score_percent,
@@ -278,32 +278,18 @@ async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> 
     let Some(quiz) = db::select_quiz(&st.db, a.quiz_id).await? else {
         return Ok(());
     };
-    if courses::db::enrollment(&st.db, quiz.course_id, a.user_id)
+    let (learner, course) = (UserId(a.user_id), CourseId(quiz.course_id));
+    if courses::db::enrollment(&st.db, course, learner)
         .await?
         .is_none()
     {
         return Ok(());
     }
     if let Some(lesson) = quiz.lesson_id {
-        courses::db::record_progress(
-            &st.db,
-            a.user_id,
-            quiz.course_id,
-            lesson,
-            None,
-            true,
-            now_ms(),
-        )
-        .await?;
+        let (lesson, now) = (LessonId(lesson), now_ms());
+        courses::db::record_progress(&st.db, learner, course, lesson, None, true, now).await?;
     }
-    hooks::emit(
-        st,
-        courses::ProgressChanged {
-            learner: UserId(a.user_id),
-            course: CourseId(quiz.course_id),
-        },
-    )
-    .await
+    hooks::emit(st, courses::ProgressChanged { learner, course }).await
 }
 
 /// Closes an attempt whose time ran out with the answers saved before; the attempt as it is

@@ -106,7 +106,7 @@ async fn course_for(
     course: CourseId,
     rule: fn(&Actor, &courses::db::CourseRow) -> bool,
 ) -> Result<courses::db::CourseRow, AppError> {
-    match courses::db::select_course(&st.db, course.get()).await? {
+    match courses::db::select_course(&st.db, course).await? {
         Some(c) if rule(actor, &c) => Ok(c),
         _ => Err(AppError::NotFound),
     }
@@ -121,8 +121,8 @@ async fn lesson_of(
     let Some(l) = lesson else {
         return Ok(None);
     };
-    match courses::db::select_lesson(&st.db, l.get()).await? {
-        Some((c, row)) if c == course.get() => Ok(Some(row.title)),
+    match courses::db::select_lesson(&st.db, l).await? {
+        Some((c, row)) if c == course => Ok(Some(row.title)),
         _ => Err(AppError::NotFound),
     }
 }
@@ -143,7 +143,7 @@ async fn quiz_context(
     let quiz = db::select_quiz(&st.db, quiz.get())
         .await?
         .ok_or(AppError::NotFound)?;
-    let course = courses::db::select_course(&st.db, quiz.course_id)
+    let course = courses::db::select_course(&st.db, CourseId(quiz.course_id))
         .await?
         .ok_or(AppError::NotFound)?;
     let access = courses::access::access(st, &course, viewer).await?;

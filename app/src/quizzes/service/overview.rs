@@ -32,7 +32,7 @@ pub async fn course_quizzes(
     viewer: Option<&Actor>,
     course: CourseId,
 ) -> Result<Vec<QuizSummary>, AppError> {
-    let c = courses::db::select_course(&st.db, course.get())
+    let c = courses::db::select_course(&st.db, course)
         .await?
         .ok_or(AppError::NotFound)?;
     let a = courses::access::access(st, &c, viewer).await?;
@@ -85,12 +85,7 @@ pub async fn quiz_overview(
     let current = db::select_version(&st.db, ctx.quiz.current_version_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let lesson_title = lesson_of(
-        st,
-        CourseId(ctx.course.id),
-        ctx.quiz.lesson_id.map(Into::into),
-    )
-    .await?;
+    let lesson_title = lesson_of(st, ctx.course.id, ctx.quiz.lesson_id.map(Into::into)).await?;
     let attempts = db::attempts_of(&st.db, quiz.get(), actor.user.get()).await?;
     Ok(overview(&ctx, &current, lesson_title, &attempts))
 }
@@ -110,7 +105,7 @@ fn overview(
     QuizOverview {
         id: ctx.quiz.id,
         title: current.title.clone(),
-        course_id: ctx.course.id,
+        course_id: ctx.course.id.get(),
         course_slug: ctx.course.slug.clone(),
         course_title: ctx.course.title.clone(),
         lesson_id: ctx.quiz.lesson_id,
