@@ -136,33 +136,35 @@ pub async fn update_course(
 ) -> sqlx::Result<bool> {
     let live = matches!(row.status, Status::Published | Status::Archived);
     let text_changed = c.title != row.title || c.description != row.description;
-    let sql = if live {
-        "UPDATE courses SET slug = $1, outcomes = $2, category = $3, level = $4, language = $5, price_minor = $6, currency = $7, \
-         pending_title = CASE WHEN $8 = 1 THEN $9 ELSE NULL END, \
-         pending_description = CASE WHEN $8 = 1 THEN $10 ELSE NULL END, \
-         changes_state = CASE WHEN $8 = 1 THEN 'editing' ELSE 'none' END, updated_at = $12 \
-         WHERE id = $13 AND $11 = $11"
-    } else {
-        "UPDATE courses SET slug = $1, outcomes = $2, category = $3, level = $4, language = $5, price_minor = $6, currency = $7, \
-         title = $9, description = $10, description_html = $11, updated_at = $12 WHERE id = $13 AND $8 = $8"
-    };
-    let n = sqlx::query(sql)
-        .bind(&c.slug)
-        .bind(&c.outcomes)
-        .bind(&c.category)
-        .bind(c.level.code())
-        .bind(&c.language)
-        .bind(c.price_minor)
-        .bind(&c.currency)
-        .bind(flag(text_changed))
-        .bind(&c.title)
-        .bind(&c.description)
-        .bind(html)
-        .bind(now)
-        .bind(row.id)
-        .execute(db.w())
-        .await?
-        .rows_affected();
+    let mut q = Sql::new("UPDATE courses SET slug = ");
+    q.push_bind(c.slug.clone());
+    q.push(", outcomes = ").push_bind(c.outcomes.clone());
+    q.push(", category = ").push_bind(c.category.clone());
+    q.push(", level = ").push_bind(c.level.code().to_string());
+    q.push(", language = ").push_bind(c.language.clone());
+    q.push(", price_minor = ").push_bind(c.price_minor);
+    q.push(", currency = ").push_bind(c.currency.clone());
+    match (live, text_changed) {
+        (true, true) => {
+            q.push(", pending_title = ").push_bind(c.title.clone());
+            q.push(", pending_description = ")
+                .push_bind(c.description.clone());
+            q.push(", changes_state = ")
+                .push_bind(Changes::Editing.code().to_string());
+        }
+        (true, false) => {
+            q.push(", pending_title = NULL, pending_description = NULL, changes_state = ");
+            q.push_bind(Changes::None.code().to_string());
+        }
+        (false, _) => {
+            q.push(", title = ").push_bind(c.title.clone());
+            q.push(", description = ").push_bind(c.description.clone());
+            q.push(", description_html = ").push_bind(html.to_string());
+        }
+    }
+    q.push(", updated_at = ").push_bind(now);
+    q.push(" WHERE id = ").push_bind(row.id);
+    let n = q.query().execute(db.w()).await?.rows_affected();
     Ok(n == 1)
 }
 

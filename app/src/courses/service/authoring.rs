@@ -6,7 +6,7 @@ use crate::courses::{
     CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX,
     ORDER_ITEM, Status, access, db, forget_counts,
 };
-use crate::error::{AppError, Msg};
+use crate::error::{AppError, Msg, OnUnique};
 use crate::ids::{AttachmentId, CourseId, LessonId, SectionId, VideoId};
 use crate::markdown::rich as markdown;
 use crate::server::auth::Actor;
@@ -131,7 +131,10 @@ pub async fn update_course(
     if db::slug_taken(&st.db, &c.slug, id).await? {
         return Err(slug_taken());
     }
-    db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms()).await?;
+    // The check above answers at once; a course that took the slug meanwhile is the same error.
+    db::update_course(&st.db, &row, &c, &markdown(&c.description), now_ms())
+        .await
+        .on_unique(slug_taken)?;
     reindex(st, id).await
 }
 
