@@ -23,8 +23,11 @@ mod server {
     use std::collections::HashMap;
 
     /// Public author lines by user id (one query).
-    pub async fn authors(st: &AppState, ids: &[i64]) -> Result<HashMap<i64, Author>, AppError> {
-        let mut ids: Vec<UserId> = ids.iter().copied().map(UserId).collect();
+    pub async fn authors(
+        st: &AppState,
+        ids: &[UserId],
+    ) -> Result<HashMap<UserId, Author>, AppError> {
+        let mut ids = ids.to_vec();
         ids.sort_unstable();
         ids.dedup();
         Ok(crate::profiles::db::select_authors(&st.db, &ids)
@@ -32,7 +35,7 @@ mod server {
             .into_iter()
             .map(|a| {
                 (
-                    a.id.get(),
+                    a.id,
                     Author {
                         id: a.id.get(),
                         handle: a.handle,

@@ -125,10 +125,7 @@ pub async fn list(
     } else {
         None
     };
-    let actor_ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r.actor_id.map(|a| a.get()))
-        .collect();
+    let actor_ids: Vec<UserId> = rows.iter().filter_map(|r| r.actor_id).collect();
     let authors = crate::people::authors(state, &actor_ids).await?;
     let items = rows
         .into_iter()
@@ -136,7 +133,7 @@ pub async fn list(
             Some(Notification {
                 id: r.id.get(),
                 kind: Kind::from_code(&r.kind)?,
-                actor: r.actor_id.and_then(|a| authors.get(&a.get()).cloned()),
+                actor: r.actor_id.and_then(|a| authors.get(&a).cloned()),
                 subject_type: r.subject_type,
                 subject_id: r.subject_id,
                 link: r.link,
@@ -199,13 +196,10 @@ async fn run_digest(state: &AppState, job: &Job) -> Result<(), JobFailure> {
         }
     }
     if !wanted.is_empty() {
-        let actors: Vec<i64> = wanted
-            .iter()
-            .filter_map(|(_, r)| r.actor_id.map(|a| a.get()))
-            .collect();
+        let actors: Vec<UserId> = wanted.iter().filter_map(|(_, r)| r.actor_id).collect();
         let names = crate::people::authors(state, &actors).await?;
         let name_of = |id: Option<UserId>| {
-            id.and_then(|id| names.get(&id.get()))
+            id.and_then(|id| names.get(&id))
                 .map(|a| a.display_name.clone())
                 .unwrap_or_default()
         };

@@ -64,7 +64,7 @@ pub async fn cards(
     st: &AppState,
     rows: &[db::CourseRow],
 ) -> Result<Vec<super::CourseCard>, AppError> {
-    let ids: Vec<i64> = rows.iter().map(|r| r.author_id.get()).collect();
+    let ids: Vec<crate::ids::UserId> = rows.iter().map(|r| r.author_id).collect();
     let authors = crate::people::authors(st, &ids).await?;
     Ok(rows
         .iter()
@@ -80,7 +80,7 @@ pub async fn cards(
                 price_minor: r.price_minor,
                 currency: r.currency.clone(),
                 cover_url: cover_url(&r.cover_key, 640),
-                author: authors.get(&r.author_id.get()).cloned()?,
+                author: authors.get(&r.author_id).cloned()?,
                 lessons_count: r.lessons_count,
                 duration_ms: r.duration_ms,
                 enrollments_count: r.enrollments_count,

@@ -21,7 +21,7 @@ pub async fn comment_views(
     viewer: Option<&Actor>,
 ) -> Result<Vec<Comment>, AppError> {
     let ids: Vec<CommentId> = rows.iter().map(|c| c.id).collect();
-    let author_ids: Vec<i64> = rows.iter().map(|c| c.author_id.get()).collect();
+    let author_ids: Vec<crate::ids::UserId> = rows.iter().map(|c| c.author_id).collect();
     let authors = authors(st, &author_ids).await?;
     let liked = match viewer {
         Some(v) => db::select_liked_comments(&st.db, v.user, &ids).await?,
@@ -37,7 +37,7 @@ pub async fn comment_views(
             author: if c.deleted {
                 None
             } else {
-                authors.get(&c.author_id.get()).cloned()
+                authors.get(&c.author_id).cloned()
             },
             body_html: c.body_html,
             body: c.body,

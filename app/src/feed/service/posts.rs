@@ -22,7 +22,7 @@ pub async fn cards(
     viewer: Option<&Actor>,
 ) -> Result<Vec<PostCard>, AppError> {
     let rows = db::select_posts(&st.db, ids).await?;
-    let author_ids: Vec<i64> = rows.iter().map(|r| r.author_id.get()).collect();
+    let author_ids: Vec<UserId> = rows.iter().map(|r| r.author_id).collect();
     let authors = authors(st, &author_ids).await?;
     let tags = db::select_tags(&st.db, ids).await?;
     let liked = match viewer {
@@ -40,7 +40,7 @@ pub async fn cards(
         let Some(r) = rows.iter().find(|r| r.id == *id) else {
             continue;
         };
-        let Some(author) = authors.get(&r.author_id.get()).cloned() else {
+        let Some(author) = authors.get(&r.author_id).cloned() else {
             continue;
         };
         let video = r.video_id.and_then(|vid| {
