@@ -1,7 +1,7 @@
 //! Authoring: the course form, sections, lessons (Markdown, a video, free previews),
 //! attachments, reordering, and deleting a course (or archiving it when it has learners).
 
-use super::{attachment, authored, cover_url, lesson_title, reindex};
+use super::{attachment, authored, cover_url, lesson_title, lesson_videos, reindex};
 use crate::courses::{
     CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX,
     ORDER_ITEM, Status, access, db, forget_counts,
@@ -64,12 +64,7 @@ async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppErr
     let lessons = db::lessons(&st.db, c.id).await?;
     let lesson_ids: Vec<LessonId> = lessons.iter().map(|l| l.id).collect();
     let attachments = db::attachments(&st.db, &lesson_ids).await?;
-    let video_ids: Vec<i64> = lessons
-        .iter()
-        .filter_map(|l| l.video_id)
-        .map(VideoId::get)
-        .collect();
-    let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
+    let videos = lesson_videos(st, &lessons).await?;
     Ok(CourseDraft {
         id: c.id.get(),
         slug: c.slug,

@@ -1,13 +1,13 @@
 //! The catalog (filters, full-text search, keyset pages) and the course page.
 
-use super::cards;
+use super::{cards, lesson_videos};
 use crate::courses::access::{self, Access};
 use crate::courses::{
     CATALOG_PAGE, CATEGORIES, CatalogPage, CatalogQuery, Changes, CourseDetail, LessonItem, Level,
     SectionItem, Status, catalog_count, db, percent,
 };
 use crate::error::{AppError, Msg};
-use crate::ids::{LessonId, VideoId};
+use crate::ids::LessonId;
 use crate::markdown::rich as markdown;
 use crate::server::auth::Actor;
 use crate::server::{AppState, search};
@@ -80,12 +80,7 @@ pub(super) async fn detail(
     }
     let sections = db::sections(&st.db, c.id).await?;
     let lessons = db::lessons(&st.db, c.id).await?;
-    let video_ids: Vec<i64> = lessons
-        .iter()
-        .filter_map(|l| l.video_id)
-        .map(VideoId::get)
-        .collect();
-    let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
+    let videos = lesson_videos(st, &lessons).await?;
     let completed = match viewer {
         Some(v) if a.enrolled() => db::completed_lessons(&st.db, v.user, c.id).await?,
         _ => Vec::new(),

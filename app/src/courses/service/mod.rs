@@ -37,6 +37,18 @@ pub(crate) async fn authored(
     Ok(c)
 }
 
+/// The videos of these lessons, in one query.
+async fn lesson_videos(
+    st: &AppState,
+    lessons: &[db::LessonRow],
+) -> Result<Vec<crate::video::db::VideoRow>, AppError> {
+    let ids: Vec<i64> = lessons
+        .iter()
+        .filter_map(|l| l.video_id.map(|v| v.get()))
+        .collect();
+    Ok(crate::video::db::select_by_ids(&st.db, &ids).await?)
+}
+
 /// The course of `id`, or `NotFound`.
 async fn course(st: &AppState, id: CourseId) -> Result<db::CourseRow, AppError> {
     db::select_course(&st.db, id)
