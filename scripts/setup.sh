@@ -41,34 +41,45 @@ rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup comp
 apt_install pkg-config gcc g++ make curl ca-certificates brotli
 
 # --- cargo-leptos 0.3.11 -------------------------------------------------------------------------
-# Its published lockfile pins cargo-util-schemas 0.14.2 (needs rustc >= 1.96). We build it from the
-# registry source with that one crate held at 0.14.1 (see TOOLCHAIN notes in README).
+# Built from the registry source with two crates of its lockfile held back or moved on:
+# cargo-util-schemas 0.14.1 (0.14.2 needs rustc >= 1.96) and wasm_split_cli_support 0.2.4 (0.2.3
+# leaves every data segment in the main WASM module when splitting, cargo-leptos#679; it needs
+# rayon 1.12).
+# It is a build orchestrator, so it is compiled at opt-level 1 without LTO: about half the time of
+# its own release profile on 2 cores. TOOL_PROFILE is reused for wasm-bindgen-cli below.
+TOOL_PROFILE=(CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_LTO=false
+  CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 CARGO_PROFILE_RELEASE_DEBUG=0 CARGO_PROFILE_RELEASE_STRIP=true)
 CARGO_LEPTOS_VERSION=0.3.11
-if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
-  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (one time, ~13 min on 2 cores)"
-  if ! cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --target-dir "$TOOLS_DIR/build" 2>/dev/null; then
-    src=$(ls -d "$CARGO_HOME_DIR"/registry/src/*/cargo-leptos-$CARGO_LEPTOS_VERSION 2>/dev/null | head -1 || true)
-    if [[ -z "$src" ]]; then
-      crate=$(ls "$CARGO_HOME_DIR"/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate 2>/dev/null | head -1 || true)
-      [[ -n "$crate" ]] || { echo "cargo-leptos source was not downloaded" >&2; exit 1; }
-      mkdir -p "$TOOLS_DIR/src"
-      tar -xzf "$crate" -C "$TOOLS_DIR/src"
-      src="$TOOLS_DIR/src/cargo-leptos-$CARGO_LEPTOS_VERSION"
-    fi
-    work="$TOOLS_DIR/src/cargo-leptos-patched"
-    mkdir -p "$TOOLS_DIR/src"
-    rm -rf "$work"; cp -r "$src" "$work"
-    grep -q '^\[workspace\]' "$work/Cargo.toml" || printf '\n[workspace]\n' >> "$work/Cargo.toml"
-    (cd "$work" && cargo update -p cargo-util-schemas --precise 0.14.1 && \
-      cargo install --path . --locked --target-dir "$TOOLS_DIR/build")
+CARGO_LEPTOS_STAMP="$TOOLS_DIR/cargo-leptos-$CARGO_LEPTOS_VERSION.patched"
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION" || [[ ! -f "$CARGO_LEPTOS_STAMP" ]]; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (one time, several minutes on 2 cores)"
+  crate=$(ls "$CARGO_HOME_DIR"/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate 2>/dev/null | head -1 || true)
+  if [[ -z "$crate" ]]; then
+    # Downloads the crate into cargo's cache; the build itself stops early on the rustc check.
+    cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --target-dir "$TOOLS_DIR/build" \
+      >/dev/null 2>&1 || true
+    crate=$(ls "$CARGO_HOME_DIR"/registry/cache/*/cargo-leptos-$CARGO_LEPTOS_VERSION.crate 2>/dev/null | head -1 || true)
   fi
+  [[ -n "$crate" ]] || { echo "cargo-leptos $CARGO_LEPTOS_VERSION could not be downloaded from crates.io" >&2; exit 1; }
+  work="$TOOLS_DIR/src/cargo-leptos-patched"
+  mkdir -p "$TOOLS_DIR/src"
+  rm -rf "$work" "$TOOLS_DIR/src/cargo-leptos-$CARGO_LEPTOS_VERSION"
+  tar -xzf "$crate" -C "$TOOLS_DIR/src"
+  mv "$TOOLS_DIR/src/cargo-leptos-$CARGO_LEPTOS_VERSION" "$work"
+  grep -q '^\[workspace\]' "$work/Cargo.toml" || printf '\n[workspace]\n' >> "$work/Cargo.toml"
+  (cd "$work" &&
+    cargo update -p cargo-util-schemas --precise 0.14.1 &&
+    cargo update -p rayon --precise 1.12.0 &&
+    cargo update -p wasm_split_cli_support --precise 0.2.4 &&
+    env "${TOOL_PROFILE[@]}" cargo install --path . --locked --force --target-dir "$TOOLS_DIR/build")
+  touch "$CARGO_LEPTOS_STAMP"
 fi
 
 # --- wasm-bindgen CLI: must equal the wasm-bindgen in Cargo.lock --------------------------------
 WB_VERSION=$(awk '/^name = "wasm-bindgen"$/{getline; gsub(/version = |"/,""); print; exit}' Cargo.lock)
 if ! wasm-bindgen --version 2>/dev/null | grep -q "$WB_VERSION"; then
   log "installing wasm-bindgen-cli $WB_VERSION (~3 min)"
-  cargo install wasm-bindgen-cli --version "$WB_VERSION" --force --target-dir "$TOOLS_DIR/build"
+  env "${TOOL_PROFILE[@]}" cargo install wasm-bindgen-cli --version "$WB_VERSION" --force --target-dir "$TOOLS_DIR/build"
 fi
 
 # --- Node.js and npm (Debian's) when the machine has none -------------------------------------------
