@@ -45,6 +45,8 @@ export default defineConfig({
       DATA_DIR: dataDir,
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       PUBLIC_URL: `http://127.0.0.1:${port}`,
+      // The paid-course walk-through pays through the sandbox provider.
+      PAYMENTS_SANDBOX: 'true',
       // Every test signs up from 127.0.0.1; the limits themselves are tested at the HTTP level.
       LIMIT_SIGNUP_PER_IP: '1000',
       LIMIT_LOGIN_PER_IP: '1000',

@@ -11,6 +11,9 @@ cargo leptos build --release
 scripts/compress-site.sh
 BIN="$CARGO_TARGET_DIR/release/tutorium"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"
+# The demo run sells its paid course through the sandbox provider (no money moves; every page
+# says so). `tutorium serve` alone keeps it off.
+export PAYMENTS_SANDBOX="${PAYMENTS_SANDBOX:-true}"
 "$BIN" demo --if-empty
 echo "[run] serving on http://${LEPTOS_SITE_ADDR:-127.0.0.1:3000}  (Ctrl-C stops)"
 exec "$BIN" serve

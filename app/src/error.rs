@@ -10,23 +10,38 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Msg {
     Required,
-    TooShort { min: u32 },
-    TooLong { max: u32 },
+    TooShort {
+        min: u32,
+    },
+    TooLong {
+        max: u32,
+    },
     BadInput,
     NotAuthenticated,
     Forbidden,
+    /// The action needs a confirmed e-mail address.
+    EmailUnconfirmed,
     NotFound,
     Internal,
     Network,
-    RateLimited { minutes: u32 },
-    ImageTooLarge { max_mb: u32 },
+    RateLimited {
+        minutes: u32,
+    },
+    ImageTooLarge {
+        max_mb: u32,
+    },
     ImageUnsupported,
     ImageCorrupt,
     ImageDimensions,
-    NumberOutOfRange { min: i64, max: i64 },
+    NumberOutOfRange {
+        min: i64,
+        max: i64,
+    },
     LanguageUnknown,
     CurrencyUnknown,
-    TooMany { max: u32 },
+    TooMany {
+        max: u32,
+    },
     Account(crate::accounts::AccountMsg),
     Profile(crate::profiles::ProfileMsg),
     Video(crate::video::VideoMsg),
@@ -67,6 +82,10 @@ impl Msg {
             Forbidden => s(
                 "You are not allowed to do this.",
                 "У вас нет прав на это действие.",
+            ),
+            EmailUnconfirmed => s(
+                "Confirm your e-mail address first: we sent you a code when you signed up.",
+                "Сначала подтвердите адрес почты: мы отправили код при регистрации.",
             ),
             NotFound => s("Not found.", "Не найдено."),
             Internal => s(
@@ -162,6 +181,9 @@ pub enum AppError {
     NotAuthenticated,
     #[error("forbidden")]
     Forbidden,
+    /// Posting, commenting, enrolling and paying need a confirmed e-mail address (reading does not).
+    #[error("e-mail not confirmed")]
+    EmailUnconfirmed,
     #[error("not found")]
     NotFound,
     #[error("validation failed: {0:?}")]
@@ -210,6 +232,7 @@ impl AppError {
         match self {
             AppError::NotAuthenticated => Msg::NotAuthenticated,
             AppError::Forbidden => Msg::Forbidden,
+            AppError::EmailUnconfirmed => Msg::EmailUnconfirmed,
             AppError::NotFound => Msg::NotFound,
             AppError::Validation(list) => list.first().map(|e| e.msg).unwrap_or(Msg::BadInput),
             AppError::Conflict(m) | AppError::BadRequest(m) => *m,
@@ -225,7 +248,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotAuthenticated => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::EmailUnconfirmed => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) | AppError::BadRequest(_) => 422,
             AppError::Conflict(_) => 409,

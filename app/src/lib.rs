@@ -87,6 +87,7 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/tutorium.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Router>
+            <layout::SiteBanner/>
             <layout::Header/>
             <main id="main" class="site-main">
                 <routes::AppRoutes/>

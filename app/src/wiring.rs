@@ -21,16 +21,24 @@ pub fn hooks() -> Hooks {
 }
 
 /// Every feature's routes outside the Leptos routes (uploads, files, webhooks, streams).
-pub fn routes() -> Router<AppState> {
+pub fn routes(state: &AppState) -> Router<AppState> {
+    // Live streams, limited per person and per address.
+    let streams = Router::new()
+        .route(
+            "/api/notifications/stream",
+            axum::routing::get(crate::notifications::api::stream),
+        )
+        .merge(crate::video::stream_routes())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::server::streams::limit,
+        ));
     Router::new()
         .merge(crate::profiles::avatar::routes())
         .merge(crate::video::routes())
         .merge(crate::courses::routes())
         .merge(crate::payments::api::routes())
-        .route(
-            "/api/notifications/stream",
-            axum::routing::get(crate::notifications::api::stream),
-        )
+        .merge(streams)
 }
 
 /// Middleware of features that must see requests before the router (a path shape owned by a

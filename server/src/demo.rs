@@ -518,6 +518,23 @@ fn avatar_png(hue: u16, seed: u32) -> Vec<u8> {
     buf
 }
 
+/// Whether a site address is only reachable from this machine or its local network.
+pub fn is_local(public_url: &str) -> bool {
+    let rest = public_url.split_once("://").map_or(public_url, |(_, r)| r);
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    }
+    .to_ascii_lowercase();
+    host == "localhost"
+        || host.ends_with(".localhost")
+        || host.ends_with(".local")
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Adds the demo people. With `if_empty`, does nothing when any account exists.
 /// Returns whether data was added.
 pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
@@ -585,7 +602,33 @@ pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
     let mut tx = state.db.w().begin().await?;
     accounts_db::insert_role(&mut tx, ids[9], Role::Moderator.code(), now).await?;
     tx.commit().await?;
+    app::accounts::service::mark_demo(state, &ids).await?;
     let raw: Vec<i64> = ids.iter().map(|i| i.get()).collect();
     add_courses(state, &raw, now).await?;
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn only_local_sites_count_as_local() {
+        for url in [
+            "http://127.0.0.1:3000",
+            "http://localhost",
+            "https://tutorium.localhost/x",
+            "http://[::1]:3000/",
+            "http://school.local",
+        ] {
+            assert!(super::is_local(url), "{url}");
+        }
+        for url in [
+            "https://tutorium.example",
+            "http://10.0.0.5",
+            "http://127.0.0.1.evil.example",
+            "https://localhost.example.com",
+            "http://[2001:db8::1]",
+        ] {
+            assert!(!super::is_local(url), "{url}");
+        }
+    }
 }

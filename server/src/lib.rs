@@ -47,6 +47,7 @@ pub async fn build_state_with(
         mailer,
         signer,
         counts: app::server::cache::TtlCache::new(),
+        streams: Default::default(),
         bus,
         hooks: Arc::new(hooks),
         leptos_options,
@@ -102,7 +103,7 @@ pub fn router(state: AppState) -> Router {
         }
     };
     let router = Router::new()
-        .merge(app::wiring::routes())
+        .merge(app::wiring::routes(&state))
         .route("/api/{*fn_name}", get(server_fns.clone()).post(server_fns))
         .leptos_routes_with_context(&state, routes, page_context, {
             let options = options.clone();

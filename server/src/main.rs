@@ -37,6 +37,10 @@ enum Command {
         /// Do nothing when the platform already has accounts.
         #[arg(long)]
         if_empty: bool,
+        /// Add them even though PUBLIC_URL is not a local address (a public demo site). Demo
+        /// accounts share a published password and one is a moderator.
+        #[arg(long)]
+        public_site: bool,
     },
     /// Fill the database with a realistic generated graph for benchmarks.
     Seed {
@@ -136,7 +140,18 @@ async fn main() -> anyhow::Result<()> {
         Command::Migrate => {
             tracing::info!("migrations are up to date");
         }
-        Command::Demo { if_empty } => {
+        Command::Demo {
+            if_empty,
+            public_site,
+        } => {
+            if !public_site && !server::demo::is_local(&state.config.public_url) {
+                anyhow::bail!(
+                    "PUBLIC_URL is {}, not a local address. Demo accounts share a published \
+                     password and one of them is a moderator, so `tutorium demo` adds them only to \
+                     a local site; pass --public-site to add them to a public demo site anyway.",
+                    state.config.public_url
+                );
+            }
             let made = server::demo::fill(&state, if_empty).await?;
             if made {
                 println!("{}", server::demo::SUMMARY);

@@ -68,7 +68,7 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
 }
 
 const CSP_BASE: &str = "default-src 'self'; img-src 'self' data: blob: https:; media-src 'self' blob:; \
-    style-src 'self' 'unsafe-inline'; font-src 'self'; connect-src 'self' ws: wss:; object-src 'none'; \
+    style-src 'self' 'unsafe-inline'; font-src 'self'; connect-src 'self'; object-src 'none'; \
     base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
 /// Adds the CSP with this render's nonce to a page response (called inside the render context).

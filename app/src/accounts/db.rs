@@ -372,3 +372,20 @@ pub async fn delete_expired(db: &Db, now: i64, idle_ms: i64) -> sqlx::Result<u64
         .rows_affected();
     Ok(s + r)
 }
+
+/// Marks an account as made by `tutorium demo`.
+pub async fn mark_demo(db: &Db, user_id: UserId) -> sqlx::Result<()> {
+    sqlx::query("UPDATE users SET demo = 1 WHERE id = $1")
+        .bind(user_id)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Whether any account was made by `tutorium demo`.
+pub async fn demo_accounts_exist(db: &Db) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("SELECT id FROM users WHERE demo = 1 LIMIT 1")
+        .fetch_optional(db.r())
+        .await?;
+    Ok(row.is_some())
+}

@@ -582,3 +582,24 @@ pub async fn revoke_other_sessions(state: &AppState, actor: &Actor) -> Result<u6
     }
     Ok(n)
 }
+
+/// Whether this site holds accounts made by `tutorium demo` (checked at most once a minute per
+/// process): then every page says it is a demo.
+pub async fn is_demo_site(state: &AppState) -> Result<bool, AppError> {
+    const KEY: &str = "accounts|demo";
+    if let Some(n) = state.counts.get(KEY, std::time::Duration::from_secs(60)) {
+        return Ok(n != 0);
+    }
+    let demo = db::demo_accounts_exist(&state.db).await?;
+    state.counts.put(KEY.to_string(), i64::from(demo));
+    Ok(demo)
+}
+
+/// Marks the accounts `tutorium demo` made (and forgets the cached answer of [`is_demo_site`]).
+pub async fn mark_demo(state: &AppState, users: &[UserId]) -> Result<(), AppError> {
+    for &u in users {
+        db::mark_demo(&state.db, u).await?;
+    }
+    state.counts.forget("accounts|demo");
+    Ok(())
+}

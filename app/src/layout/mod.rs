@@ -3,10 +3,12 @@
 
 mod auth;
 mod header;
+mod notices;
 mod prefs;
 
 pub use auth::*;
 pub use header::*;
+pub use notices::*;
 pub use prefs::*;
 
 use crate::i18n::use_i18n;

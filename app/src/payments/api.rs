@@ -6,7 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
-    super::{Provider, Sandbox, service},
+    super::{Provider, service},
     crate::server::{AppState, auth, state},
 };
 
@@ -33,7 +33,7 @@ pub async fn cancel_order(id: String) -> Result<(), AppError> {
 
 /// `POST /api/payments/webhook/sandbox`: a provider's confirmation, signed in `X-Signature`.
 /// Idempotent: repeating an event changes nothing. 400 for a bad signature, 404 for an
-/// unknown order.
+/// unknown order or when the sandbox is off.
 #[cfg(feature = "ssr")]
 pub async fn webhook(
     axum::extract::State(st): axum::extract::State<AppState>,
@@ -42,7 +42,9 @@ pub async fn webhook(
 ) -> axum::response::Response {
     use axum::http::StatusCode;
     use axum::response::IntoResponse;
-    let provider = Sandbox::new(&st);
+    let Some(provider) = service::provider(&st) else {
+        return AppError::NotFound.into_response();
+    };
     let sig = headers
         .get("x-signature")
         .and_then(|v| v.to_str().ok())

@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub enum PaymentMsg {
     OrderExpired,
     OrderClosed,
+    /// No payment provider is configured, so paid items cannot be bought.
+    NoProvider,
 }
 
 impl PaymentMsg {
@@ -23,6 +25,10 @@ impl PaymentMsg {
             PaymentMsg::OrderClosed => s(
                 "This order can no longer be paid: it was cancelled. Start again from the course page.",
                 "Этот заказ больше нельзя оплатить: он отменён. Начните заново со страницы курса.",
+            ),
+            PaymentMsg::NoProvider => s(
+                "Payments are not set up on this platform yet, so paid courses cannot be bought. Please tell its administrators.",
+                "На этой платформе ещё не подключена оплата, поэтому платные курсы купить нельзя. Сообщите об этом администраторам.",
             ),
         }
     }

@@ -27,6 +27,17 @@ pub fn register(hooks: &mut Hooks) {
     });
 }
 
+/// The provider buyers pay through, if the platform has one: today only the sandbox, and only
+/// when `PAYMENTS_SANDBOX` is on. Real providers plug in here.
+pub fn provider(st: &AppState) -> Option<Sandbox> {
+    test_payments(st).then(|| Sandbox::new(st))
+}
+
+/// Whether payments are test payments (the sandbox is on): every page says so.
+pub fn test_payments(st: &AppState) -> bool {
+    st.config.payments_sandbox
+}
+
 /// What a feature sells through a checkout.
 pub struct Item<'a> {
     /// The selling feature's name for the kind of item: "course".
@@ -46,7 +57,8 @@ pub async fn start_checkout(
     actor: &Actor,
     item: &Item<'_>,
 ) -> Result<String, AppError> {
-    let provider = Sandbox::new(st);
+    actor.require_confirmed()?;
+    let provider = provider(st).ok_or(AppError::conflict(PaymentMsg::NoProvider))?;
     let now = now_ms();
     db::expire_overdue(&st.db, actor.user, item.kind, item.id, now).await?;
     if let Some(o) = db::select_pending(&st.db, actor.user, item.kind, item.id).await? {
@@ -155,13 +167,14 @@ pub async fn apply(st: &AppState, event: &WebhookEvent) -> Result<(), AppError> 
 /// The sandbox's "pay" button: the sandbox confirms through its signed webhook path. Returns
 /// where the buyer goes next. The buyer only; an expired or cancelled order cannot be paid.
 pub async fn sandbox_pay(st: &AppState, actor: &Actor, id: &str) -> Result<String, AppError> {
+    let provider = provider(st).ok_or(AppError::NotFound)?;
+    actor.require_confirmed()?;
     let o = own_order(st, actor, id).await?;
     match effective_status(&o, now_ms()) {
         OrderStatus::Pending | OrderStatus::Paid => {}
         OrderStatus::Expired => return Err(AppError::conflict(PaymentMsg::OrderExpired)),
         _ => return Err(AppError::conflict(PaymentMsg::OrderClosed)),
     }
-    let provider = Sandbox::new(st);
     let body = serde_json::to_vec(&WebhookEvent {
         order: o.public_id.clone(),
         status: "paid".into(),

@@ -49,6 +49,16 @@ impl Actor {
         self.roles.contains(&Role::Admin)
     }
 
+    /// `EmailUnconfirmed` unless this person confirmed their e-mail address: posting,
+    /// commenting, messaging, enrolling, paying and booking ask for it; reading does not.
+    pub fn require_confirmed(&self) -> Result<(), AppError> {
+        if self.email_confirmed {
+            Ok(())
+        } else {
+            Err(AppError::EmailUnconfirmed)
+        }
+    }
+
     /// `Forbidden` unless this person holds `role`.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
         if self.holds(role) {

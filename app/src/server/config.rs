@@ -54,6 +54,14 @@ pub struct Config {
     #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
+    /// Live streams (the bell, a video's progress) one person may have open at once.
+    #[arg(long, env = "LIMIT_STREAMS_PER_USER", default_value_t = 12)]
+    pub limit_streams_per_user: u32,
+
+    /// Live streams one client address may have open at once.
+    #[arg(long, env = "LIMIT_STREAMS_PER_IP", default_value_t = 100)]
+    pub limit_streams_per_ip: u32,
+
     /// Failed log-ins allowed per account per 15 minutes.
     #[arg(long, env = "LIMIT_LOGIN_PER_ACCOUNT", default_value_t = 5)]
     pub limit_login_per_account: i64,
@@ -120,6 +128,12 @@ pub struct Config {
     /// Workers of the documents lane (certificate PDFs).
     #[arg(long, env = "JOBS_DOCUMENTS_WORKERS", default_value_t = 1)]
     pub jobs_documents_workers: u32,
+
+    /// Turn on the sandbox payment provider: buyers "pay" with a button and no money moves. For
+    /// demos and tests only (`scripts/run.sh` turns it on); every page then says payments are
+    /// test payments. When off and no real provider is configured, paid items cannot be bought.
+    #[arg(long, env = "PAYMENTS_SANDBOX", default_value_t = false)]
+    pub payments_sandbox: bool,
 
     /// Minutes an unpaid order waits for its payment before it expires.
     #[arg(long, env = "ORDER_TTL_MINUTES", default_value_t = 60)]

@@ -23,6 +23,7 @@ pub mod signing;
 pub mod sql;
 pub mod state;
 pub mod storage;
+pub mod streams;
 pub mod worker;
 
 pub use state::{AppState, state};

@@ -17,6 +17,8 @@ pub struct AppState {
     pub counts: TtlCache<i64>,
     /// Live events for open pages.
     pub bus: Bus,
+    /// Open live streams, for their limits.
+    pub streams: super::streams::Streams,
     /// Job handlers and event reactions the features registered.
     pub hooks: Arc<Hooks>,
     pub leptos_options: leptos::config::LeptosOptions,

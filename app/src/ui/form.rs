@@ -48,9 +48,18 @@ pub fn ErrorText(
 #[component]
 pub fn FormError(#[prop(into)] msg: Signal<Option<Msg>>) -> impl IntoView {
     let l = use_i18n();
+    let location = leptos_router::hooks::use_location();
+    let current_path = move || location.pathname.get();
     view! {
         <Show when=move || msg.get().is_some()>
-            <div class="form-error" role="alert">{move || msg.get().map(|m| m.text(l.get()))}</div>
+            <div class="form-error" role="alert">
+                {move || msg.get().map(|m| m.text(l.get()))}
+                {move || (msg.get() == Some(Msg::EmailUnconfirmed)).then(|| view! {
+                    " "<a href=move || format!("/confirm?next={}", crate::url::path(&current_path()))>
+                        {crate::tr!("Confirm it or get a new code", "Подтвердить или получить новый код")}
+                    </a>
+                })}
+            </div>
         </Show>
     }
 }

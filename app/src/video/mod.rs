@@ -70,11 +70,17 @@ pub fn register(hooks: &mut crate::server::hooks::Hooks) {
     });
 }
 
-/// The routes of uploads (tus), captions and the processing stream.
+/// The processing stream's route (the router limits open streams: `crate::wiring`).
+#[cfg(feature = "ssr")]
+pub fn stream_routes() -> axum::Router<crate::server::AppState> {
+    axum::Router::new().route("/api/videos/{id}/events", axum::routing::get(api::events))
+}
+
+/// The routes of uploads (tus) and captions.
 #[cfg(feature = "ssr")]
 pub fn routes() -> axum::Router<crate::server::AppState> {
     use axum::extract::DefaultBodyLimit;
-    use axum::routing::{get, head, post};
+    use axum::routing::{head, post};
     axum::Router::new()
         .route(
             "/api/videos/uploads",
@@ -92,7 +98,6 @@ pub fn routes() -> axum::Router<crate::server::AppState> {
             "/api/videos/{id}/captions",
             post(api::upload_captions).layer(DefaultBodyLimit::max(2 * 1024 * 1024)),
         )
-        .route("/api/videos/{id}/events", get(api::events))
 }
 
 /// Where a video is in its life.

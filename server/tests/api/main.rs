@@ -12,5 +12,6 @@ mod courses;
 mod feed;
 mod profiles;
 mod quizzes;
+mod security;
 mod shell;
 mod video;

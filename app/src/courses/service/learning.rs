@@ -13,10 +13,12 @@ use crate::server::auth::Actor;
 use crate::server::{AppState, hooks, now_ms};
 use crate::video::VideoView;
 
-/// Enrolls `actor` in a free course, or starts the checkout of a paid one. Errors: `NotFound`,
+/// Enrolls `actor` in a free course, or starts the checkout of a paid one. Errors:
+/// `EmailUnconfirmed`, `NotFound`,
 /// `Conflict(AlreadyEnrolled)`, `Conflict(CourseNotOpen)` for a draft, a course in review or an
 /// archived course.
 pub async fn enroll(st: &AppState, actor: &Actor, id: CourseId) -> Result<Enrolled, AppError> {
+    actor.require_confirmed()?;
     let c = course(st, id).await?;
     if !access::open_for_enrollment(&c) {
         return Err(AppError::Conflict(Msg::Course(CourseMsg::NotOpen)));

@@ -104,6 +104,7 @@ pub async fn add_comment(
     parent: Option<CommentId>,
     body: &str,
 ) -> Result<Comment, AppError> {
+    actor.require_confirmed()?;
     let body = clean_body(body, COMMENT_MAX).map_err(|m| AppError::field("body", m))?;
     let p = db::select_post(&st.db, post)
         .await?

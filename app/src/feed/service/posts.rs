@@ -107,6 +107,7 @@ fn post_fields(checks: &mut Checks, body: &str, tags: &str) -> (String, Vec<Stri
 /// Publishes a post of `actor` (a tutor): Markdown `body`, `tags` as typed ("#math, fractions"),
 /// and the public id of one of their videos (`""` for none), which becomes public with the
 /// post. Followers hear of it through the fan-out job. Errors: `Forbidden` (not a tutor),
+/// `EmailUnconfirmed`,
 /// `Validation` (body, tags, video), `RateLimited` (60 posts an hour).
 pub async fn create_post(
     st: &AppState,
@@ -118,6 +119,7 @@ pub async fn create_post(
     if !access::may_publish(actor) {
         return Err(AppError::Forbidden);
     }
+    actor.require_confirmed()?;
     let mut checks = Checks::new();
     let (body, tags) = post_fields(&mut checks, body, tags);
     let video = video.trim();
@@ -170,6 +172,7 @@ pub async fn update_post(
     body: &str,
     tags: &str,
 ) -> Result<PostCard, AppError> {
+    actor.require_confirmed()?;
     let mut checks = Checks::new();
     let (body, tags) = post_fields(&mut checks, body, tags);
     checks.finish()?;

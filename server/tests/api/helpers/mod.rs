@@ -75,6 +75,7 @@ pub fn test_config(tmp: &std::path::Path, database_url: String) -> Config {
     c.outbox_dir = Some(tmp.join("outbox"));
     c.public_url = "http://127.0.0.1".into();
     c.trust_proxy = true;
+    c.payments_sandbox = true;
     c.limit_login_per_account = 1000;
     c.limit_login_per_ip = 1000;
     c.limit_signup_per_ip = 1000;
