@@ -5,31 +5,23 @@
 //! The first visit follows `Accept-Language`; a choice is remembered in the `lang` cookie.
 
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-pub enum Locale {
-    #[default]
-    En,
-    Ru,
+crate::codes! {
+    /// A language of the interface, stored as its code (an account's `locale`, the `lang`
+    /// cookie, `<html lang>`).
+    #[derive(Default)]
+    pub enum Locale {
+        #[default]
+        En = "en",
+        Ru = "ru",
+    }
 }
 
 impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ru];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Ru => "ru",
-        }
-    }
-
-    pub fn from_code(code: &str) -> Option<Self> {
-        match code.trim().to_ascii_lowercase().as_str() {
-            "en" => Some(Locale::En),
-            "ru" => Some(Locale::Ru),
-            _ => None,
-        }
+    /// The language a request names (a cookie, a form, an `Accept-Language` tag): its code in
+    /// any case, with spaces around.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Locale::from_code(&tag.trim().to_ascii_lowercase())
     }
 
     /// The best match for an `Accept-Language` header, by quality; English when nothing matches.
@@ -43,7 +35,7 @@ impl Locale {
                 .and_then(|q| q.parse::<f32>().ok())
                 .unwrap_or(1.0);
             let primary = tag.split('-').next().unwrap_or("");
-            if let Some(l) = Locale::from_code(primary)
+            if let Some(l) = Locale::from_tag(primary)
                 && best.is_none_or(|(bq, _)| q > bq)
             {
                 best = Some((q, l));
@@ -131,7 +123,7 @@ pub fn request_locale() -> Locale {
 #[cfg(feature = "ssr")]
 pub fn locale_from_headers(headers: &http::HeaderMap) -> Locale {
     if let Some(l) = crate::server::request::cookie_from_headers(headers, LOCALE_COOKIE)
-        .and_then(|c| Locale::from_code(&c))
+        .and_then(|c| Locale::from_tag(&c))
     {
         return l;
     }
@@ -161,6 +153,15 @@ mod tests {
         assert_eq!(Locale::from_accept_language("en-GB,en"), Locale::En);
         assert_eq!(Locale::from_accept_language("fr, de"), Locale::En);
         assert_eq!(Locale::from_accept_language(""), Locale::En);
+        assert_eq!(Locale::from_accept_language("RU-ru"), Locale::Ru);
+    }
+
+    #[test]
+    fn request_tags_are_read_in_any_case_stored_codes_exactly() {
+        assert_eq!(Locale::from_tag(" RU "), Some(Locale::Ru));
+        assert_eq!(Locale::from_tag("de"), None);
+        assert_eq!(Locale::from_code("ru"), Some(Locale::Ru));
+        assert_eq!(Locale::from_code("RU"), None);
     }
 
     #[test]

@@ -80,12 +80,13 @@ id! {
     JobId;
 }
 
-/// Declares an enum stored as a `TEXT` code.
+/// Declares an enum stored as a `TEXT` code. Its serde form stays the variant's name unless
+/// the enum says otherwise (its attributes follow the derive, so `#[serde(…)]` may be among them).
 #[macro_export]
 macro_rules! codes {
     ($(#[$m:meta])* $vis:vis enum $name:ident { $($(#[$vm:meta])* $variant:ident = $code:literal),* $(,)? }) => {
-        $(#[$m])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        $(#[$m])*
         $vis enum $name {
             $($(#[$vm])* $variant),*
         }

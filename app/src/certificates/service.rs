@@ -98,7 +98,7 @@ pub async fn issue_if_eligible(
             code: &code,
             user_id,
             course_id,
-            attempt_id: crate::ids::AttemptId(attempt_id),
+            attempt_id,
             learner_name: &learner.display_name,
             course_title: &course.title,
             tutor_name: &tutor,

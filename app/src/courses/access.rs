@@ -111,7 +111,7 @@ pub fn may_review(actor: &Actor, c: &CourseRow) -> bool {
 
 /// Whether `actor` may put `video` in a lesson: their own.
 pub fn may_use_video(actor: &Actor, video: &crate::video::db::VideoRow) -> bool {
-    video.owner_id == actor.user.get()
+    video.owner_id == actor.user
 }
 
 /// Whether `c` takes new enrollments: once published, and not after it is archived.

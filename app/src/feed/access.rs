@@ -26,11 +26,8 @@ pub fn may_publish(actor: &Actor) -> bool {
 
 /// Whether `actor` may attach `video` to a post: their own, once it has arrived.
 pub fn may_attach(actor: &Actor, video: &crate::video::db::VideoRow) -> bool {
-    video.owner_id == actor.user.get()
-        && !matches!(
-            VideoStatus::from_code(&video.status),
-            VideoStatus::Failed | VideoStatus::Uploading
-        )
+    video.owner_id == actor.user
+        && !matches!(video.status, VideoStatus::Failed | VideoStatus::Uploading)
 }
 
 /// Whether `actor` may hide or show posts: moderators.

@@ -12,7 +12,7 @@ use leptos_router::components::A;
 /// Errors: `BadRequest` for an unknown language.
 #[server(endpoint = "prefs/locale")]
 pub async fn set_locale(locale: String) -> Result<(), AppError> {
-    let Some(l) = crate::i18n::Locale::from_code(&locale) else {
+    let Some(l) = crate::i18n::Locale::from_tag(&locale) else {
         return Err(AppError::BadRequest(crate::error::Msg::BadInput));
     };
     crate::server::request::set_cookie(

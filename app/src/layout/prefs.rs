@@ -4,32 +4,18 @@
 use crate::i18n::{LOCALE_COOKIE, Locale, use_i18n};
 use leptos::prelude::*;
 
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Theme {
-    #[default]
-    System,
-    Light,
-    Dark,
+crate::codes! {
+    /// The colour theme, remembered in the `theme` cookie (an unknown code reads as `System`).
+    #[derive(Default)]
+    pub enum Theme {
+        #[default]
+        System = "system",
+        Light = "light",
+        Dark = "dark",
+    }
 }
 
 pub const THEME_COOKIE: &str = "theme";
-
-impl Theme {
-    pub fn code(self) -> &'static str {
-        match self {
-            Theme::System => "system",
-            Theme::Light => "light",
-            Theme::Dark => "dark",
-        }
-    }
-    pub fn from_code(s: &str) -> Theme {
-        match s {
-            "light" => Theme::Light,
-            "dark" => Theme::Dark,
-            _ => Theme::System,
-        }
-    }
-}
 
 #[derive(Clone, Copy)]
 pub struct ThemeCtx(pub RwSignal<Theme>);
@@ -40,7 +26,7 @@ pub fn initial_prefs() -> (Locale, Theme) {
     #[cfg(feature = "ssr")]
     {
         let theme = crate::server::request::cookie(THEME_COOKIE)
-            .map(|c| Theme::from_code(&c))
+            .and_then(|c| Theme::from_code(&c))
             .unwrap_or_default();
         (crate::i18n::request_locale(), theme)
     }
@@ -57,7 +43,7 @@ pub fn initial_prefs() -> (Locale, Theme) {
         let theme = html
             .as_ref()
             .and_then(|h| h.get_attribute("data-theme"))
-            .map(|t| Theme::from_code(&t))
+            .and_then(|t| Theme::from_code(&t))
             .unwrap_or_default();
         (lang, theme)
     }
@@ -152,7 +138,7 @@ pub fn LanguageSwitch() -> impl IntoView {
     };
     view! {
         <div class="lang-switch" role="group" aria-label=move || l.get().pick("Language", "Язык")>
-            {Locale::ALL.into_iter().map(|loc| view! {
+            {Locale::ALL.iter().map(|&loc| view! {
                 <button type="button" class="lang-switch__option"
                     lang=loc.code()
                     aria-pressed=move || if l.get() == loc { "true" } else { "false" }

@@ -19,47 +19,21 @@ pub mod service;
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Kind {
-    PostLike,
-    CommentLike,
-    Comment,
-    Reply,
-    Follow,
-    NewPost,
-    CourseApproved,
-    CourseReturned,
+crate::codes! {
+    /// What happened (stored as the notification's `kind`).
+    pub enum Kind {
+        PostLike = "post_like",
+        CommentLike = "comment_like",
+        Comment = "comment",
+        Reply = "reply",
+        Follow = "follow",
+        NewPost = "new_post",
+        CourseApproved = "course_approved",
+        CourseReturned = "course_returned",
+    }
 }
 
 impl Kind {
-    pub const ALL: [Kind; 8] = [
-        Kind::PostLike,
-        Kind::CommentLike,
-        Kind::Comment,
-        Kind::Reply,
-        Kind::Follow,
-        Kind::NewPost,
-        Kind::CourseApproved,
-        Kind::CourseReturned,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            Kind::PostLike => "post_like",
-            Kind::CommentLike => "comment_like",
-            Kind::Comment => "comment",
-            Kind::Reply => "reply",
-            Kind::Follow => "follow",
-            Kind::NewPost => "new_post",
-            Kind::CourseApproved => "course_approved",
-            Kind::CourseReturned => "course_returned",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<Kind> {
-        Kind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Whether a repeat of the same unread notification is dropped (a like, unlike and like
     /// again; a follow, unfollow and follow again). Comments differ by their link; every
     /// moderation result and new post is news.

@@ -6,8 +6,14 @@
 //! `UPDATE … WHERE submitted_at IS NULL` on its row. That statement takes the row's lock on
 //! PostgreSQL (SQLite has one writer anyway), so an answer saved while the attempt is being
 //! submitted either lands before the grading reads the answers or is refused.
+//!
+//! Rows carry typed ids (`QuizId`, `QuizVersionId`, `AttemptId`, the course's `CourseId` and
+//! `LessonId`, the learner's `UserId`) and 0/1 columns as `bool`. A question is named by its
+//! index in the version's spec (a plain `i64`).
 
+use crate::ids::{AttemptId, CourseId, Flag, LessonId, QuizId, QuizVersionId, UserId, flag};
 use crate::server::db::Db;
+use crate::server::sql::placeholders;
 use sqlx::{Any, Transaction};
 
 /// How long after a replacement an unused version is kept (an attempt may be starting with it).
@@ -15,10 +21,11 @@ const PRUNE_AFTER_MS: i64 = 60 * 60 * 1000;
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct QuizRow {
-    pub id: i64,
-    pub course_id: i64,
-    pub lesson_id: Option<i64>,
-    pub current_version_id: i64,
+    pub id: QuizId,
+    pub course_id: CourseId,
+    /// `None`: the course's final exam.
+    pub lesson_id: Option<LessonId>,
+    pub current_version_id: QuizVersionId,
     pub title: String,
     pub created_at: i64,
     pub updated_at: i64,
@@ -29,8 +36,8 @@ const QUIZ_COLS: &str = "id, course_id, lesson_id, COALESCE(current_version_id, 
 /// A version without its JSON (read on a cache miss only, see [`select_spec_json`]).
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct VersionRow {
-    pub id: i64,
-    pub quiz_id: i64,
+    pub id: QuizVersionId,
+    pub quiz_id: QuizId,
     pub spec_hash: String,
     pub title: String,
     pub questions_count: i64,
@@ -38,8 +45,10 @@ pub struct VersionRow {
     pub pass_percent: i64,
     pub attempts_allowed: Option<i64>,
     pub time_limit_s: Option<i64>,
-    pub shuffle_questions: i64,
-    pub shuffle_options: i64,
+    #[sqlx(try_from = "Flag")]
+    pub shuffle_questions: bool,
+    #[sqlx(try_from = "Flag")]
+    pub shuffle_options: bool,
     pub created_at: i64,
 }
 
@@ -48,10 +57,10 @@ const VERSION_COLS: &str = "v.id, v.quiz_id, v.spec_hash, v.title, v.questions_c
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct AttemptRow {
-    pub id: i64,
-    pub quiz_id: i64,
-    pub version_id: i64,
-    pub user_id: i64,
+    pub id: AttemptId,
+    pub quiz_id: QuizId,
+    pub version_id: QuizVersionId,
+    pub user_id: UserId,
     pub number: i64,
     pub seed: i64,
     pub started_at: i64,
@@ -60,7 +69,8 @@ pub struct AttemptRow {
     pub earned: i64,
     pub total: i64,
     pub percent: i64,
-    pub passed: i64,
+    #[sqlx(try_from = "Flag")]
+    pub passed: bool,
 }
 
 const ATTEMPT_COLS: &str = "id, quiz_id, version_id, user_id, number, seed, started_at, deadline_at, submitted_at, \
@@ -80,6 +90,16 @@ pub struct NewVersion<'a> {
     pub shuffle_options: bool,
 }
 
+/// A learner's best submitted attempt on a quiz ([`best_results`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct BestResult {
+    pub quiz_id: QuizId,
+    pub percent: i64,
+    /// Whether any of the attempts passed.
+    #[sqlx(try_from = "Flag")]
+    pub passed: bool,
+}
+
 /// The score an attempt is closed with.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Score {
@@ -91,7 +111,7 @@ pub struct Score {
 
 // ---- quizzes and versions ----
 
-pub async fn select_quiz(db: &Db, id: i64) -> sqlx::Result<Option<QuizRow>> {
+pub async fn select_quiz(db: &Db, id: QuizId) -> sqlx::Result<Option<QuizRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {QUIZ_COLS} FROM quizzes WHERE id = $1"
     )))
@@ -103,8 +123,8 @@ pub async fn select_quiz(db: &Db, id: i64) -> sqlx::Result<Option<QuizRow>> {
 /// The quiz of a lesson, or the course's final exam when `lesson` is `None`.
 pub async fn select_quiz_for(
     db: &Db,
-    course: i64,
-    lesson: Option<i64>,
+    course: CourseId,
+    lesson: Option<LessonId>,
 ) -> sqlx::Result<Option<QuizRow>> {
     match lesson {
         Some(l) => {
@@ -128,7 +148,10 @@ pub async fn select_quiz_for(
 }
 
 /// A course's quizzes with their current versions, lesson quizzes by id, the final exam last.
-pub async fn list_course_quizzes(db: &Db, course: i64) -> sqlx::Result<Vec<(QuizRow, VersionRow)>> {
+pub async fn list_course_quizzes(
+    db: &Db,
+    course: CourseId,
+) -> sqlx::Result<Vec<(QuizRow, VersionRow)>> {
     #[derive(sqlx::FromRow)]
     struct Joined {
         #[sqlx(flatten)]
@@ -138,8 +161,8 @@ pub async fn list_course_quizzes(db: &Db, course: i64) -> sqlx::Result<Vec<(Quiz
     }
     #[derive(sqlx::FromRow)]
     struct VersionJoined {
-        v_id: i64,
-        v_quiz_id: i64,
+        v_id: QuizVersionId,
+        v_quiz_id: QuizId,
         v_spec_hash: String,
         v_title: String,
         v_questions_count: i64,
@@ -147,8 +170,10 @@ pub async fn list_course_quizzes(db: &Db, course: i64) -> sqlx::Result<Vec<(Quiz
         v_pass_percent: i64,
         v_attempts_allowed: Option<i64>,
         v_time_limit_s: Option<i64>,
-        v_shuffle_questions: i64,
-        v_shuffle_options: i64,
+        #[sqlx(try_from = "Flag")]
+        v_shuffle_questions: bool,
+        #[sqlx(try_from = "Flag")]
+        v_shuffle_options: bool,
         v_created_at: i64,
     }
     let rows: Vec<Joined> = sqlx::query_as(
@@ -188,7 +213,7 @@ pub async fn list_course_quizzes(db: &Db, course: i64) -> sqlx::Result<Vec<(Quiz
         .collect())
 }
 
-pub async fn select_version(db: &Db, id: i64) -> sqlx::Result<Option<VersionRow>> {
+pub async fn select_version(db: &Db, id: QuizVersionId) -> sqlx::Result<Option<VersionRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {VERSION_COLS} FROM quiz_versions v WHERE v.id = $1"
     )))
@@ -198,7 +223,7 @@ pub async fn select_version(db: &Db, id: i64) -> sqlx::Result<Option<VersionRow>
 }
 
 /// The JSON of a version (the whole spec, correct answers included).
-pub async fn select_spec_json(db: &Db, version: i64) -> sqlx::Result<Option<String>> {
+pub async fn select_spec_json(db: &Db, version: QuizVersionId) -> sqlx::Result<Option<String>> {
     let r: Option<(String,)> = sqlx::query_as("SELECT spec_json FROM quiz_versions WHERE id = $1")
         .bind(version)
         .fetch_optional(db.r())
@@ -211,11 +236,11 @@ pub async fn select_spec_json(db: &Db, version: i64) -> sqlx::Result<Option<Stri
 /// again. Returns the quiz id.
 pub async fn save_version(
     db: &Db,
-    course: i64,
-    lesson: Option<i64>,
+    course: CourseId,
+    lesson: Option<LessonId>,
     v: &NewVersion<'_>,
     now: i64,
-) -> sqlx::Result<i64> {
+) -> sqlx::Result<QuizId> {
     let mut tx = db.w().begin().await?;
     // A concurrent first save of the same quiz meets the unique index and does nothing.
     sqlx::query(
@@ -228,7 +253,7 @@ pub async fn save_version(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let (quiz, current): (i64, Option<i64>) = match lesson {
+    let (quiz, current): (QuizId, Option<QuizVersionId>) = match lesson {
         Some(l) => sqlx::query_as(
             "SELECT id, current_version_id FROM quizzes WHERE course_id = $1 AND lesson_id = $2",
         )
@@ -255,7 +280,7 @@ pub async fn save_version(
             return Ok(quiz);
         }
     }
-    let (version,): (i64,) = sqlx::query_as(
+    let (version,): (QuizVersionId,) = sqlx::query_as(
         "INSERT INTO quiz_versions (quiz_id, spec_json, spec_hash, title, questions_count, total_points, pass_percent, \
          attempts_allowed, time_limit_s, shuffle_questions, shuffle_options, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
@@ -269,8 +294,8 @@ pub async fn save_version(
     .bind(v.pass_percent)
     .bind(v.attempts_allowed)
     .bind(v.time_limit_s)
-    .bind(i64::from(v.shuffle_questions))
-    .bind(i64::from(v.shuffle_options))
+    .bind(flag(v.shuffle_questions))
+    .bind(flag(v.shuffle_options))
     .bind(now)
     .fetch_one(&mut *tx)
     .await?;
@@ -304,7 +329,7 @@ pub async fn save_version(
 }
 
 /// Deletes a quiz of `course` with its versions, attempts and answers; false when there is none.
-pub async fn delete_quiz(db: &Db, course: i64, quiz: i64) -> sqlx::Result<bool> {
+pub async fn delete_quiz(db: &Db, course: CourseId, quiz: QuizId) -> sqlx::Result<bool> {
     let r = sqlx::query("DELETE FROM quizzes WHERE id = $1 AND course_id = $2")
         .bind(quiz)
         .bind(course)
@@ -314,7 +339,7 @@ pub async fn delete_quiz(db: &Db, course: i64, quiz: i64) -> sqlx::Result<bool> 
 }
 
 /// Attempts started on a quiz, by anyone, on any version.
-pub async fn count_attempts(db: &Db, quiz: i64) -> sqlx::Result<i64> {
+pub async fn count_attempts(db: &Db, quiz: QuizId) -> sqlx::Result<i64> {
     let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM quiz_attempts WHERE quiz_id = $1")
         .bind(quiz)
         .fetch_one(db.r())
@@ -324,7 +349,7 @@ pub async fn count_attempts(db: &Db, quiz: i64) -> sqlx::Result<i64> {
 
 // ---- attempts ----
 
-pub async fn select_attempt(db: &Db, id: i64) -> sqlx::Result<Option<AttemptRow>> {
+pub async fn select_attempt(db: &Db, id: AttemptId) -> sqlx::Result<Option<AttemptRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ATTEMPT_COLS} FROM quiz_attempts WHERE id = $1"
     )))
@@ -334,7 +359,7 @@ pub async fn select_attempt(db: &Db, id: i64) -> sqlx::Result<Option<AttemptRow>
 }
 
 /// A learner's attempts on a quiz, newest first.
-pub async fn attempts_of(db: &Db, quiz: i64, user: i64) -> sqlx::Result<Vec<AttemptRow>> {
+pub async fn attempts_of(db: &Db, quiz: QuizId, user: UserId) -> sqlx::Result<Vec<AttemptRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ATTEMPT_COLS} FROM quiz_attempts WHERE quiz_id = $1 AND user_id = $2 ORDER BY number DESC"
     )))
@@ -345,7 +370,7 @@ pub async fn attempts_of(db: &Db, quiz: i64, user: i64) -> sqlx::Result<Vec<Atte
 }
 
 /// A learner's attempt in progress on a quiz.
-pub async fn open_attempt(db: &Db, quiz: i64, user: i64) -> sqlx::Result<Option<AttemptRow>> {
+pub async fn open_attempt(db: &Db, quiz: QuizId, user: UserId) -> sqlx::Result<Option<AttemptRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {ATTEMPT_COLS} FROM quiz_attempts WHERE quiz_id = $1 AND user_id = $2 AND submitted_at IS NULL"
     )))
@@ -355,19 +380,20 @@ pub async fn open_attempt(db: &Db, quiz: i64, user: i64) -> sqlx::Result<Option<
     .await
 }
 
-/// Per quiz of `quizzes`: (quiz id, best percent, passed 0/1) of a learner's submitted attempts.
+/// Per quiz of `quizzes`: the best of a learner's submitted attempts.
 pub async fn best_results(
     db: &Db,
-    user: i64,
-    quizzes: &[i64],
-) -> sqlx::Result<Vec<(i64, i64, i64)>> {
+    user: UserId,
+    quizzes: &[QuizId],
+) -> sqlx::Result<Vec<BestResult>> {
     if quizzes.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
-        "SELECT quiz_id, CAST(MAX(percent) AS BIGINT), CAST(MAX(passed) AS BIGINT) FROM quiz_attempts \
+        "SELECT quiz_id, CAST(MAX(percent) AS BIGINT) AS percent, CAST(MAX(passed) AS BIGINT) AS passed \
+         FROM quiz_attempts \
          WHERE user_id = $1 AND submitted_at IS NOT NULL AND quiz_id IN ({}) GROUP BY quiz_id",
-        crate::server::sql::placeholders(2, quizzes.len())
+        placeholders(2, quizzes.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user);
     for id in quizzes {
@@ -381,12 +407,12 @@ pub async fn best_results(
 /// exceed the limit (attempt numbers are unique). `None` when nothing was started.
 pub async fn insert_attempt(
     db: &Db,
-    quiz: i64,
-    user: i64,
+    quiz: QuizId,
+    user: UserId,
     seed: i64,
     now: i64,
-) -> sqlx::Result<Option<i64>> {
-    let r: Option<(i64,)> = sqlx::query_as(
+) -> sqlx::Result<Option<AttemptId>> {
+    let r: Option<(AttemptId,)> = sqlx::query_as(
         "INSERT INTO quiz_attempts (quiz_id, version_id, user_id, number, seed, started_at, deadline_at, total) \
          SELECT q.id, v.id, $2, n.num, $3, $4, \
                 CASE WHEN v.time_limit_s IS NULL THEN NULL ELSE $4 + v.time_limit_s * 1000 END, v.total_points \
@@ -409,7 +435,7 @@ pub async fn insert_attempt(
 /// once `now` is past the deadline plus the grace.
 pub async fn lock_open(
     db: &Db,
-    attempt: i64,
+    attempt: AttemptId,
     now: i64,
     deadline_grace: Option<i64>,
 ) -> sqlx::Result<Option<Transaction<'static, Any>>> {
@@ -433,7 +459,7 @@ pub async fn lock_open(
 /// Saves (or with `None`, clears) the answer to a question.
 pub async fn put_answer(
     tx: &mut Transaction<'static, Any>,
-    attempt: i64,
+    attempt: AttemptId,
     question: i64,
     answer_json: Option<&str>,
     now: i64,
@@ -463,7 +489,7 @@ pub async fn put_answer(
 }
 
 /// The answers saved in an attempt: (question, answer JSON).
-pub async fn answers(db: &Db, attempt: i64) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn answers(db: &Db, attempt: AttemptId) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
         "SELECT question, answer_json FROM quiz_answers WHERE attempt_id = $1 ORDER BY question",
     )
@@ -475,7 +501,7 @@ pub async fn answers(db: &Db, attempt: i64) -> sqlx::Result<Vec<(i64, String)>> 
 /// The answers, read inside a write transaction (what the grading sees).
 pub async fn answers_in(
     tx: &mut Transaction<'static, Any>,
-    attempt: i64,
+    attempt: AttemptId,
 ) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
         "SELECT question, answer_json FROM quiz_answers WHERE attempt_id = $1 ORDER BY question",
@@ -489,7 +515,7 @@ pub async fn answers_in(
 /// concurrent submissions wins. False when it was already submitted.
 pub async fn finish_attempt(
     tx: &mut Transaction<'static, Any>,
-    attempt: i64,
+    attempt: AttemptId,
     score: Score,
     now: i64,
 ) -> sqlx::Result<bool> {
@@ -501,7 +527,7 @@ pub async fn finish_attempt(
     .bind(score.earned)
     .bind(score.total)
     .bind(score.percent)
-    .bind(i64::from(score.passed))
+    .bind(flag(score.passed))
     .bind(attempt)
     .execute(&mut **tx)
     .await?;
@@ -509,7 +535,11 @@ pub async fn finish_attempt(
 }
 
 /// The best passing attempt of a course's final exam by a learner: (attempt id, percent).
-pub async fn best_final_pass(db: &Db, course: i64, user: i64) -> sqlx::Result<Option<(i64, i64)>> {
+pub async fn best_final_pass(
+    db: &Db,
+    course: CourseId,
+    user: UserId,
+) -> sqlx::Result<Option<(AttemptId, i64)>> {
     sqlx::query_as(
         "SELECT a.id, a.percent FROM quiz_attempts a JOIN quizzes q ON q.id = a.quiz_id \
          WHERE q.course_id = $1 AND q.lesson_id IS NULL AND a.user_id = $2 AND a.passed = 1 \

@@ -73,42 +73,24 @@ pub const TIME_MAX_MINUTES: u32 = 600;
 /// Passing score of a new quiz.
 pub const PASS_DEFAULT: u32 = 70;
 
-/// The type of a question; stored as TEXT (`code`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QuestionKind {
-    /// Exactly one correct option.
-    #[default]
-    Single,
-    /// One or more correct options; all-or-nothing.
-    Multiple,
-    /// A typed answer compared with accepted answers.
-    Text,
-    /// Items to put in the correct order.
-    Ordering,
+crate::codes! {
+    /// The type of a question; its code is also its name in a spec's JSON.
+    #[derive(Default)]
+    #[serde(rename_all = "lowercase")]
+    pub enum QuestionKind {
+        /// Exactly one correct option.
+        #[default]
+        Single = "single",
+        /// One or more correct options; all-or-nothing.
+        Multiple = "multiple",
+        /// A typed answer compared with accepted answers.
+        Text = "text",
+        /// Items to put in the correct order.
+        Ordering = "ordering",
+    }
 }
 
 impl QuestionKind {
-    pub const ALL: [QuestionKind; 4] = [
-        QuestionKind::Single,
-        QuestionKind::Multiple,
-        QuestionKind::Text,
-        QuestionKind::Ordering,
-    ];
-
-    pub fn code(self) -> &'static str {
-        match self {
-            QuestionKind::Single => "single",
-            QuestionKind::Multiple => "multiple",
-            QuestionKind::Text => "text",
-            QuestionKind::Ordering => "ordering",
-        }
-    }
-
-    pub fn from_code(s: &str) -> Option<QuestionKind> {
-        QuestionKind::ALL.into_iter().find(|k| k.code() == s)
-    }
-
     /// Whether the question has options (choice) or items (ordering) rather than typed answers.
     pub fn has_options(self) -> bool {
         self != QuestionKind::Text
@@ -1005,8 +987,9 @@ mod tests {
 
     #[test]
     fn kinds_are_stored_as_short_codes() {
-        for k in QuestionKind::ALL {
+        for &k in QuestionKind::ALL {
             assert_eq!(QuestionKind::from_code(k.code()), Some(k));
+            assert_eq!(serde_json::to_string(&k).unwrap(), format!("\"{k}\""));
         }
         assert_eq!(QuestionKind::Ordering.code(), "ordering");
         assert_eq!(QuestionKind::from_code("Single"), None);

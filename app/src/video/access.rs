@@ -5,6 +5,7 @@
 //! link, which the feature that shows a private video (a lesson) hands out to those it lets in.
 
 use super::db::VideoRow;
+use super::{Status, Visibility};
 use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::auth::Actor;
@@ -18,11 +19,16 @@ pub async fn may_watch(
     viewer: Option<&Actor>,
 ) -> Result<bool, AppError> {
     if let Some(a) = viewer
-        && (a.user.get() == v.owner_id || a.is_admin())
+        && (a.user == v.owner_id || a.is_admin())
     {
         return Ok(true);
     }
-    Ok(v.visibility == "public" && v.status == "ready")
+    Ok(open_to_all(v))
+}
+
+/// A public, ready video: anyone may watch it.
+fn open_to_all(v: &VideoRow) -> bool {
+    v.visibility == Visibility::Public && v.status == Status::Ready
 }
 
 /// The media policy of `videos/{public_id}/…`: public for public, ready videos; otherwise a
@@ -49,7 +55,7 @@ pub async fn media_access(
             MediaAccess::Denied
         };
     }
-    if v.visibility == "public" && v.status == "ready" {
+    if open_to_all(&v) {
         return MediaAccess::Public;
     }
     match may_watch(state, &v, viewer).await {

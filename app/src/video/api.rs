@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     super::{Status, db, service},
+    crate::ids::VideoId,
     crate::server::{AppState, auth, auth::Actor, state},
 };
 
@@ -115,7 +116,7 @@ pub async fn events(
     use axum::response::IntoResponse;
     use axum::response::sse::{Event, KeepAlive, Sse};
     let v = match db::select_by_public_id(&st.db, &id).await {
-        Ok(Some(v)) if v.owner_id == s.user.get() => v,
+        Ok(Some(v)) if v.owner_id == s.user => v,
         _ => return axum::http::StatusCode::NOT_FOUND.into_response(),
     };
     let video_id = v.id;
@@ -131,10 +132,10 @@ pub async fn events(
         last: Option<Progress>,
         done: bool,
     }
-    let read = |st: AppState, video_id: i64| async move {
+    let read = |st: AppState, video_id: VideoId| async move {
         match db::select_by_id(&st.db, video_id).await {
             Ok(Some(v)) => Some(Progress {
-                status: Status::from_code(&v.status),
+                status: v.status,
                 progress: v.progress,
                 error: v.error.as_deref().map(super::error_msg),
             }),

@@ -1,16 +1,24 @@
 //! SQL of the video feature.
+//!
+//! Rows carry typed ids (`VideoId`, the owner's `UserId`), `Status` and `Visibility` as enums
+//! and `has_poster` as `bool`.
 
+use super::{Status, Visibility};
+use crate::ids::{Flag, UserId, VideoId};
 use crate::server::db::Db;
+use crate::server::sql::placeholders;
 use sqlx::{Any, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct VideoRow {
-    pub id: i64,
+    pub id: VideoId,
     pub public_id: String,
-    pub owner_id: i64,
+    pub owner_id: UserId,
     pub title: String,
-    pub status: String,
-    pub visibility: String,
+    #[sqlx(try_from = "String")]
+    pub status: Status,
+    #[sqlx(try_from = "String")]
+    pub visibility: Visibility,
     pub size_bytes: i64,
     pub uploaded_bytes: i64,
     pub duration_ms: Option<i64>,
@@ -18,7 +26,8 @@ pub struct VideoRow {
     pub height: Option<i64>,
     pub progress: i64,
     pub error: Option<String>,
-    pub has_poster: i64,
+    #[sqlx(try_from = "Flag")]
+    pub has_poster: bool,
     pub thumbs: Option<String>,
     pub storage_bytes: i64,
     pub created_at: i64,
@@ -39,12 +48,12 @@ const COLUMNS: &str = "id, public_id, owner_id, title, status, visibility, size_
 pub async fn insert_upload(
     db: &Db,
     public_id: &str,
-    owner_id: i64,
+    owner_id: UserId,
     title: &str,
     size: i64,
     now: i64,
-) -> sqlx::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
+) -> sqlx::Result<VideoId> {
+    let (id,): (VideoId,) = sqlx::query_as(
         "INSERT INTO videos (public_id, owner_id, title, status, visibility, size_bytes, created_at, updated_at) \
          VALUES ($1, $2, $3, 'uploading', 'private', $4, $5, $5) RETURNING id",
     )
@@ -67,7 +76,7 @@ pub async fn select_by_public_id(db: &Db, public_id: &str) -> sqlx::Result<Optio
     .await
 }
 
-pub async fn select_by_id(db: &Db, id: i64) -> sqlx::Result<Option<VideoRow>> {
+pub async fn select_by_id(db: &Db, id: VideoId) -> sqlx::Result<Option<VideoRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "SELECT {COLUMNS} FROM videos WHERE id = $1"
     )))
@@ -79,8 +88,8 @@ pub async fn select_by_id(db: &Db, id: i64) -> sqlx::Result<Option<VideoRow>> {
 /// The owner's videos, newest first, after the keyset cursor `before_id`.
 pub async fn list_for_owner(
     db: &Db,
-    owner_id: i64,
-    before_id: i64,
+    owner_id: UserId,
+    before_id: VideoId,
     limit: i64,
 ) -> sqlx::Result<Vec<VideoRow>> {
     sqlx::query_as(sqlx::AssertSqlSafe(format!(
@@ -94,7 +103,13 @@ pub async fn list_for_owner(
 }
 
 /// Moves the resume offset from `from` to `to`; false when another request moved it first.
-pub async fn advance_offset(db: &Db, id: i64, from: i64, to: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn advance_offset(
+    db: &Db,
+    id: VideoId,
+    from: i64,
+    to: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
     let n = sqlx::query(
         "UPDATE videos SET uploaded_bytes = $1, updated_at = $2 WHERE id = $3 AND uploaded_bytes = $4 AND status = 'uploading'",
     )
@@ -111,7 +126,7 @@ pub async fn advance_offset(db: &Db, id: i64, from: i64, to: i64, now: i64) -> s
 /// A complete, valid upload: store what ffprobe found, mark it processing and queue its job.
 pub async fn start_processing(
     db: &Db,
-    id: i64,
+    id: VideoId,
     duration_ms: i64,
     width: i64,
     height: i64,
@@ -137,7 +152,7 @@ pub async fn start_processing(
     Ok(n == 1)
 }
 
-async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Result<()> {
+async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: VideoId) -> sqlx::Result<()> {
     crate::server::jobs::enqueue_tx(
         tx,
         &super::TRANSCODE_JOB,
@@ -149,7 +164,7 @@ async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: i64) -> sqlx::Resu
 }
 
 /// Queues a failed video again (the retry button).
-pub async fn retry(db: &Db, id: i64, now: i64) -> sqlx::Result<bool> {
+pub async fn retry(db: &Db, id: VideoId, now: i64) -> sqlx::Result<bool> {
     let mut tx = db.w().begin().await?;
     let n = sqlx::query(
         "UPDATE videos SET status = 'processing', progress = 0, error = NULL, updated_at = $1 WHERE id = $2 AND status = 'failed'",
@@ -166,7 +181,7 @@ pub async fn retry(db: &Db, id: i64, now: i64) -> sqlx::Result<bool> {
     Ok(n == 1)
 }
 
-pub async fn set_progress(db: &Db, id: i64, progress: i64, now: i64) -> sqlx::Result<()> {
+pub async fn set_progress(db: &Db, id: VideoId, progress: i64, now: i64) -> sqlx::Result<()> {
     sqlx::query(
         "UPDATE videos SET progress = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'",
     )
@@ -178,7 +193,7 @@ pub async fn set_progress(db: &Db, id: i64, progress: i64, now: i64) -> sqlx::Re
     Ok(())
 }
 
-pub async fn set_failed(db: &Db, id: i64, code: &str, now: i64) -> sqlx::Result<()> {
+pub async fn set_failed(db: &Db, id: VideoId, code: &str, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE videos SET status = 'failed', error = $1, updated_at = $2 WHERE id = $3 AND status = 'processing'")
         .bind(code)
         .bind(now)
@@ -199,7 +214,7 @@ pub struct Finished<'a> {
 /// Returns false (and changes nothing) when it does not.
 pub async fn finish(
     db: &Db,
-    video_id: i64,
+    video_id: VideoId,
     job_id: i64,
     worker: &str,
     f: Finished<'_>,
@@ -240,14 +255,14 @@ pub async fn finish(
     Ok(true)
 }
 
-pub async fn select_renditions(db: &Db, video_id: i64) -> sqlx::Result<Vec<RenditionRow>> {
+pub async fn select_renditions(db: &Db, video_id: VideoId) -> sqlx::Result<Vec<RenditionRow>> {
     sqlx::query_as("SELECT name, width, height, bitrate, mp4_bytes FROM video_renditions WHERE video_id = $1 ORDER BY height")
         .bind(video_id)
         .fetch_all(db.r())
         .await
 }
 
-pub async fn select_captions(db: &Db, video_id: i64) -> sqlx::Result<Vec<(String, String)>> {
+pub async fn select_captions(db: &Db, video_id: VideoId) -> sqlx::Result<Vec<(String, String)>> {
     sqlx::query_as("SELECT lang, label FROM video_captions WHERE video_id = $1 ORDER BY lang")
         .bind(video_id)
         .fetch_all(db.r())
@@ -256,7 +271,7 @@ pub async fn select_captions(db: &Db, video_id: i64) -> sqlx::Result<Vec<(String
 
 pub async fn upsert_caption(
     db: &Db,
-    video_id: i64,
+    video_id: VideoId,
     lang: &str,
     label: &str,
     now: i64,
@@ -274,7 +289,7 @@ pub async fn upsert_caption(
     Ok(())
 }
 
-pub async fn delete_caption(db: &Db, video_id: i64, lang: &str) -> sqlx::Result<u64> {
+pub async fn delete_caption(db: &Db, video_id: VideoId, lang: &str) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("DELETE FROM video_captions WHERE video_id = $1 AND lang = $2")
             .bind(video_id)
@@ -285,9 +300,14 @@ pub async fn delete_caption(db: &Db, video_id: i64, lang: &str) -> sqlx::Result<
     )
 }
 
-pub async fn set_visibility(db: &Db, id: i64, visibility: &str, now: i64) -> sqlx::Result<()> {
+pub async fn set_visibility(
+    db: &Db,
+    id: VideoId,
+    visibility: Visibility,
+    now: i64,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE videos SET visibility = $1, updated_at = $2 WHERE id = $3")
-        .bind(visibility)
+        .bind(visibility.code())
         .bind(now)
         .bind(id)
         .execute(db.w())
@@ -296,7 +316,7 @@ pub async fn set_visibility(db: &Db, id: i64, visibility: &str, now: i64) -> sql
 }
 
 /// Deletes the video's rows (renditions, captions, positions go with it) and its jobs.
-pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
+pub async fn delete(db: &Db, id: VideoId) -> sqlx::Result<()> {
     let mut tx = db.w().begin().await?;
     sqlx::query("DELETE FROM jobs WHERE ref_key = $1 AND status <> 'done'")
         .bind(format!("video:{id}"))
@@ -309,7 +329,7 @@ pub async fn delete(db: &Db, id: i64) -> sqlx::Result<()> {
     tx.commit().await
 }
 
-pub async fn select_position(db: &Db, user_id: i64, video_id: i64) -> sqlx::Result<i64> {
+pub async fn select_position(db: &Db, user_id: UserId, video_id: VideoId) -> sqlx::Result<i64> {
     let row: Option<(i64,)> = sqlx::query_as(
         "SELECT position_ms FROM video_positions WHERE user_id = $1 AND video_id = $2",
     )
@@ -322,8 +342,8 @@ pub async fn select_position(db: &Db, user_id: i64, video_id: i64) -> sqlx::Resu
 
 pub async fn upsert_position(
     db: &Db,
-    user_id: i64,
-    video_id: i64,
+    user_id: UserId,
+    video_id: VideoId,
     position_ms: i64,
     now: i64,
 ) -> sqlx::Result<()> {
@@ -341,7 +361,7 @@ pub async fn upsert_position(
 }
 
 /// Uploads abandoned before `before` (their partial files are removed by the caller).
-pub async fn list_stale_uploads(db: &Db, before: i64) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn list_stale_uploads(db: &Db, before: i64) -> sqlx::Result<Vec<(VideoId, String)>> {
     sqlx::query_as(
         "SELECT id, public_id FROM videos WHERE status = 'uploading' AND updated_at < $1",
     )
@@ -350,21 +370,14 @@ pub async fn list_stale_uploads(db: &Db, before: i64) -> sqlx::Result<Vec<(i64, 
     .await
 }
 
-fn ph(first: usize, n: usize) -> String {
-    (first..first + n)
-        .map(|i| format!("${i}"))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
 /// Videos by ids (for feed pages: one query for all).
-pub async fn select_by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<VideoRow>> {
+pub async fn select_by_ids(db: &Db, ids: &[VideoId]) -> sqlx::Result<Vec<VideoRow>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "SELECT {COLUMNS} FROM videos WHERE id IN ({})",
-        ph(1, ids.len())
+        placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
@@ -374,13 +387,16 @@ pub async fn select_by_ids(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<VideoRow>> 
 }
 
 /// (video_id, rendition) for several videos.
-pub async fn select_renditions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64, RenditionRow)>> {
+pub async fn select_renditions_of(
+    db: &Db,
+    ids: &[VideoId],
+) -> sqlx::Result<Vec<(VideoId, RenditionRow)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     #[derive(sqlx::FromRow)]
     struct RenditionOf {
-        video_id: i64,
+        video_id: VideoId,
         name: String,
         width: i64,
         height: i64,
@@ -389,7 +405,7 @@ pub async fn select_renditions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64
     }
     let sql = format!(
         "SELECT video_id, name, width, height, bitrate, mp4_bytes FROM video_renditions WHERE video_id IN ({}) ORDER BY video_id, height",
-        ph(1, ids.len())
+        placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as::<_, RenditionOf>(sqlx::AssertSqlSafe(sql));
     for id in ids {
@@ -414,13 +430,16 @@ pub async fn select_renditions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64
 }
 
 /// (video_id, lang, label) for several videos.
-pub async fn select_captions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64, String, String)>> {
+pub async fn select_captions_of(
+    db: &Db,
+    ids: &[VideoId],
+) -> sqlx::Result<Vec<(VideoId, String, String)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "SELECT video_id, lang, label FROM video_captions WHERE video_id IN ({}) ORDER BY video_id, lang",
-        ph(1, ids.len())
+        placeholders(1, ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
     for id in ids {
@@ -432,15 +451,15 @@ pub async fn select_captions_of(db: &Db, ids: &[i64]) -> sqlx::Result<Vec<(i64, 
 /// (video_id, position_ms) of one viewer for several videos.
 pub async fn select_positions_of(
     db: &Db,
-    user_id: i64,
-    ids: &[i64],
-) -> sqlx::Result<Vec<(i64, i64)>> {
+    user_id: UserId,
+    ids: &[VideoId],
+) -> sqlx::Result<Vec<(VideoId, i64)>> {
     if ids.is_empty() {
         return Ok(Vec::new());
     }
     let sql = format!(
         "SELECT video_id, position_ms FROM video_positions WHERE user_id = $1 AND video_id IN ({})",
-        ph(2, ids.len())
+        placeholders(2, ids.len())
     );
     let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(user_id);
     for id in ids {

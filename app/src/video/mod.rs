@@ -43,13 +43,13 @@ pub const TRANSCODE_JOB: crate::server::jobs::JobKind = crate::server::jobs::Job
 
 /// The bus topic of one video's processing (its owner's studio listens).
 #[cfg(feature = "ssr")]
-pub fn topic(video_id: i64) -> String {
+pub fn topic(video_id: crate::ids::VideoId) -> String {
     format!("video:{video_id}")
 }
 
 /// Tells the open views of a video that its processing state changed.
 #[cfg(feature = "ssr")]
-pub async fn changed(st: &crate::server::AppState, video_id: i64) {
+pub async fn changed(st: &crate::server::AppState, video_id: crate::ids::VideoId) {
     st.bus
         .notify(&st.db, &topic(video_id), serde_json::json!({}))
         .await;
@@ -100,31 +100,22 @@ pub fn routes() -> axum::Router<crate::server::AppState> {
         )
 }
 
-/// Where a video is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Status {
-    Uploading,
-    Processing,
-    Ready,
-    Failed,
+crate::codes! {
+    /// Where a video is in its life.
+    pub enum Status {
+        Uploading = "uploading",
+        Processing = "processing",
+        Ready = "ready",
+        Failed = "failed",
+    }
 }
 
-impl Status {
-    pub fn code(self) -> &'static str {
-        match self {
-            Status::Uploading => "uploading",
-            Status::Processing => "processing",
-            Status::Ready => "ready",
-            Status::Failed => "failed",
-        }
-    }
-    pub fn from_code(s: &str) -> Status {
-        match s {
-            "uploading" => Status::Uploading,
-            "processing" => Status::Processing,
-            "ready" => Status::Ready,
-            _ => Status::Failed,
-        }
+crate::codes! {
+    /// Who may watch a video without a signed link: anyone once it is ready, or only its owner
+    /// and admins (the policy is in `access`).
+    pub enum Visibility {
+        Public = "public",
+        Private = "private",
     }
 }
 

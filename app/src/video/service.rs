@@ -3,15 +3,18 @@
 //! state. Server functions, the tus and captions routes and the studio page call these.
 
 use super::access::may_watch;
-use super::{Caption, Progress, Source, Status, Thumbs, VideoMsg, VideoSummary, VideoView, db};
+use super::{
+    Caption, Progress, Source, Status, Thumbs, VideoMsg, VideoSummary, VideoView, Visibility, db,
+};
 use crate::error::{AppError, Msg};
+use crate::ids::VideoId;
 use crate::server::auth::Actor;
 use crate::server::{AppState, now_ms};
 
 /// The base URL of a video's files: public, or signed for six hours.
 pub fn media_base(state: &AppState, v: &db::VideoRow) -> String {
     let prefix = format!("videos/{}", v.public_id);
-    if v.visibility == "public" {
+    if v.visibility == Visibility::Public {
         format!("/media/{prefix}")
     } else {
         let exp = now_ms() / 1000 + 6 * 3600;
@@ -20,13 +23,14 @@ pub fn media_base(state: &AppState, v: &db::VideoRow) -> String {
 }
 
 pub fn summary(state: &AppState, v: db::VideoRow) -> VideoSummary {
-    let status = Status::from_code(&v.status);
-    let poster_url = (v.has_poster == 1).then(|| format!("{}/poster.jpg", media_base(state, &v)));
+    let poster_url = v
+        .has_poster
+        .then(|| format!("{}/poster.jpg", media_base(state, &v)));
     VideoSummary {
         public_id: v.public_id,
         title: v.title,
-        status,
-        public: v.visibility == "public",
+        status: v.status,
+        public: v.visibility == Visibility::Public,
         progress: v.progress,
         size_bytes: v.size_bytes,
         uploaded_bytes: v.uploaded_bytes,
@@ -56,23 +60,23 @@ pub async fn build_views(
     videos: &[db::VideoRow],
     viewer: Option<&Actor>,
 ) -> Result<Vec<VideoView>, AppError> {
-    let ids: Vec<i64> = videos.iter().map(|v| v.id).collect();
-    let ready: Vec<i64> = videos
+    let ids: Vec<VideoId> = videos.iter().map(|v| v.id).collect();
+    let ready: Vec<VideoId> = videos
         .iter()
-        .filter(|v| v.status == "ready")
+        .filter(|v| v.status == Status::Ready)
         .map(|v| v.id)
         .collect();
     let renditions = db::select_renditions_of(&state.db, &ready).await?;
     let captions = db::select_captions_of(&state.db, &ids).await?;
     let positions = match viewer {
-        Some(s) => db::select_positions_of(&state.db, s.user.get(), &ids).await?,
+        Some(s) => db::select_positions_of(&state.db, s.user, &ids).await?,
         None => Vec::new(),
     };
     Ok(videos
         .iter()
         .map(|v| {
             let base = media_base(state, v);
-            let ready = v.status == "ready";
+            let ready = v.status == Status::Ready;
             let sources = renditions
                 .iter()
                 .filter(|(id, _)| *id == v.id)
@@ -106,13 +110,13 @@ pub async fn build_views(
             VideoView {
                 public_id: v.public_id.clone(),
                 title: v.title.clone(),
-                status: Status::from_code(&v.status),
-                public: v.visibility == "public",
-                is_owner: viewer.is_some_and(|s| s.user.get() == v.owner_id),
+                status: v.status,
+                public: v.visibility == Visibility::Public,
+                is_owner: viewer.is_some_and(|s| s.user == v.owner_id),
                 duration_ms: v.duration_ms.unwrap_or(0),
                 width: v.width.unwrap_or(16),
                 height: v.height.unwrap_or(9),
-                poster_url: (v.has_poster == 1).then(|| format!("{base}/poster.jpg")),
+                poster_url: v.has_poster.then(|| format!("{base}/poster.jpg")),
                 hls_url: ready.then(|| format!("{base}/hls/master.m3u8")),
                 sources,
                 captions: caps,
@@ -146,7 +150,7 @@ pub async fn own_video(st: &AppState, actor: &Actor, id: &str) -> Result<db::Vid
     let v = db::select_by_public_id(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if v.owner_id != actor.user.get() {
+    if v.owner_id != actor.user {
         return Err(AppError::NotFound);
     }
     Ok(v)
@@ -159,14 +163,14 @@ pub async fn my_videos(
     before: &str,
 ) -> Result<Vec<VideoSummary>, AppError> {
     let before_id = if before.is_empty() {
-        i64::MAX
+        VideoId(i64::MAX)
     } else {
         match db::select_by_public_id(&st.db, before).await? {
-            Some(v) if v.owner_id == actor.user.get() => v.id,
+            Some(v) if v.owner_id == actor.user => v.id,
             _ => return Err(AppError::BadRequest(Msg::BadInput)),
         }
     };
-    let rows = db::list_for_owner(&st.db, actor.user.get(), before_id, 50).await?;
+    let rows = db::list_for_owner(&st.db, actor.user, before_id, 50).await?;
     Ok(rows.into_iter().map(|v| summary(st, v)).collect())
 }
 
@@ -185,7 +189,7 @@ pub async fn video(st: &AppState, viewer: Option<&Actor>, id: &str) -> Result<Vi
 pub async fn progress(st: &AppState, actor: &Actor, id: &str) -> Result<Progress, AppError> {
     let v = own_video(st, actor, id).await?;
     Ok(Progress {
-        status: Status::from_code(&v.status),
+        status: v.status,
         progress: v.progress,
         error: v.error.as_deref().map(super::error_msg),
     })
@@ -217,13 +221,12 @@ pub async fn set_visibility(
     public: bool,
 ) -> Result<(), AppError> {
     let v = own_video(st, actor, id).await?;
-    db::set_visibility(
-        &st.db,
-        v.id,
-        if public { "public" } else { "private" },
-        now_ms(),
-    )
-    .await?;
+    let visibility = if public {
+        Visibility::Public
+    } else {
+        Visibility::Private
+    };
+    db::set_visibility(&st.db, v.id, visibility, now_ms()).await?;
     Ok(())
 }
 
@@ -291,6 +294,6 @@ pub async fn save_position(
         return Err(AppError::NotFound);
     }
     let pos = position_ms.clamp(0, v.duration_ms.unwrap_or(0));
-    db::upsert_position(&st.db, actor.user.get(), v.id, pos, now_ms()).await?;
+    db::upsert_position(&st.db, actor.user, v.id, pos, now_ms()).await?;
     Ok(())
 }

@@ -4,8 +4,9 @@
 //! poster and a thumbnail strip follow. Progress is stored as it goes; the worker's lease is
 //! renewed meanwhile and the job stops if it is lost.
 
-use super::VideoMsg;
 use super::db::{self, RenditionRow};
+use super::{Status, VideoMsg};
+use crate::ids::VideoId;
 use crate::server::jobs::{Job, JobContext, JobFailure as Failure};
 use crate::server::{AppState, now_ms};
 use std::path::{Path, PathBuf};
@@ -292,14 +293,14 @@ pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Fai
     let (worker, cancelled) = (cx.worker.as_str(), cx.cancelled.clone());
     let payload: serde_json::Value = serde_json::from_str(&job.payload)
         .map_err(|e| Failure::permanent("processing_failed", e.to_string()))?;
-    let video_id = payload["video_id"].as_i64().unwrap_or(0);
+    let video_id = VideoId(payload["video_id"].as_i64().unwrap_or(0));
     let Some(video) = db::select_by_id(&state.db, video_id)
         .await
         .map_err(|e| Failure::retry(e.to_string()))?
     else {
         return Ok(());
     };
-    if video.status != "processing" {
+    if video.status != Status::Processing {
         return Ok(());
     }
     let cfg = &state.config;
@@ -552,7 +553,7 @@ pub async fn on_failure(state: &AppState, job: &Job, failure: &Failure, final_: 
     let video_id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["video_id"].as_i64())
-        .unwrap_or(0);
+        .map_or(VideoId(0), VideoId);
     let _ = db::set_failed(&state.db, video_id, failure.code, now_ms()).await;
     super::changed(state, video_id).await;
     if let Ok(Some(v)) = db::select_by_id(&state.db, video_id).await {

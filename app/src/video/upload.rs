@@ -12,7 +12,7 @@
 //! with a clear reason and nothing of it is kept; a good one is queued for transcoding.
 //! Tutors only; only the owner may touch an upload.
 
-use super::db;
+use super::{Status, db};
 use crate::accounts::Role;
 use crate::error::{AppError, Msg};
 use crate::server::auth::Actor;
@@ -61,7 +61,7 @@ async fn owned(state: &AppState, auth: Option<Actor>, id: &str) -> Result<db::Vi
     let v = db::select_by_public_id(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if v.owner_id != a.user.get() {
+    if v.owner_id != a.user {
         // Someone else's upload does not exist for this caller.
         return Err(AppError::NotFound);
     }
@@ -165,7 +165,7 @@ pub async fn create(
     if let Err(e) = db::insert_upload(
         &state.db,
         &public_id,
-        a.user.get(),
+        a.user,
         &title,
         length as i64,
         now_ms(),
@@ -192,7 +192,7 @@ pub async fn create(
 fn offset_headers(v: &db::VideoRow) -> HeaderMap {
     let mut h = HeaderMap::new();
     tus_headers(&mut h);
-    let offset = if v.status == "uploading" {
+    let offset = if v.status == Status::Uploading {
         v.uploaded_bytes
     } else {
         v.size_bytes
@@ -203,9 +203,7 @@ fn offset_headers(v: &db::VideoRow) -> HeaderMap {
     if let Ok(x) = HeaderValue::from_str(&v.size_bytes.to_string()) {
         h.insert("upload-length", x);
     }
-    if let Ok(x) = HeaderValue::from_str(&v.status) {
-        h.insert("x-video-status", x);
-    }
+    h.insert("x-video-status", HeaderValue::from_static(v.status.code()));
     h
 }
 
@@ -270,7 +268,7 @@ pub async fn patch(
         return error(AppError::BadRequest(Msg::BadInput))
             .map_status(StatusCode::UNSUPPORTED_MEDIA_TYPE);
     }
-    if v.status != "uploading" {
+    if v.status != Status::Uploading {
         return (StatusCode::NO_CONTENT, offset_headers(&v)).into_response();
     }
     let Some(offset) = headers

@@ -6,7 +6,7 @@ use crate::both;
 use crate::helpers::*;
 use app::courses::CourseForm;
 use app::error::{AppError, Msg};
-use app::ids::{CourseId, LessonId, UserId};
+use app::ids::{AttemptId, CourseId, LessonId, UserId};
 use app::quizzes::QuizMsg;
 use app::quizzes::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, Question, QuestionKind, QuestionView,
@@ -1398,10 +1398,13 @@ async fn the_final_exam_counts_the_best_passing_attempt(b: Backend) {
     });
     let r60 = submit(&f.learner, v.id, &answers).await.unwrap();
     assert_eq!((r60.percent, r60.passed), (60, true));
-    assert_eq!(passed(me).await.unwrap(), Some((v.id, 60)));
+    assert_eq!(passed(me).await.unwrap(), Some((AttemptId(v.id), 60)));
     let v = start(&f.learner, exam).await.unwrap();
     let r100 = submit(&f.learner, v.id, &all_correct(&v)).await.unwrap();
-    assert_eq!(passed(me).await.unwrap(), Some((r100.attempt_id, 100)));
+    assert_eq!(
+        passed(me).await.unwrap(),
+        Some((AttemptId(r100.attempt_id), 100))
+    );
     // Passing the exam completes no lesson by itself.
     assert_eq!(
         app.completed_lessons(me, f.course).await.unwrap(),

@@ -11,7 +11,7 @@ use crate::ids::{AttachmentId, CourseId, LessonId, SectionId, VideoId};
 use crate::markdown::rich as markdown;
 use crate::server::auth::Actor;
 use crate::server::{AppState, now_ms, search};
-use crate::video::VideoMsg;
+use crate::video::{VideoMsg, Visibility};
 
 fn slug_taken() -> AppError {
     AppError::field("slug", Msg::Course(CourseMsg::SlugTaken))
@@ -96,7 +96,7 @@ async fn draft_of(st: &AppState, c: db::CourseRow) -> Result<CourseDraft, AppErr
                         video: l.video_id.and_then(|v| {
                             videos
                                 .iter()
-                                .find(|x| x.id == v.get())
+                                .find(|x| x.id == v)
                                 .map(|x| x.public_id.clone())
                         }),
                         free_preview: l.free_preview,
@@ -228,7 +228,7 @@ pub async fn update_lesson(
         return Err(AppError::NotFound);
     }
     if let Some(v) = video_id {
-        crate::video::db::set_visibility(&st.db, v.get(), "private", now_ms()).await?;
+        crate::video::db::set_visibility(&st.db, v, Visibility::Private, now_ms()).await?;
     }
     reindex(st, course).await
 }
@@ -244,7 +244,7 @@ async fn lesson_video(
         return Ok(None);
     }
     match crate::video::db::select_by_public_id(&st.db, video).await? {
-        Some(v) if access::may_use_video(actor, &v) => Ok(Some(VideoId(v.id))),
+        Some(v) if access::may_use_video(actor, &v) => Ok(Some(v.id)),
         _ => Err(AppError::field("video", Msg::Video(VideoMsg::NotReady))),
     }
 }

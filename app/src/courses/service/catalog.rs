@@ -108,9 +108,7 @@ pub(super) async fn detail(
                     .iter()
                     .filter(|l| l.section_id == s.id)
                     .map(|l| {
-                        let video = l
-                            .video_id
-                            .and_then(|v| videos.iter().find(|x| x.id == v.get()));
+                        let video = l.video_id.and_then(|v| videos.iter().find(|x| x.id == v));
                         LessonItem {
                             id: l.id.get(),
                             title: l.title.clone(),

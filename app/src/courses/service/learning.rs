@@ -128,7 +128,7 @@ async fn lesson_video(
     video: VideoId,
     lesson: LessonId,
 ) -> Result<Option<VideoView>, AppError> {
-    let Some(v) = crate::video::db::select_by_ids(&st.db, &[video.get()])
+    let Some(v) = crate::video::db::select_by_ids(&st.db, &[video])
         .await?
         .pop()
     else {
@@ -153,7 +153,7 @@ pub async fn save_lesson_progress(
 ) -> Result<bool, AppError> {
     let (course, l) = learners_lesson(st, actor, lesson).await?;
     let video_ms = match l.video_id {
-        Some(v) => crate::video::db::select_by_ids(&st.db, &[v.get()])
+        Some(v) => crate::video::db::select_by_ids(&st.db, &[v])
             .await?
             .pop()
             .and_then(|v| v.duration_ms)

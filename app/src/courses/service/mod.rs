@@ -20,7 +20,7 @@ pub use review::*;
 
 use super::{access, db};
 use crate::error::{AppError, Msg};
-use crate::ids::CourseId;
+use crate::ids::{CourseId, VideoId};
 use crate::server::auth::Actor;
 use crate::server::{AppState, search};
 
@@ -42,10 +42,7 @@ async fn lesson_videos(
     st: &AppState,
     lessons: &[db::LessonRow],
 ) -> Result<Vec<crate::video::db::VideoRow>, AppError> {
-    let ids: Vec<i64> = lessons
-        .iter()
-        .filter_map(|l| l.video_id.map(|v| v.get()))
-        .collect();
+    let ids: Vec<VideoId> = lessons.iter().filter_map(|l| l.video_id).collect();
     Ok(crate::video::db::select_by_ids(&st.db, &ids).await?)
 }
 

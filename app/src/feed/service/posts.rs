@@ -11,7 +11,7 @@ use crate::people::authors;
 use crate::server::auth::Actor;
 use crate::server::rate_limit::{self, Limit};
 use crate::server::{AppState, now_ms};
-use crate::video::{Status as VideoStatus, VideoMsg};
+use crate::video::{Status as VideoStatus, VideoMsg, Visibility};
 
 /// Cards for posts, in the order of `ids`, in a fixed number of queries whatever their number:
 /// posts, authors, tags, the viewer's likes, videos (and their renditions, captions, positions).
@@ -29,10 +29,7 @@ pub async fn cards(
         Some(v) => db::select_liked(&st.db, v.user, ids).await?,
         None => Vec::new(),
     };
-    let video_ids: Vec<i64> = rows
-        .iter()
-        .filter_map(|r| r.video_id.map(VideoId::get))
-        .collect();
+    let video_ids: Vec<VideoId> = rows.iter().filter_map(|r| r.video_id).collect();
     let videos = crate::video::db::select_by_ids(&st.db, &video_ids).await?;
     let views = crate::video::service::build_views(st, &videos, viewer).await?;
     let mut out = Vec::with_capacity(ids.len());
@@ -44,8 +41,8 @@ pub async fn cards(
             continue;
         };
         let video = r.video_id.and_then(|vid| {
-            let v = videos.iter().find(|v| v.id == vid.get())?;
-            let ready = VideoStatus::from_code(&v.status) == VideoStatus::Ready;
+            let v = videos.iter().find(|v| v.id == vid)?;
+            let ready = v.status == VideoStatus::Ready;
             let view = views.iter().find(|w| w.public_id == v.public_id).cloned();
             Some(PostVideo {
                 public_id: v.public_id.clone(),
@@ -137,7 +134,7 @@ pub async fn create_post(
     checks.finish()?;
     let now = now_ms();
     if let Some(v) = &video_row {
-        crate::video::db::set_visibility(&st.db, v.id, "public", now).await?;
+        crate::video::db::set_visibility(&st.db, v.id, Visibility::Public, now).await?;
     }
     let key = format!("post:{}", actor.user);
     rate_limit::hit(
@@ -154,7 +151,7 @@ pub async fn create_post(
         actor.user,
         &body,
         &crate::markdown::render(&body),
-        video_row.map(|v| VideoId(v.id)),
+        video_row.map(|v| v.id),
         &tags,
         now,
     )

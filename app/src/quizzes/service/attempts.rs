@@ -5,7 +5,7 @@ use super::overview::tally;
 use super::{GRACE_MS, quiz_context, to_u32, version_and_spec};
 use crate::courses;
 use crate::error::{AppError, Msg};
-use crate::ids::{AttemptId, CourseId, LessonId, QuizId, QuizVersionId, UserId};
+use crate::ids::{AttemptId, CourseId, QuizId};
 use crate::quizzes::{
     Answer, AttemptResult, AttemptView, Question, QuizMsg, QuizSpec, ResultItem, access,
     correct_shown, db, grade_shown, learner_view, passed, question_order, score_percent,
@@ -29,7 +29,7 @@ pub async fn start_attempt(
     if !access::may_take(&ctx.access) {
         return Err(AppError::Forbidden);
     }
-    let (quiz, user) = (quiz.get(), actor.user.get());
+    let user = actor.user;
     let mut open = match db::open_attempt(&st.db, quiz, user).await? {
         Some(a) => Some(settle_expired(st, a).await?).filter(|a| a.submitted_at.is_none()),
         None => None,
@@ -60,7 +60,7 @@ pub async fn save_answer(
     answer: Option<&Answer>,
 ) -> Result<(), AppError> {
     let a = open_own_attempt(st, actor, attempt).await?;
-    let (_, spec) = version_and_spec(st, QuizVersionId(a.version_id)).await?;
+    let (_, spec) = version_and_spec(st, a.version_id).await?;
     let q = question_of(&spec, question)
         .ok_or(AppError::BadRequest(Msg::Quiz(QuizMsg::AnswerInvalid)))?;
     let json = match answer {
@@ -92,7 +92,7 @@ pub async fn submit_attempt(
     answers: &[(i64, Answer)],
 ) -> Result<AttemptResult, AppError> {
     let a = open_own_attempt(st, actor, attempt).await?;
-    let (v, spec) = version_and_spec(st, QuizVersionId(a.version_id)).await?;
+    let (v, spec) = version_and_spec(st, a.version_id).await?;
     // The last answer to a question wins, as if they had been saved one by one.
     let mut kept: HashMap<i64, String> = HashMap::new();
     for (id, ans) in answers {
@@ -124,14 +124,14 @@ pub async fn attempt_result(
     actor: &Actor,
     attempt: AttemptId,
 ) -> Result<AttemptResult, AppError> {
-    let a = db::select_attempt(&st.db, attempt.get())
+    let a = db::select_attempt(&st.db, attempt)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = if a.user_id == actor.user.get() {
+    let a = if a.user_id == actor.user {
         // A learner whose time ran out sees the attempt closed with what was saved.
         settle_expired(st, a).await?
     } else {
-        let ctx = quiz_context(st, QuizId(a.quiz_id), Some(actor)).await?;
+        let ctx = quiz_context(st, a.quiz_id, Some(actor)).await?;
         if !access::may_review_attempts(&ctx.access) {
             return Err(AppError::NotFound);
         }
@@ -147,8 +147,8 @@ async fn open_own_attempt(
     actor: &Actor,
     id: AttemptId,
 ) -> Result<db::AttemptRow, AppError> {
-    let a = match db::select_attempt(&st.db, id.get()).await? {
-        Some(a) if a.user_id == actor.user.get() => a,
+    let a = match db::select_attempt(&st.db, id).await? {
+        Some(a) if a.user_id == actor.user => a,
         _ => return Err(AppError::NotFound),
     };
     if a.submitted_at.is_some() {
@@ -177,7 +177,7 @@ fn submitted_error(a: &db::AttemptRow) -> AppError {
 }
 
 /// Why an attempt no longer takes answers (closing it if its time ran out).
-async fn closed_reason(st: &AppState, attempt: i64) -> Result<AppError, AppError> {
+async fn closed_reason(st: &AppState, attempt: AttemptId) -> Result<AppError, AppError> {
     let a = db::select_attempt(&st.db, attempt)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -227,7 +227,7 @@ fn score(spec: &QuizSpec, v: &db::VersionRow, seed: u64, stored: &[(i64, String)
         .enumerate()
         .map(|(i, q)| {
             let id = i as i64;
-            grade_shown(q, id, seed, v.shuffle_options == 1, answers.get(&id))
+            grade_shown(q, id, seed, v.shuffle_options, answers.get(&id))
         })
         .fold(0u32, u32::saturating_add);
     let total = spec.total_points();
@@ -278,7 +278,7 @@ async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> 
     let Some(quiz) = db::select_quiz(&st.db, a.quiz_id).await? else {
         return Ok(());
     };
-    let (learner, course) = (UserId(a.user_id), CourseId(quiz.course_id));
+    let (learner, course) = (a.user_id, quiz.course_id);
     if courses::db::enrollment(&st.db, course, learner)
         .await?
         .is_none()
@@ -286,8 +286,7 @@ async fn passed_quiz(st: &AppState, a: &db::AttemptRow) -> Result<(), AppError> 
         return Ok(());
     }
     if let Some(lesson) = quiz.lesson_id {
-        let (lesson, now) = (LessonId(lesson), now_ms());
-        courses::db::record_progress(&st.db, learner, course, lesson, None, true, now).await?;
+        courses::db::record_progress(&st.db, learner, course, lesson, None, true, now_ms()).await?;
     }
     hooks::emit(st, courses::ProgressChanged { learner, course }).await
 }
@@ -301,7 +300,7 @@ pub(super) async fn settle_expired(
     if a.submitted_at.is_some() || !expired(&a, now_ms()) {
         return Ok(a);
     }
-    let (v, spec) = version_and_spec(st, QuizVersionId(a.version_id)).await?;
+    let (v, spec) = version_and_spec(st, a.version_id).await?;
     close_attempt(st, &a, &v, &spec, &[], None).await?;
     db::select_attempt(&st.db, a.id)
         .await?
@@ -310,10 +309,10 @@ pub(super) async fn settle_expired(
 
 /// What the learner sees during an attempt: the questions in their order, no correct answers.
 async fn attempt_view(st: &AppState, a: &db::AttemptRow) -> Result<AttemptView, AppError> {
-    let (v, spec) = version_and_spec(st, QuizVersionId(a.version_id)).await?;
+    let (v, spec) = version_and_spec(st, a.version_id).await?;
     let seed = seed_of(a);
-    let shuffle = v.shuffle_options == 1;
-    let questions = question_order(spec.questions.len(), seed, v.shuffle_questions == 1)
+    let shuffle = v.shuffle_options;
+    let questions = question_order(spec.questions.len(), seed, v.shuffle_questions)
         .into_iter()
         .map(|i| learner_view(&spec.questions[i], i as i64, seed, shuffle))
         .collect();
@@ -321,8 +320,8 @@ async fn attempt_view(st: &AppState, a: &db::AttemptRow) -> Result<AttemptView, 
     let mut answers: Vec<(i64, Answer)> = parse_answers(&stored).into_iter().collect();
     answers.sort_by_key(|(q, _)| *q);
     Ok(AttemptView {
-        id: a.id,
-        quiz_id: a.quiz_id,
+        id: a.id.get(),
+        quiz_id: a.quiz_id.get(),
         title: v.title.clone(),
         number: to_u32(a.number),
         questions,
@@ -339,11 +338,11 @@ async fn certificate_code(
     a: &db::AttemptRow,
     course: CourseId,
 ) -> Result<Option<String>, AppError> {
-    if a.passed != 1 {
+    if !a.passed {
         return Ok(None);
     }
     Ok(
-        crate::certificates::db::select_for(&st.db, UserId(a.user_id), course)
+        crate::certificates::db::select_for(&st.db, a.user_id, course)
             .await?
             .map(|c| c.code),
     )
@@ -354,7 +353,7 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
     let submitted_at = a
         .submitted_at
         .ok_or(AppError::Conflict(Msg::Quiz(QuizMsg::NotSubmitted)))?;
-    let (v, spec) = version_and_spec(st, QuizVersionId(a.version_id)).await?;
+    let (v, spec) = version_and_spec(st, a.version_id).await?;
     let quiz = db::select_quiz(&st.db, a.quiz_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -368,10 +367,10 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
     let attempts = db::attempts_of(&st.db, a.quiz_id, a.user_id).await?;
     let (_, attempts_left, best_percent, _) = tally(&attempts, &current);
     let answers = parse_answers(&db::answers(&st.db, a.id).await?);
-    let certificate_code = certificate_code(st, a, CourseId(quiz.course_id)).await?;
+    let certificate_code = certificate_code(st, a, quiz.course_id).await?;
     let seed = seed_of(a);
-    let shuffle = v.shuffle_options == 1;
-    let items = question_order(spec.questions.len(), seed, v.shuffle_questions == 1)
+    let shuffle = v.shuffle_options;
+    let items = question_order(spec.questions.len(), seed, v.shuffle_questions)
         .into_iter()
         .map(|i| {
             let q = &spec.questions[i];
@@ -388,15 +387,15 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
         })
         .collect();
     Ok(AttemptResult {
-        attempt_id: a.id,
-        quiz_id: a.quiz_id,
+        attempt_id: a.id.get(),
+        quiz_id: a.quiz_id.get(),
         title: v.title.clone(),
         number: to_u32(a.number),
         submitted_at,
         earned: to_u32(a.earned),
         total: to_u32(a.total),
         percent: to_u32(a.percent),
-        passed: a.passed == 1,
+        passed: a.passed,
         pass_percent: to_u32(v.pass_percent),
         attempts_left,
         best_percent,
@@ -408,12 +407,13 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{QuizVersionId, UserId};
     use crate::quizzes::{QuestionKind, QuizSettings};
 
     fn version(shuffle_options: bool) -> db::VersionRow {
         db::VersionRow {
-            id: 1,
-            quiz_id: 1,
+            id: QuizVersionId(1),
+            quiz_id: QuizId(1),
             spec_hash: String::new(),
             title: "Quiz".into(),
             questions_count: 2,
@@ -421,8 +421,8 @@ mod tests {
             pass_percent: 60,
             attempts_allowed: None,
             time_limit_s: None,
-            shuffle_questions: 0,
-            shuffle_options: i64::from(shuffle_options),
+            shuffle_questions: false,
+            shuffle_options,
             created_at: 0,
         }
     }
@@ -501,10 +501,10 @@ mod tests {
     #[test]
     fn expiry_allows_the_grace() {
         let mut a = db::AttemptRow {
-            id: 1,
-            quiz_id: 1,
-            version_id: 1,
-            user_id: 1,
+            id: AttemptId(1),
+            quiz_id: QuizId(1),
+            version_id: QuizVersionId(1),
+            user_id: UserId(1),
             number: 1,
             seed: -5,
             started_at: 0,
@@ -513,7 +513,7 @@ mod tests {
             earned: 0,
             total: 0,
             percent: 0,
-            passed: 0,
+            passed: false,
         };
         assert!(!expired(&a, i64::MAX));
         a.deadline_at = Some(1_000);

@@ -2,7 +2,7 @@
 
 use super::{IMPORT_MAX_BYTES, course_for, lesson_of, version_and_spec};
 use crate::error::{AppError, FieldError, Msg};
-use crate::ids::{CourseId, LessonId, QuizId, QuizVersionId};
+use crate::ids::{CourseId, LessonId, QuizId};
 use crate::quizzes::{QuizEdit, QuizSpec, access, db, format, to_app_error, validate};
 use crate::server::auth::Actor;
 use crate::server::{AppState, now_ms, sha256_hex};
@@ -18,13 +18,12 @@ pub async fn get_quiz_for_edit(
 ) -> Result<Option<QuizEdit>, AppError> {
     course_for(st, actor, course, access::may_edit).await?;
     lesson_of(st, course, lesson).await?;
-    let Some(quiz) = db::select_quiz_for(&st.db, course.get(), lesson.map(LessonId::get)).await?
-    else {
+    let Some(quiz) = db::select_quiz_for(&st.db, course, lesson).await? else {
         return Ok(None);
     };
-    let (_, spec) = version_and_spec(st, QuizVersionId(quiz.current_version_id)).await?;
+    let (_, spec) = version_and_spec(st, quiz.current_version_id).await?;
     Ok(Some(QuizEdit {
-        id: quiz.id,
+        id: quiz.id.get(),
         text: format::to_text(&spec),
         spec: (*spec).clone(),
         attempts_count: db::count_attempts(&st.db, quiz.id).await?,
@@ -61,9 +60,7 @@ pub async fn save_quiz(
         shuffle_questions: s.shuffle_questions,
         shuffle_options: s.shuffle_options,
     };
-    let lesson = lesson.map(LessonId::get);
-    let id = db::save_version(&st.db, course.get(), lesson, &version, now_ms()).await?;
-    Ok(QuizId(id))
+    Ok(db::save_version(&st.db, course, lesson, &version, now_ms()).await?)
 }
 
 /// Import problems as a validation error: one field `line:N` per problem.
@@ -134,7 +131,7 @@ pub async fn delete_quiz(
     quiz: QuizId,
 ) -> Result<(), AppError> {
     course_for(st, actor, course, access::may_write).await?;
-    if !db::delete_quiz(&st.db, course.get(), quiz.get()).await? {
+    if !db::delete_quiz(&st.db, course, quiz).await? {
         return Err(AppError::NotFound);
     }
     Ok(())

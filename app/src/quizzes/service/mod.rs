@@ -71,7 +71,7 @@ async fn version_spec(st: &AppState, v: &db::VersionRow) -> Result<Arc<QuizSpec>
         serde_json::from_str::<QuizSpec>(&json)
             .map(Arc::new)
             .map_err(|e| {
-                tracing::error!(error = %e, version = v.id, "unreadable quiz version");
+                tracing::error!(error = %e, version = v.id.get(), "unreadable quiz version");
                 AppError::Internal
             })
     })
@@ -84,7 +84,7 @@ async fn version_and_spec(
     st: &AppState,
     id: QuizVersionId,
 ) -> Result<(db::VersionRow, Arc<QuizSpec>), AppError> {
-    let v = db::select_version(&st.db, id.get())
+    let v = db::select_version(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let spec = version_spec(st, &v).await?;
@@ -140,10 +140,10 @@ async fn quiz_context(
     quiz: QuizId,
     viewer: Option<&Actor>,
 ) -> Result<QuizContext, AppError> {
-    let quiz = db::select_quiz(&st.db, quiz.get())
+    let quiz = db::select_quiz(&st.db, quiz)
         .await?
         .ok_or(AppError::NotFound)?;
-    let course = courses::db::select_course(&st.db, CourseId(quiz.course_id))
+    let course = courses::db::select_course(&st.db, quiz.course_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let access = courses::access::access(st, &course, viewer).await?;

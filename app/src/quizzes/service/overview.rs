@@ -5,7 +5,7 @@ use super::{
 };
 use crate::courses;
 use crate::error::AppError;
-use crate::ids::{CourseId, QuizId, UserId};
+use crate::ids::{AttemptId, CourseId, LessonId, QuizId, UserId};
 use crate::quizzes::{AttemptSummary, QuizOverview, QuizSummary, access, db};
 use crate::server::AppState;
 use crate::server::auth::Actor;
@@ -21,7 +21,7 @@ pub(super) fn tally(
         .map(|allowed| to_u32(allowed).saturating_sub(used));
     let done = attempts.iter().filter(|a| a.submitted_at.is_some());
     let best = done.clone().map(|a| to_u32(a.percent)).max();
-    let passed = done.clone().any(|a| a.passed == 1);
+    let passed = done.clone().any(|a| a.passed);
     (used, left, best, passed)
 }
 
@@ -39,29 +39,29 @@ pub async fn course_quizzes(
     if !access::may_see(&a, &c) {
         return Err(AppError::NotFound);
     }
-    let list = db::list_course_quizzes(&st.db, course.get()).await?;
+    let list = db::list_course_quizzes(&st.db, course).await?;
     let best = match viewer {
         Some(v) => {
-            let ids: Vec<i64> = list.iter().map(|(q, _)| q.id).collect();
-            db::best_results(&st.db, v.user.get(), &ids).await?
+            let ids: Vec<QuizId> = list.iter().map(|(q, _)| q.id).collect();
+            db::best_results(&st.db, v.user, &ids).await?
         }
         None => Vec::new(),
     };
     Ok(list
         .into_iter()
         .map(|(q, v)| {
-            let mine = best.iter().find(|b| b.0 == q.id);
+            let mine = best.iter().find(|b| b.quiz_id == q.id);
             QuizSummary {
-                id: q.id,
-                lesson_id: q.lesson_id,
+                id: q.id.get(),
+                lesson_id: q.lesson_id.map(LessonId::get),
                 title: v.title.clone(),
                 questions: v.questions_count,
                 total_points: to_u32(v.total_points),
                 pass_percent: to_u32(v.pass_percent),
                 attempts_allowed: v.attempts_allowed.map(to_u32),
                 time_limit_minutes: time_limit_minutes(&v),
-                best_percent: mine.map(|b| to_u32(b.1)),
-                passed: mine.is_some_and(|b| b.2 == 1),
+                best_percent: mine.map(|b| to_u32(b.percent)),
+                passed: mine.is_some_and(|b| b.passed),
             }
         })
         .collect())
@@ -79,14 +79,14 @@ pub async fn quiz_overview(
     if !access::may_open(&ctx.access) {
         return Err(AppError::Forbidden);
     }
-    if let Some(open) = db::open_attempt(&st.db, quiz.get(), actor.user.get()).await? {
+    if let Some(open) = db::open_attempt(&st.db, quiz, actor.user).await? {
         settle_expired(st, open).await?;
     }
     let current = db::select_version(&st.db, ctx.quiz.current_version_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let lesson_title = lesson_of(st, ctx.course.id, ctx.quiz.lesson_id.map(Into::into)).await?;
-    let attempts = db::attempts_of(&st.db, quiz.get(), actor.user.get()).await?;
+    let lesson_title = lesson_of(st, ctx.course.id, ctx.quiz.lesson_id).await?;
+    let attempts = db::attempts_of(&st.db, quiz, actor.user).await?;
     Ok(overview(&ctx, &current, lesson_title, &attempts))
 }
 
@@ -101,14 +101,14 @@ fn overview(
     let in_progress = attempts
         .iter()
         .find(|a| a.submitted_at.is_none())
-        .map(|a| a.id);
+        .map(|a| a.id.get());
     QuizOverview {
-        id: ctx.quiz.id,
+        id: ctx.quiz.id.get(),
         title: current.title.clone(),
         course_id: ctx.course.id.get(),
         course_slug: ctx.course.slug.clone(),
         course_title: ctx.course.title.clone(),
-        lesson_id: ctx.quiz.lesson_id,
+        lesson_id: ctx.quiz.lesson_id.map(LessonId::get),
         lesson_title,
         questions: current.questions_count,
         total_points: to_u32(current.total_points),
@@ -127,10 +127,10 @@ fn overview(
             .iter()
             .filter_map(|a| {
                 Some(AttemptSummary {
-                    id: a.id,
+                    id: a.id.get(),
                     number: to_u32(a.number),
                     percent: to_u32(a.percent),
-                    passed: a.passed == 1,
+                    passed: a.passed,
                     submitted_at: a.submitted_at?,
                 })
             })
@@ -144,8 +144,8 @@ pub async fn final_exam_passed(
     st: &AppState,
     course: CourseId,
     learner: UserId,
-) -> Result<Option<(i64, u32)>, AppError> {
-    Ok(db::best_final_pass(&st.db, course.get(), learner.get())
+) -> Result<Option<(AttemptId, u32)>, AppError> {
+    Ok(db::best_final_pass(&st.db, course, learner)
         .await?
         .map(|(id, percent)| (id, to_u32(percent))))
 }
