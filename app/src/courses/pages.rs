@@ -16,7 +16,7 @@ use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::{ErrorPanel, use_user};
 use crate::tr;
-use crate::ui::{Avatar, FormError, JsonLd, Seo, excerpt, format_date};
+use crate::ui::{Avatar, FormError, JsonLd, Load, Seo, excerpt, format_date};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 
@@ -228,15 +228,9 @@ pub fn CatalogPage() -> impl IntoView {
                 <FilterSelect name="sort" label=Signal::derive(move || l.get().pick("Sort by", "Сортировка")) value=current.sort.clone() options=sorts />
                 <button type="submit" class="button">{tr!("Search", "Найти")}</button>
             </leptos_router::components::Form>
-            <Transition fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    let query = q();
-                    match page.await {
-                        Ok(first) => view! { <CatalogResults first query /> }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <Load resource=page transition=true let:first>
+                <CatalogResults first query=q() />
+            </Load>
         </section>
     }
 }
@@ -324,14 +318,9 @@ pub fn CoursePage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let course = Resource::new(slug, get_course);
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match course.await {
-                    Ok(c) => view! { <CourseView course=c on_change=Callback::new(move |_| course.refetch()) /> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=course let:c>
+            <CourseView course=c on_change=Callback::new(move |_| course.refetch()) />
+        </Load>
     }
 }
 
@@ -626,25 +615,24 @@ pub fn LessonPage() -> impl IntoView {
         })
     };
     let lesson = Resource::new(key, |(s, id)| get_lesson(s, id));
+    let error = move |e: AppError| match e {
+        AppError::Forbidden => {
+            let (slug, _) = key();
+            view! {
+                <section class="page page--narrow empty-state" role="alert">
+                    <h1>{tr!("This lesson is for enrolled learners", "Этот урок доступен записавшимся ученикам")}</h1>
+                    <p>{tr!("Enroll in the course to open every lesson.", "Запишитесь на курс, чтобы открыть все уроки.")}</p>
+                    <a class="button" href=format!("/courses/{slug}")>{tr!("Go to the course", "Перейти к курсу")}</a>
+                </section>
+            }
+            .into_any()
+        }
+        e => view! { <ErrorPanel error=e /> }.into_any(),
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match lesson.await {
-                    Ok(v) => view! { <LessonView lesson=v /> }.into_any(),
-                    Err(AppError::Forbidden) => {
-                        let (slug, _) = key();
-                        view! {
-                            <section class="page page--narrow empty-state" role="alert">
-                                <h1>{tr!("This lesson is for enrolled learners", "Этот урок доступен записавшимся ученикам")}</h1>
-                                <p>{tr!("Enroll in the course to open every lesson.", "Запишитесь на курс, чтобы открыть все уроки.")}</p>
-                                <a class="button" href=format!("/courses/{slug}")>{tr!("Go to the course", "Перейти к курсу")}</a>
-                            </section>
-                        }.into_any()
-                    }
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=lesson error let:v>
+            <LessonView lesson=v />
+        </Load>
     }
 }
 
@@ -836,43 +824,32 @@ pub fn LearningPage() -> impl IntoView {
         <Seo title=Signal::derive(move || l.get().pick("My learning", "Моё обучение").to_string()) description=Signal::derive(String::new) path="/learning" noindex=true />
         <section class="page learning">
             <h1>{tr!("My learning", "Моё обучение")}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) => {
-                            let (done, active): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.completed);
-                            let empty = done.is_empty() && active.is_empty();
-                            view! {
-                                {empty.then(|| view! {
-                                    <div class="empty-state">
-                                        <p>{tr!("You are not enrolled in any course yet.", "Вы пока не записаны ни на один курс.")}</p>
-                                        <a class="button" href="/courses">{tr!("Find a course", "Найти курс")}</a>
-                                    </div>
-                                })}
-                                {(!active.is_empty()).then(|| view! {
-                                    <section aria-labelledby="active-h">
-                                        <h2 id="active-h">{tr!("In progress", "В процессе")}</h2>
-                                        <ul class="learning-list">{active.into_iter().map(|i| view! { <LearningRow item=i /> }).collect_view()}</ul>
-                                    </section>
-                                })}
-                                {(!done.is_empty()).then(|| view! {
-                                    <section aria-labelledby="done-h">
-                                        <h2 id="done-h">{tr!("Completed", "Пройденные")}</h2>
-                                        <ul class="learning-list">{done.into_iter().map(|i| view! { <LearningRow item=i /> }).collect_view()}</ul>
-                                    </section>
-                                })}
-                            }.into_any()
-                        }
-                        Err(AppError::NotAuthenticated) => view! {
+            <Load resource=list login=tr!("Log in to see your courses.", "Войдите, чтобы увидеть свои курсы.") next="/learning" let:items>
+                {
+                    let (done, active): (Vec<_>, Vec<_>) = items.into_iter().partition(|i| i.completed);
+                    let empty = done.is_empty() && active.is_empty();
+                    view! {
+                        {empty.then(|| view! {
                             <div class="empty-state">
-                                <p>{tr!("Log in to see your courses.", "Войдите, чтобы увидеть свои курсы.")}</p>
-                                <a class="button" href="/login?next=/learning">{tr!("Log in", "Войти")}</a>
+                                <p>{tr!("You are not enrolled in any course yet.", "Вы пока не записаны ни на один курс.")}</p>
+                                <a class="button" href="/courses">{tr!("Find a course", "Найти курс")}</a>
                             </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                        })}
+                        {(!active.is_empty()).then(|| view! {
+                            <section aria-labelledby="active-h">
+                                <h2 id="active-h">{tr!("In progress", "В процессе")}</h2>
+                                <ul class="learning-list">{active.into_iter().map(|i| view! { <LearningRow item=i /> }).collect_view()}</ul>
+                            </section>
+                        })}
+                        {(!done.is_empty()).then(|| view! {
+                            <section aria-labelledby="done-h">
+                                <h2 id="done-h">{tr!("Completed", "Пройденные")}</h2>
+                                <ul class="learning-list">{done.into_iter().map(|i| view! { <LearningRow item=i /> }).collect_view()}</ul>
+                            </section>
+                        })}
                     }
-                })}
-            </Suspense>
+                }
+            </Load>
         </section>
     }
 }
@@ -918,56 +895,49 @@ pub fn StudioCoursesPage() -> impl IntoView {
                 <p class="callout" role="status">{tr!("The course was deleted.", "Курс удалён.")}</p>
             </Show>
             <super::editor::NewCourseForm />
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) if items.is_empty() => view! {
-                            <p class="muted">{tr!("No courses yet. Create your first one above.", "Курсов пока нет. Создайте первый выше.")}</p>
-                        }.into_any(),
-                        Ok(items) => view! {
-                            <table class="table">
-                                <caption class="visually-hidden">{tr!("Your courses", "Ваши курсы")}</caption>
-                                <thead><tr>
-                                    <th scope="col">{tr!("Course", "Курс")}</th>
-                                    <th scope="col">{tr!("Status", "Статус")}</th>
-                                    <th scope="col">{tr!("Learners", "Ученики")}</th>
-                                    <th scope="col">{tr!("Completion rate", "Завершили")}</th>
-                                    <th scope="col">{tr!("Average progress", "Средний прогресс")}</th>
-                                </tr></thead>
-                                <tbody>
-                                    {items.into_iter().map(|c| {
-                                        let status = c.card.status;
-                                        let changes = c.changes_state.clone();
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/studio/courses/{}", c.card.id)>{c.card.title.clone()}</a></td>
-                                                <td>
-                                                    <span class="badge">{move || status.name(l.get())}</span>
-                                                    {match changes.as_str() {
-                                                        "editing" => Some(tr!(" · changes not sent", " · изменения не отправлены").into_any()),
-                                                        "review" => Some(tr!(" · changes in review", " · изменения на проверке").into_any()),
-                                                        "returned" => Some(tr!(" · changes returned", " · изменения возвращены").into_any()),
-                                                        _ => None,
-                                                    }}
-                                                </td>
-                                                <td>{c.card.enrollments_count}</td>
-                                                <td>{format!("{:.0}%", c.completion_rate * 100.0)}</td>
-                                                <td>{format!("{:.0}%", c.average_progress * 100.0)}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(AppError::NotAuthenticated) => view! {
-                            <div class="empty-state">
-                                <a class="button" href="/login?next=/studio/courses">{tr!("Log in", "Войти")}</a>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list login="" next="/studio/courses" let:items>
+                {if items.is_empty() {
+                    view! {
+                        <p class="muted">{tr!("No courses yet. Create your first one above.", "Курсов пока нет. Создайте первый выше.")}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <table class="table">
+                            <caption class="visually-hidden">{tr!("Your courses", "Ваши курсы")}</caption>
+                            <thead><tr>
+                                <th scope="col">{tr!("Course", "Курс")}</th>
+                                <th scope="col">{tr!("Status", "Статус")}</th>
+                                <th scope="col">{tr!("Learners", "Ученики")}</th>
+                                <th scope="col">{tr!("Completion rate", "Завершили")}</th>
+                                <th scope="col">{tr!("Average progress", "Средний прогресс")}</th>
+                            </tr></thead>
+                            <tbody>
+                                {items.into_iter().map(|c| {
+                                    let status = c.card.status;
+                                    let changes = c.changes_state.clone();
+                                    view! {
+                                        <tr>
+                                            <td><a href=format!("/studio/courses/{}", c.card.id)>{c.card.title.clone()}</a></td>
+                                            <td>
+                                                <span class="badge">{move || status.name(l.get())}</span>
+                                                {match changes.as_str() {
+                                                    "editing" => Some(tr!(" · changes not sent", " · изменения не отправлены").into_any()),
+                                                    "review" => Some(tr!(" · changes in review", " · изменения на проверке").into_any()),
+                                                    "returned" => Some(tr!(" · changes returned", " · изменения возвращены").into_any()),
+                                                    _ => None,
+                                                }}
+                                            </td>
+                                            <td>{c.card.enrollments_count}</td>
+                                            <td>{format!("{:.0}%", c.completion_rate * 100.0)}</td>
+                                            <td>{format!("{:.0}%", c.average_progress * 100.0)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }
@@ -987,28 +957,26 @@ pub fn ReviewQueuePage() -> impl IntoView {
                 "returned" => Some(view! { <p class="notice" role="status">{tr!("The course is returned to the author with your feedback.", "Курс возвращён автору с вашими замечаниями.")}</p> }.into_any()),
                 _ => None,
             }}
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match list.await {
-                        Ok(items) if items.is_empty() => view! { <p class="muted">{tr!("The queue is empty.", "Очередь пуста.")}</p> }.into_any(),
-                        Ok(items) => view! {
-                            <ol class="queue">
-                                {items.into_iter().map(|c| {
-                                    let href = format!("/courses/{}", c.slug);
-                                    view! {
-                                        <li class="queue__item card">
-                                            <a href=href>{c.title.clone()}</a>
-                                            <span class="muted">{c.author.display_name.clone()}</span>
-                                            <span class="badge">{move || if c.status == Status::Published { l.get().pick("Changes", "Изменения") } else { l.get().pick("New course", "Новый курс") }}</span>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ol>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <Load resource=list let:items>
+                {if items.is_empty() {
+                    view! { <p class="muted">{tr!("The queue is empty.", "Очередь пуста.")}</p> }.into_any()
+                } else {
+                    view! {
+                        <ol class="queue">
+                            {items.into_iter().map(|c| {
+                                let href = format!("/courses/{}", c.slug);
+                                view! {
+                                    <li class="queue__item card">
+                                        <a href=href>{c.title.clone()}</a>
+                                        <span class="muted">{c.author.display_name.clone()}</span>
+                                        <span class="badge">{move || if c.status == Status::Published { l.get().pick("Changes", "Изменения") } else { l.get().pick("New course", "Новый курс") }}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ol>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }
