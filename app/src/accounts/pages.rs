@@ -4,7 +4,7 @@ use super::api::{RequestPasswordReset, ResendCode, check_reset_token};
 use crate::i18n::use_i18n;
 use crate::layout::use_auth;
 use crate::tr;
-use crate::ui::{ErrorText, FormError, Notice, Seo, TextField, field_error, form_error};
+use crate::ui::{ErrorText, FormError, Load, Notice, Seo, TextField, field_error, form_error};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -271,6 +271,17 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.with(|q| q.get("token").unwrap_or_default());
     let valid = Resource::new(token, check_reset_token);
+    // A link the server could not check is shown as invalid too.
+    let invalid = || {
+        view! {
+            <p role="alert" class="form-error">{tr!(
+                "This reset link is invalid, already used or expired.",
+                "Ссылка для сброса неверна, уже использована или устарела."
+            )}</p>
+            <a class="button" href="/forgot-password">{tr!("Request a new link", "Запросить новую ссылку")}</a>
+        }
+        .into_any()
+    };
     view! {
         <Seo
             title=title("Choose a new password", "Новый пароль")
@@ -280,37 +291,29 @@ pub fn ResetPasswordPage() -> impl IntoView {
         />
         <section class="page page--narrow auth-card">
             <h1>{tr!("Choose a new password", "Задайте новый пароль")}</h1>
-            <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
-                    if valid.await.unwrap_or(false) {
-                        view! {
-                            <ActionForm action=action attr:class="form" attr:novalidate=true>
-                                <FormError msg=form_error(value, &["password"]) />
-                                <input type="hidden" name="token" prop:value=token />
-                                <TextField
-                                    label=tr!("New password", "Новый пароль")
-                                    name="password"
-                                    kind="password"
-                                    autocomplete="new-password"
-                                    required=true
-                                    error=field_error(value, "password")
-                                />
-                                <button type="submit" class="button button--wide" disabled=move || pending.get()>
-                                    {tr!("Save the password and log in", "Сохранить пароль и войти")}
-                                </button>
-                            </ActionForm>
-                        }.into_any()
-                    } else {
-                        view! {
-                            <p role="alert" class="form-error">{tr!(
-                                "This reset link is invalid, already used or expired.",
-                                "Ссылка для сброса неверна, уже использована или устарела."
-                            )}</p>
-                            <a class="button" href="/forgot-password">{tr!("Request a new link", "Запросить новую ссылку")}</a>
-                        }.into_any()
-                    }
-                })}
-            </Suspense>
+            <Load resource=valid fallback=|| () error=move |_| invalid() let:ok>
+                {if ok {
+                    view! {
+                        <ActionForm action=action attr:class="form" attr:novalidate=true>
+                            <FormError msg=form_error(value, &["password"]) />
+                            <input type="hidden" name="token" prop:value=token />
+                            <TextField
+                                label=tr!("New password", "Новый пароль")
+                                name="password"
+                                kind="password"
+                                autocomplete="new-password"
+                                required=true
+                                error=field_error(value, "password")
+                            />
+                            <button type="submit" class="button button--wide" disabled=move || pending.get()>
+                                {tr!("Save the password and log in", "Сохранить пароль и войти")}
+                            </button>
+                        </ActionForm>
+                    }.into_any()
+                } else {
+                    invalid()
+                }}
+            </Load>
         </section>
     }
 }

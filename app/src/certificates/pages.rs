@@ -106,16 +106,14 @@ pub fn CertificatePage() -> impl IntoView {
         move || (code(), revoke.version().get()),
         |(code, _)| verify_certificate(code),
     );
+    let error = |e: AppError| match e {
+        AppError::NotFound => view! { <NotFoundPage/> }.into_any(),
+        e => view! { <ErrorPanel error=e /> }.into_any(),
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match cert.await {
-                    Ok(c) => view! { <CertificateDetails cert=c revoke /> }.into_any(),
-                    Err(AppError::NotFound) => view! { <NotFoundPage/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=cert error let:c>
+            <CertificateDetails cert=c revoke />
+        </Load>
     }
 }
 

@@ -906,6 +906,7 @@ fn LessonEditor(
             </form>
             <details class="lesson-editor__upload">
                 <summary>{tr!("Upload a new video for this lesson", "Загрузить новое видео для урока")}</summary>
+                // Not `Load`: without its limits the uploader still shows, with the default ones.
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         let (max_bytes, max_seconds) = limits.await.unwrap_or((2 << 30, 3 * 3600));

@@ -195,56 +195,55 @@ pub fn PostPage() -> impl IntoView {
         })
     };
     let post = Resource::new(id, get_post);
-    // Not `Load`: the error branch also writes the page's metadata (`noindex`, an empty title).
+    // The page's metadata comes with the post: an error writes its own (`noindex`, no title).
+    let error = move |e: AppError| {
+        view! {
+            <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/posts/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
+            <ErrorPanel error=e />
+        }
+        .into_any()
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match post.await {
-                    Ok(p) => {
-                        let base = crate::ui::base_url();
-                        let json = post_json_ld(&p, &base);
-                        let text = crate::markdown::plain_text(&p.body);
-                        let title = format!("{}: {}", p.author.display_name, excerpt(&text, 60));
-                        let desc = excerpt(&text, 160);
-                        let video = p.video.as_ref().and_then(|v| v.view.clone());
-                        let og_video = video.as_ref().and_then(|v| v.sources.last().map(|s| format!("{base}{}", s.url)));
-                        let (w, h) = video.as_ref().map(|v| (v.width, v.height)).unwrap_or((0, 0));
-                        let image = video.as_ref().and_then(|v| v.poster_url.clone()).or(p.author.avatar_url.clone()).unwrap_or_default();
-                        let pid = p.id;
-                        let th = thread();
-                        view! {
-                            <Seo title=Signal::derive(move || title.clone()) description=Signal::derive(move || desc.clone())
-                                path=format!("/posts/{pid}") og_type=if video.is_some() { "video.other" } else { "article" } image=image noindex=p.hidden />
-                            {og_video.map(|u| view! {
-                                <leptos_meta::Meta property="og:video" content=u.clone() />
-                                <leptos_meta::Meta property="og:video:type" content="video/mp4" />
-                                <leptos_meta::Meta property="og:video:width" content=w.to_string() />
-                                <leptos_meta::Meta property="og:video:height" content=h.to_string() />
-                            })}
-                            <JsonLd data=json />
-                            <div class="page feed post-page">
-                                <PostCardView post=p full=true />
-                                <section id="comments" aria-labelledby="comments-h">
-                                    <h2 id="comments-h">{tr!("Comments", "Комментарии")}</h2>
-                                    {if th > 0 {
-                                        view! {
-                                            <p><a href=format!("/posts/{pid}#comments")>{tr!("← All comments", "← Все комментарии")}</a></p>
-                                            <CommentThread post_id=pid parent=th depth_base=0 />
-                                        }.into_any()
-                                    } else {
-                                        view! { <CommentThread post_id=pid /> }.into_any()
-                                    }}
-                                </section>
-                            </div>
-                        }.into_any()
-                    }
-                    Err(e) => view! {
-                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/posts/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
-                        <ErrorPanel error=e />
-                    }.into_any(),
+        <Load resource=post error let:p>
+            {
+                let base = crate::ui::base_url();
+                let json = post_json_ld(&p, &base);
+                let text = crate::markdown::plain_text(&p.body);
+                let title = format!("{}: {}", p.author.display_name, excerpt(&text, 60));
+                let desc = excerpt(&text, 160);
+                let video = p.video.as_ref().and_then(|v| v.view.clone());
+                let og_video = video.as_ref().and_then(|v| v.sources.last().map(|s| format!("{base}{}", s.url)));
+                let (w, h) = video.as_ref().map(|v| (v.width, v.height)).unwrap_or((0, 0));
+                let image = video.as_ref().and_then(|v| v.poster_url.clone()).or(p.author.avatar_url.clone()).unwrap_or_default();
+                let pid = p.id;
+                let th = thread();
+                view! {
+                    <Seo title=Signal::derive(move || title.clone()) description=Signal::derive(move || desc.clone())
+                        path=format!("/posts/{pid}") og_type=if video.is_some() { "video.other" } else { "article" } image=image noindex=p.hidden />
+                    {og_video.map(|u| view! {
+                        <leptos_meta::Meta property="og:video" content=u.clone() />
+                        <leptos_meta::Meta property="og:video:type" content="video/mp4" />
+                        <leptos_meta::Meta property="og:video:width" content=w.to_string() />
+                        <leptos_meta::Meta property="og:video:height" content=h.to_string() />
+                    })}
+                    <JsonLd data=json />
+                    <div class="page feed post-page">
+                        <PostCardView post=p full=true />
+                        <section id="comments" aria-labelledby="comments-h">
+                            <h2 id="comments-h">{tr!("Comments", "Комментарии")}</h2>
+                            {if th > 0 {
+                                view! {
+                                    <p><a href=format!("/posts/{pid}#comments")>{tr!("← All comments", "← Все комментарии")}</a></p>
+                                    <CommentThread post_id=pid parent=th depth_base=0 />
+                                }.into_any()
+                            } else {
+                                view! { <CommentThread post_id=pid /> }.into_any()
+                            }}
+                        </section>
+                    </div>
                 }
-            })}
-        </Suspense>
+            }
+        </Load>
     }
 }
 

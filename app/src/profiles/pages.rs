@@ -3,6 +3,7 @@
 use super::api::{get_profile, list_tutors};
 use super::components::{FollowButton, TutorCardView, followers_text, rate_text};
 use super::{Profile, ProfileLookup, SUBJECTS, language_name, subject_name};
+use crate::error::AppError;
 use crate::i18n::{Locale, plural_ru, use_i18n};
 use crate::layout::{ErrorPanel, use_auth};
 use crate::tr;
@@ -15,19 +16,20 @@ pub fn ProfilePage() -> impl IntoView {
     let params = use_params_map();
     let handle = move || params.with(|p| p.get("handle").unwrap_or_default());
     let profile = Resource::new(handle, get_profile);
+    let error = move |e: AppError| {
+        view! {
+            <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/u/{}", handle()) noindex=true />
+            <ErrorPanel error=e />
+        }
+        .into_any()
+    };
     view! {
-        <Suspense fallback=|| view! { <div class="page"><p class="loading">"…"</p></div> }>
-            {move || Suspend::new(async move {
-                match profile.await {
-                    Ok(ProfileLookup::Found(p)) => view! { <ProfileView profile=*p /> }.into_any(),
-                    Ok(ProfileLookup::MembersOnly { display_name }) => view! { <MembersOnly name=display_name handle=handle() /> }.into_any(),
-                    Err(e) => view! {
-                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/u/{}", handle()) noindex=true />
-                        <ErrorPanel error=e />
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
+        <Load resource=profile fallback=|| view! { <div class="page"><p class="loading">"…"</p></div> } error let:found>
+            {match found {
+                ProfileLookup::Found(p) => view! { <ProfileView profile=*p /> }.into_any(),
+                ProfileLookup::MembersOnly { display_name } => view! { <MembersOnly name=display_name handle=handle() /> }.into_any(),
+            }}
+        </Load>
     }
 }
 

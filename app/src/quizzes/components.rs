@@ -5,6 +5,7 @@ use super::QuizSummary;
 use super::api::course_quizzes;
 use crate::i18n::{Locale, use_i18n};
 use crate::tr;
+use crate::ui::Load;
 use leptos::prelude::*;
 
 /// A quiz's one-line description: "5 questions · pass mark 70% · 3 attempts · 20 min".
@@ -68,13 +69,11 @@ fn QuizBox(quiz: QuizSummary, final_exam: bool) -> impl IntoView {
 pub fn QuizFor(course: i64, lesson: Option<i64>) -> impl IntoView {
     let list = Resource::new(move || course, course_quizzes);
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                list.await.ok().and_then(|qs| qs.into_iter().find(|q| q.lesson_id == lesson)).map(|q| view! {
-                    <QuizBox quiz=q final_exam=lesson.is_none() />
-                })
+        <Load resource=list quiet=true let:qs>
+            {qs.into_iter().find(|q| q.lesson_id == lesson).map(|q| view! {
+                <QuizBox quiz=q final_exam=lesson.is_none() />
             })}
-        </Suspense>
+        </Load>
     }
 }
 

@@ -4,7 +4,9 @@
 //! page-level [`ErrorPanel`] when the server could not answer, a "log in to …" prompt
 //! ([`LoginRequired`]) when the page needs a signed-in person and `login` says why, and its
 //! children with the value otherwise. `transition` keeps the old content on screen while a new
-//! value loads (filters, pagination) instead of flashing the loading line.
+//! value loads (filters, pagination) instead of flashing the loading line. `fallback` and
+//! `error` replace the loading line and the panel where a page shows something else; `quiet`
+//! shows neither (a small part of a page that is simply absent without its data).
 
 use crate::error::AppError;
 use crate::i18n::use_i18n;
@@ -34,7 +36,7 @@ pub fn ErrorPanel(#[prop(into)] error: AppError) -> impl IntoView {
 /// "Log in to see …" with a button that comes back to `next` after log-in.
 #[component]
 pub fn LoginRequired(
-    /// Why: "Log in to see your certificates."
+    /// Why: "Log in to see your certificates." Empty: the button alone.
     #[prop(into)]
     text: Signal<&'static str>,
     /// Where to come back to (a local path).
@@ -42,9 +44,10 @@ pub fn LoginRequired(
     next: String,
 ) -> impl IntoView {
     let href = format!("/login?next={}", crate::url::path(&next));
+    let has_text = !text.get_untracked().is_empty();
     view! {
         <div class="empty-state">
-            <p>{move || text.get()}</p>
+            {has_text.then(|| view! { <p>{move || text.get()}</p> })}
             <a class="button" href=href>{crate::tr!("Log in", "Войти")}</a>
         </div>
     }
@@ -54,8 +57,8 @@ pub fn LoginRequired(
 #[component]
 pub fn Load<T, F, V>(
     resource: Resource<Result<T, AppError>>,
-    /// Shown with a log-in button when the server answers `NotAuthenticated`; without it that
-    /// answer shows the error panel.
+    /// Shown with a log-in button when the server answers `NotAuthenticated` (empty: the button
+    /// alone); without it that answer shows the error panel.
     #[prop(optional, into)]
     login: Option<Signal<&'static str>>,
     /// Where log-in comes back to.
@@ -67,6 +70,15 @@ pub fn Load<T, F, V>(
     /// Show nothing for `NotAuthenticated` (another part of the page already asks to log in).
     #[prop(optional)]
     quiet_signed_out: bool,
+    /// Show nothing while loading and nothing on an error.
+    #[prop(optional)]
+    quiet: bool,
+    /// Shown while loading instead of the loading line.
+    #[prop(optional, into)]
+    fallback: Option<ViewFnOnce>,
+    /// Renders an error instead of the page-level panel (a log-in prompt asked by `login` comes first).
+    #[prop(optional, into)]
+    error: Option<Callback<AppError, AnyView>>,
     children: F,
 ) -> impl IntoView
 where
@@ -80,16 +92,24 @@ where
         Suspend::new(async move {
             match resource.await {
                 Ok(v) => children(v).into_any(),
+                Err(_) if quiet => ().into_any(),
                 Err(AppError::NotAuthenticated) if quiet_signed_out => ().into_any(),
                 Err(AppError::NotAuthenticated) if login.is_some() => {
                     let text = login.unwrap_or_else(|| Signal::derive(|| ""));
                     view! { <LoginRequired text next /> }.into_any()
                 }
-                Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+                Err(e) => match error {
+                    Some(render) => render.run(e),
+                    None => view! { <ErrorPanel error=e /> }.into_any(),
+                },
             }
         })
     };
-    let fallback = || view! { <p class="loading">"…"</p> };
+    let fallback = match fallback {
+        _ if quiet => ViewFnOnce::default(),
+        Some(f) => f,
+        None => ViewFnOnce::from(|| view! { <p class="loading">"…"</p> }),
+    };
     if transition {
         view! { <Transition fallback>{content}</Transition> }.into_any()
     } else {

@@ -13,7 +13,7 @@ use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::{ErrorPanel, use_user};
 use crate::tr;
-use crate::ui::{JsonLd, Load, Seo, format_date};
+use crate::ui::{JsonLd, Load, LoginRequired, Seo, format_date};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -169,9 +169,13 @@ pub fn StudioPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
     let videos = Resource::new(move || refresh.get(), |_| list_my_videos(String::new()));
     // Loaded once: the uploader is not re-created when the list reloads, so its progress stays.
+    // The limits fall back to the defaults: without them the uploader still shows.
     let setup = Resource::new(
         || (),
-        |_| async { (crate::accounts::api::get_me().await, video_limits().await) },
+        |_| async {
+            let me = crate::accounts::api::get_me().await?;
+            Ok::<_, AppError>((me, video_limits().await.unwrap_or((2 << 30, 3 * 3600))))
+        },
     );
     let on_change = Callback::new(move |_: ()| refresh.update(|n| *n += 1));
     let on_done = Callback::new(move |_: String| refresh.update(|n| *n += 1));
@@ -180,32 +184,20 @@ pub fn StudioPage() -> impl IntoView {
             path="/studio/videos" noindex=true />
         <section class="page studio">
             <h1>{tr!("My videos", "Мои видео")}</h1>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    let (me, limits) = setup.await;
-                    match me {
-                        Ok(Some(u)) => {
-                            let can_upload = u.has(crate::accounts::Role::Tutor);
-                            let (max_bytes, max_seconds) = limits.unwrap_or((2 << 30, 3 * 3600));
-                            if can_upload {
-                                view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()
-                            } else {
-                                view! { <p class="notice">{tr!(
-                                    "Only tutors upload videos. Turn on “I teach” in your profile settings to become one.",
-                                    "Загружать видео могут репетиторы. Включите «Я преподаю» в настройках профиля."
-                                )}</p> }.into_any()
-                            }
-                        }
-                        Ok(None) => view! {
-                            <div class="empty-state">
-                                <p>{tr!("Log in to upload videos.", "Войдите, чтобы загружать видео.")}</p>
-                                <a class="button" href="/login?next=/studio/videos">{tr!("Log in", "Войти")}</a>
-                            </div>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e /> }.into_any(),
+            <Load resource=setup let:loaded>
+                {match loaded {
+                    (Some(u), (max_bytes, max_seconds)) if u.has(crate::accounts::Role::Tutor) => {
+                        view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()
                     }
-                })}
-            </Suspense>
+                    (Some(_), _) => view! { <p class="notice">{tr!(
+                        "Only tutors upload videos. Turn on “I teach” in your profile settings to become one.",
+                        "Загружать видео могут репетиторы. Включите «Я преподаю» в настройках профиля."
+                    )}</p> }.into_any(),
+                    (None, _) => view! {
+                        <LoginRequired text=tr!("Log in to upload videos.", "Войдите, чтобы загружать видео.") next="/studio/videos" />
+                    }.into_any(),
+                }}
+            </Load>
             <Load resource=videos transition=true quiet_signed_out=true let:list>
                 {if list.is_empty() {
                     view! { <p class="muted">{tr!("No videos yet.", "Видео пока нет.")}</p> }.into_any()
@@ -331,49 +323,41 @@ pub fn VideoStudioPage() -> impl IntoView {
             navigate("/studio/videos", Default::default());
         }
     });
-    let user = use_user();
     view! {
         <Seo title=title("Video", "Видео") description=title("Your video.", "Ваше видео.") path=format!("/studio/videos/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
         <section class="page studio">
             <p><a href="/studio/videos">{tr!("← My videos", "← Мои видео")}</a></p>
-            <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-                {move || Suspend::new(async move {
-                    match video.await {
-                        Ok(v) if v.is_owner => {
-                            let watch = format!("/videos/{}", v.public_id);
-                            let (id_v, id_d) = (v.public_id.clone(), v.public_id.clone());
-                            let public = v.public;
-                            view! {
-                                <h1>{v.title.clone()}</h1>
-                                {if v.status == Status::Ready {
-                                    view! { <VideoPlayer view=v.clone() signed_in=true /> }.into_any()
-                                } else {
-                                    view! { <p class="notice">{move || status_text(v.status, 0, use_i18n().get())}</p> }.into_any()
-                                }}
-                                <section class="card settings__section">
-                                    <h2>{tr!("Who can watch", "Кто может смотреть")}</h2>
-                                    <label class="switch">
-                                        <input type="checkbox" prop:checked=public
-                                            on:change=move |ev| { visibility.dispatch(SetVideoVisibility { id: id_v.clone(), public: event_target_checked(&ev) }); } />
-                                        <span>{tr!("Public: anyone with the link, and posts", "Публичное: все, у кого есть ссылка, и публикации")}</span>
-                                    </label>
-                                    {public.then(|| view! { <p><a href=watch.clone()>{tr!("Open the watch page", "Открыть страницу просмотра")}</a></p> })}
-                                </section>
-                                <CaptionsManager view=v.clone() on_change />
-                                <button type="button" class="button button--danger"
-                                    on:click=move |_| { delete.dispatch(DeleteVideo { id: id_d.clone() }); }>
-                                    {tr!("Delete the video", "Удалить видео")}
-                                </button>
-                            }.into_any()
-                        }
-                        Ok(_) => view! { <ErrorPanel error=AppError::NotFound /> }.into_any(),
-                        Err(e) => {
-                            let _ = user.get();
-                            view! { <ErrorPanel error=e /> }.into_any()
-                        }
-                    }
-                })}
-            </Suspense>
+            <Load resource=video let:v>
+                {if !v.is_owner {
+                    view! { <ErrorPanel error=AppError::NotFound /> }.into_any()
+                } else {
+                    let watch = format!("/videos/{}", v.public_id);
+                    let (id_v, id_d) = (v.public_id.clone(), v.public_id.clone());
+                    let public = v.public;
+                    view! {
+                        <h1>{v.title.clone()}</h1>
+                        {if v.status == Status::Ready {
+                            view! { <VideoPlayer view=v.clone() signed_in=true /> }.into_any()
+                        } else {
+                            view! { <p class="notice">{move || status_text(v.status, 0, use_i18n().get())}</p> }.into_any()
+                        }}
+                        <section class="card settings__section">
+                            <h2>{tr!("Who can watch", "Кто может смотреть")}</h2>
+                            <label class="switch">
+                                <input type="checkbox" prop:checked=public
+                                    on:change=move |ev| { visibility.dispatch(SetVideoVisibility { id: id_v.clone(), public: event_target_checked(&ev) }); } />
+                                <span>{tr!("Public: anyone with the link, and posts", "Публичное: все, у кого есть ссылка, и публикации")}</span>
+                            </label>
+                            {public.then(|| view! { <p><a href=watch.clone()>{tr!("Open the watch page", "Открыть страницу просмотра")}</a></p> })}
+                        </section>
+                        <CaptionsManager view=v.clone() on_change />
+                        <button type="button" class="button button--danger"
+                            on:click=move |_| { delete.dispatch(DeleteVideo { id: id_d.clone() }); }>
+                            {tr!("Delete the video", "Удалить видео")}
+                        </button>
+                    }.into_any()
+                }}
+            </Load>
         </section>
     }
 }
@@ -406,33 +390,33 @@ pub fn WatchPage() -> impl IntoView {
     let id = move || params.with(|p| p.get("id").unwrap_or_default());
     let video = Resource::new(id, get_video);
     let user = use_user();
+    // The page's metadata comes with the video: an error writes its own (`noindex`, no title).
+    let error = move |e: AppError| {
+        view! {
+            <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/videos/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
+            <ErrorPanel error=e />
+        }
+        .into_any()
+    };
     view! {
-        <Suspense fallback=|| view! { <p class="loading">"…"</p> }>
-            {move || Suspend::new(async move {
-                match video.await {
-                    Ok(v) => {
-                        let base = crate::ui::base_url();
-                        let json = video_json_ld(&v, &base);
-                        let t = v.title.clone();
-                        let l = use_i18n();
-                        let date = v.created_at;
-                        view! {
-                            <Seo title=Signal::derive(move || t.clone()) description=Signal::derive(move || l.get().pick("A video on Tutorium.", "Видео в Tutorium.").to_string())
-                                path=format!("/videos/{}", v.public_id) og_type="video.other" image=v.poster_url.clone().unwrap_or_default() noindex=!v.public />
-                            <JsonLd data=json />
-                            <article class="page watch">
-                                <VideoPlayer view=v.clone() signed_in=user.get_untracked().is_some() />
-                                <h1>{v.title.clone()}</h1>
-                                <p class="muted">{move || format!("{} · {}", format_duration(v.duration_ms), format_date(date, l.get()))}</p>
-                            </article>
-                        }.into_any()
-                    }
-                    Err(e) => view! {
-                        <Seo title=Signal::derive(String::new) description=Signal::derive(String::new) path=format!("/videos/{}", params.with_untracked(|p| p.get("id").unwrap_or_default())) noindex=true />
-                        <ErrorPanel error=e />
-                    }.into_any(),
+        <Load resource=video error let:v>
+            {
+                let base = crate::ui::base_url();
+                let json = video_json_ld(&v, &base);
+                let t = v.title.clone();
+                let l = use_i18n();
+                let date = v.created_at;
+                view! {
+                    <Seo title=Signal::derive(move || t.clone()) description=Signal::derive(move || l.get().pick("A video on Tutorium.", "Видео в Tutorium.").to_string())
+                        path=format!("/videos/{}", v.public_id) og_type="video.other" image=v.poster_url.clone().unwrap_or_default() noindex=!v.public />
+                    <JsonLd data=json />
+                    <article class="page watch">
+                        <VideoPlayer view=v.clone() signed_in=user.get_untracked().is_some() />
+                        <h1>{v.title.clone()}</h1>
+                        <p class="muted">{move || format!("{} · {}", format_duration(v.duration_ms), format_date(date, l.get()))}</p>
+                    </article>
                 }
-            })}
-        </Suspense>
+            }
+        </Load>
     }
 }

@@ -3,7 +3,7 @@
 use crate::feed::api::CreatePost;
 use crate::i18n::use_i18n;
 use crate::tr;
-use crate::ui::FormError;
+use crate::ui::{FormError, Load};
 use leptos::prelude::*;
 
 /// The composer of a new post (tutors): text, tags, and one of their videos.
@@ -44,14 +44,12 @@ pub fn PostComposer(on_posted: Callback<i64>) -> impl IntoView {
                         <label for="post-video">{tr!("Video", "Видео")}</label>
                         <select id="post-video" name="video">
                             <option value="">{tr!("No video", "Без видео")}</option>
-                            <Suspense fallback=|| ()>
-                                {move || Suspend::new(async move {
-                                    videos.await.unwrap_or_default().into_iter()
-                                        .filter(|v| matches!(v.status, crate::video::Status::Ready | crate::video::Status::Processing))
-                                        .map(|v| view! { <option value=v.public_id.clone()>{v.title.clone()}</option> })
-                                        .collect_view()
-                                })}
-                            </Suspense>
+                            <Load resource=videos quiet=true let:list>
+                                {list.into_iter()
+                                    .filter(|v| matches!(v.status, crate::video::Status::Ready | crate::video::Status::Processing))
+                                    .map(|v| view! { <option value=v.public_id.clone()>{v.title.clone()}</option> })
+                                    .collect_view()}
+                            </Load>
                         </select>
                         <crate::ui::ErrorText msg=crate::ui::field_error(value, "video") />
                     </div>
