@@ -24,32 +24,28 @@ pub async fn get_site_notices() -> Result<SiteNotices, AppError> {
     })
 }
 
-/// A strip above the header when the site is a demo or its payments are test payments.
+/// A strip above the header when the site is a demo or its payments are test payments; nothing
+/// while it loads or if it cannot (the notice is an addition to the page, never in its way).
 #[component]
 pub fn SiteBanner() -> impl IntoView {
-    let notices = OnceResource::new(get_site_notices());
-    // Renders nothing while loading or on error: the notice is an addition to the page, never
-    // in its way (so not `ui::Load`, whose loading line and error panel are a page's).
+    let notices = Resource::new(|| (), |_| get_site_notices());
     view! {
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let n = notices.await.unwrap_or_default();
-                (n.demo || n.test_payments).then(|| view! {
-                    <aside class="site-banner" aria-label=crate::tr!("About this site", "Об этом сайте")>
-                        <p>
-                            {n.demo.then(|| crate::tr!(
-                                "This is a demo site: its sample accounts share a published password, so keep nothing private here.",
-                                "Это демонстрационный сайт: у его учебных аккаунтов общий опубликованный пароль, поэтому не храните здесь ничего личного."
-                            ))}
-                            {(n.demo && n.test_payments).then_some(" ")}
-                            {n.test_payments.then(|| crate::tr!(
-                                "Payments are test payments: no money moves.",
-                                "Оплата тестовая: деньги не списываются."
-                            ))}
-                        </p>
-                    </aside>
-                })
+        <crate::ui::Load resource=notices quiet=true let:n>
+            {(n.demo || n.test_payments).then(|| view! {
+                <aside class="site-banner" aria-label=crate::tr!("About this site", "Об этом сайте")>
+                    <p>
+                        {n.demo.then(|| crate::tr!(
+                            "This is a demo site: its sample accounts share a published password, so keep nothing private here.",
+                            "Это демонстрационный сайт: у его учебных аккаунтов общий опубликованный пароль, поэтому не храните здесь ничего личного."
+                        ))}
+                        {(n.demo && n.test_payments).then_some(" ")}
+                        {n.test_payments.then(|| crate::tr!(
+                            "Payments are test payments: no money moves.",
+                            "Оплата тестовая: деньги не списываются."
+                        ))}
+                    </p>
+                </aside>
             })}
-        </Suspense>
+        </crate::ui::Load>
     }
 }
