@@ -33,6 +33,10 @@ pub enum Msg {
     ImageUnsupported,
     ImageCorrupt,
     ImageDimensions,
+    /// More pixels (or bytes once decoded) than a picture may take.
+    ImageTooManyPixels {
+        megapixels: u32,
+    },
     NumberOutOfRange {
         min: i64,
         max: i64,
@@ -127,6 +131,17 @@ impl Msg {
                 "The image must be between 64×64 and 8000×8000 pixels.",
                 "Размер изображения должен быть от 64×64 до 8000×8000 пикселей.",
             ),
+            ImageTooManyPixels { megapixels } => {
+                if ru {
+                    format!(
+                        "Изображение слишком велико для обработки: не больше {megapixels} мегапикселей (например, 6000×4000) и 8 бит на канал. Уменьшите его и загрузите снова."
+                    )
+                } else {
+                    format!(
+                        "The image is too large to process: at most {megapixels} megapixels (e.g. 6000×4000) at 8 bits per channel. Make it smaller and upload it again."
+                    )
+                }
+            }
             NumberOutOfRange { min, max } => {
                 if ru {
                     format!("Введите число от {min} до {max}.")

@@ -21,8 +21,44 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// Every public page: home, directory, and public profiles (keyset-paged through the table).
+/// How long a built sitemap is served before it is built again. Anything that takes a page off
+/// the sitemap (a profile made private, a post hidden or deleted, a course unpublished) forgets
+/// it at once ([`forget_sitemap`]); new pages wait at most this long.
+const SITEMAP_MAX_AGE: std::time::Duration = std::time::Duration::from_secs(600);
+const SITEMAP_KEY: &str = "seo|sitemap";
+
+/// Forgets the cached sitemap (a page left the public site).
+pub fn forget_sitemap(state: &AppState) {
+    state.pages.forget(SITEMAP_KEY);
+}
+
+/// `/sitemap.xml`: built at most every [`SITEMAP_MAX_AGE`] (it reads every public profile, course
+/// and post), from the cache otherwise.
 pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response {
+    let xml = match state.pages.get(SITEMAP_KEY, SITEMAP_MAX_AGE) {
+        Some(x) => x,
+        None => match build_sitemap(&state).await {
+            Ok(x) => {
+                let x = std::sync::Arc::new(x);
+                state.pages.put(SITEMAP_KEY.to_string(), x.clone());
+                x
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "sitemap query failed");
+                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+            }
+        },
+    };
+    (
+        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
+        (*xml).clone(),
+    )
+        .into_response()
+}
+
+/// Every public page: home, directory, public profiles, courses, posts and tags (keyset-paged
+/// through the tables).
+async fn build_sitemap(state: &AppState) -> sqlx::Result<String> {
     let base = state.config.base_url();
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
@@ -38,15 +74,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
     let mut budget = 49_000i64;
     while budget > 0 {
         let rows =
-            match crate::profiles::db::list_sitemap_profiles(&state.db, after, 1000.min(budget))
-                .await
-            {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!(error = %e, "sitemap query failed");
-                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                }
-            };
+            crate::profiles::db::list_sitemap_profiles(&state.db, after, 1000.min(budget)).await?;
         if rows.is_empty() {
             break;
         }
@@ -64,14 +92,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
     }
     let mut after = crate::ids::CourseId(0);
     while budget > 0 {
-        let rows = match crate::courses::db::list_sitemap(&state.db, after, 1000.min(budget)).await
-        {
-            Ok(r) => r,
-            Err(e) => {
-                tracing::error!(error = %e, "sitemap query failed");
-                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-        };
+        let rows = crate::courses::db::list_sitemap(&state.db, after, 1000.min(budget)).await?;
         if rows.is_empty() {
             break;
         }
@@ -89,14 +110,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
     }
     let mut after = crate::ids::PostId(0);
     while budget > 0 {
-        let rows =
-            match crate::feed::db::list_sitemap_posts(&state.db, after, 1000.min(budget)).await {
-                Ok(r) => r,
-                Err(e) => {
-                    tracing::error!(error = %e, "sitemap query failed");
-                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-                }
-            };
+        let rows = crate::feed::db::list_sitemap_posts(&state.db, after, 1000.min(budget)).await?;
         if rows.is_empty() {
             break;
         }
@@ -121,9 +135,5 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
         }
     }
     out.push_str("</urlset>\n");
-    (
-        [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        out,
-    )
-        .into_response()
+    Ok(out)
 }

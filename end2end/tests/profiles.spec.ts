@@ -1,4 +1,4 @@
-import { test, expect, uniqueEmail, goto, hydrated, png, apiUser, PASSWORD, watchErrors } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, png, apiUser, PASSWORD, watchErrors, confirmationCode } from './helpers';
 
 async function tutorWithProfile(request: any, name: string) {
   const email = uniqueEmail('tutor');
@@ -69,6 +69,9 @@ test('a text file named .jpg and a 20 MB image are refused with a clear message'
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page).toHaveURL(/\/confirm$/);
+  await page.getByLabel('Confirmation code').fill(await confirmationCode(email));
+  await page.getByRole('button', { name: 'Confirm', exact: true }).click();
+  await expect(page).toHaveURL(/\/settings\/profile/);
   await goto(page, '/settings/profile');
   const input = page.getByLabel('Profile photo');
   await input.setInputFiles({ name: 'photo.jpg', mimeType: 'image/jpeg', buffer: Buffer.from('this is plain text, not a photo') });

@@ -65,7 +65,7 @@ async function order(group: ReturnType<Page['getByRole']>, target: string[]) {
   }
 }
 
-test('a tutor writes a lesson quiz and a final exam; a student fails once, sees the answers, then passes', async ({ browser }) => {
+test('a tutor writes a lesson quiz and a final exam; a student fails once, gets the answers only after passing', async ({ browser }) => {
   test.setTimeout(180_000);
   const tutorCtx = await browser.newContext();
   const modCtx = await browser.newContext();
@@ -100,6 +100,10 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   await expect(tutor.getByText(/Question 1: .*/).first()).toBeVisible();
   await expect(tutor.getByRole('button', { name: 'Save quiz' })).toBeDisabled();
   await q1.getByLabel('Option 1', { exact: true }).fill('1/3');
+  // A lesson quiz shows its answers after each attempt unless told otherwise; this one must be
+  // passed to complete the lesson.
+  await expect(tutor.getByLabel('Learners see the correct answers')).toHaveValue('each_attempt');
+  await tutor.getByLabel('Learners complete the lesson by passing this quiz').check();
   await tutor.getByRole('button', { name: 'Save quiz' }).click();
   await expect(tutor.getByText('Saved', { exact: true })).toBeVisible();
 
@@ -131,6 +135,8 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   const studentErrors = watchErrors(student);
   student.on('dialog', (d) => d.accept());
   await goto(student, `/learn/${course.slug}/${course.lesson}`);
+  await expect(student.getByText('Pass the quiz above to complete this lesson.')).toBeVisible();
+  await expect(student.getByRole('button', { name: 'Mark as complete' })).toHaveCount(0);
   await student.getByRole('link', { name: 'Take the quiz' }).click();
   await hydrated(student);
   await student.getByRole('button', { name: 'Start the quiz' }).click();
@@ -164,8 +170,10 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   await expect(g(3).getByLabel('Your answer')).toHaveValue('знаменатель');
   await student.getByRole('button', { name: 'Submit answers' }).click();
   await expect(student.getByText(/^Not passed/)).toBeVisible();
-  await expect(student.getByText('Половина и половина дают целое.')).toBeVisible();
-  await expect(student.getByText('Верхняя часть — числитель, нижняя — знаменатель.')).toBeVisible();
+  // A final exam keeps its answer key back while attempts remain (it would pass the next one).
+  await expect(student.getByText('The correct answers and explanations are shown once you pass, or when no attempts are left.')).toBeVisible();
+  await expect(student.getByText('Половина и половина дают целое.')).toHaveCount(0);
+  expect(await student.content()).not.toContain('числитель, нижняя');
   await expect(student.getByText('Attempts left: 2.')).toBeVisible();
 
   // ---- the second attempt passes ----
@@ -179,6 +187,9 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, sees 
   await student.getByRole('button', { name: 'Submit answers' }).click();
   await expect(student.getByText(/^Passed ✓/)).toBeVisible();
   await expect(student.getByRole('heading', { name: 'Attempt 2: 100%' })).toBeVisible();
+  // Passed: now the answers and explanations show.
+  await expect(student.getByText('Половина и половина дают целое.')).toBeVisible();
+  await expect(student.getByText('Верхняя часть — числитель, нижняя — знаменатель.')).toBeVisible();
   // The only lesson was completed by its quiz, the exam is passed: the certificate is issued.
   const certLink = student.getByRole('link', { name: 'Your certificate is ready' });
   await expect(certLink).toBeVisible();

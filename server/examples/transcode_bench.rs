@@ -27,7 +27,14 @@ async fn main() -> anyhow::Result<()> {
     std::fs::create_dir_all(&out)?;
     let rungs = ladder_for(probe.height);
     let run = |rungs: Vec<app::video::transcode::Rung>| {
-        let args = encode_args(&file, &out, &rungs, probe.has_audio, &preset);
+        let args = encode_args(
+            &file,
+            &out,
+            &rungs,
+            probe.has_audio,
+            probe.duration_ms,
+            &preset,
+        );
         async move {
             let t = Instant::now();
             let st = tokio::process::Command::new("ffmpeg")

@@ -47,6 +47,7 @@ pub async fn build_state_with(
         mailer,
         signer,
         counts: app::server::cache::TtlCache::new(),
+        pages: app::server::cache::TtlCache::new(),
         streams: Default::default(),
         bus,
         hooks: Arc::new(hooks),
@@ -132,9 +133,18 @@ pub fn router(state: AppState) -> Router {
             assets::Assets::load(std::path::Path::new(options.site_root.as_ref())),
             assets::serve,
         ))
-        .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            middleware::security_headers,
+        ))
+        .layer(tower_http::trace::TraceLayer::new_for_http().make_span_with(request_span))
         .with_state(state)
+}
+
+/// The span of a request in the log: method and path, not the query (a reset link's token, a
+/// signed media link's expiry, search words).
+fn request_span(req: &axum::extract::Request) -> tracing::Span {
+    tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
 }
 
 /// What the response compression applies to: not video, not already-compressed media, not

@@ -22,23 +22,18 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         let peer = req
             .extensions()
             .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0.ip().to_string())
-            .unwrap_or_default();
-        let ip = if state.config.trust_proxy {
-            req.headers()
-                .get("x-forwarded-for")
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .unwrap_or(peer)
-        } else {
-            peer
-        };
+            .map(|c| c.0.ip());
+        let ip = app::server::request::client_address(
+            peer,
+            req.headers(),
+            state.config.trust_proxy,
+            state.config.trusted_proxy_hops,
+        );
         req.extensions_mut().insert(ClientIp(ip));
-        if let Some(token) =
-            app::server::request::cookie_from_headers(req.headers(), session::SESSION_COOKIE)
-            && let Some(s) = session::resolve(&state, &token).await
+        if let Some(token) = app::server::request::cookie_from_headers(
+            req.headers(),
+            session::cookie_name(&state.config),
+        ) && let Some(s) = session::resolve(&state, &token).await
         {
             req.extensions_mut().insert(s);
         }
@@ -46,7 +41,9 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     next.run(req).await
 }
 
-/// Refuses state-changing requests sent from other sites (CSRF defence on top of SameSite=Lax).
+/// Refuses state-changing requests sent from other sites (CSRF defence on top of SameSite=Lax):
+/// `Sec-Fetch-Site: cross-site`, an `Origin` of another host, and `Origin: null` (sandboxed
+/// frames, `data:` pages and some redirects send it, and it names no site that could be trusted).
 pub async fn same_origin(req: Request, next: Next) -> Response {
     let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if writes {
@@ -54,12 +51,18 @@ pub async fn same_origin(req: Request, next: Next) -> Response {
         if h.get("sec-fetch-site").and_then(|v| v.to_str().ok()) == Some("cross-site") {
             return (StatusCode::FORBIDDEN, "cross-site request refused").into_response();
         }
-        if let (Some(origin), Some(host)) = (
-            h.get(header::ORIGIN).and_then(|v| v.to_str().ok()),
-            h.get(header::HOST).and_then(|v| v.to_str().ok()),
-        ) {
-            let origin_host = origin.split("://").nth(1).unwrap_or("");
-            if origin != "null" && origin_host != host {
+        if let Some(origin) = h.get(header::ORIGIN) {
+            let origin = origin.to_str().unwrap_or("null");
+            let host = h
+                .get(header::HOST)
+                .and_then(|v| v.to_str().ok())
+                .or_else(|| req.uri().authority().map(|a| a.as_str()));
+            let origin_host = origin.split_once("://").map(|(_, rest)| rest);
+            let foreign = match host {
+                Some(host) => origin_host != Some(host),
+                None => origin_host.is_none(),
+            };
+            if foreign {
                 return (StatusCode::FORBIDDEN, "cross-origin request refused").into_response();
             }
         }
@@ -86,10 +89,17 @@ pub fn set_page_csp() {
     }
 }
 
-/// Security headers on every response (pages set their own CSP with a nonce).
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Security headers on every response (pages set their own CSP with a nonce); HSTS when the
+/// site is served over HTTPS (PUBLIC_URL), so browsers never try plain HTTP for it again.
+pub async fn security_headers(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if state.config.secure_cookies() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
         h.insert(
             header::CONTENT_SECURITY_POLICY,

@@ -767,6 +767,7 @@ pub async fn exam(state: &AppState, learners: usize, out: &std::path::Path) -> a
             time_limit_minutes: Some(30),
             shuffle_questions: true,
             shuffle_options: true,
+            ..QuizSettings::default()
         },
         questions,
     };

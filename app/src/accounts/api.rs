@@ -6,6 +6,7 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::pending,
     super::service::{self, Client},
     crate::ids::SessionId,
     crate::server::{auth, request, session, state},
@@ -20,14 +21,23 @@ fn client() -> Client {
     }
 }
 
-/// A safe place to go after log-in: a local path, else "/".
+/// A safe place to go after log-in: a path on this site, else "/".
+///
+/// Browsers drop tabs and newlines from a `Location` and read `\` as `/`, so `/%09/evil.example`
+/// would leave the site: the path must start with one `/` and hold no backslash, control
+/// character or whitespace, and its percent-decoded form must pass the same test (control
+/// characters, backslashes and `//` in the path refused). Non-ASCII is percent-encoded, so the
+/// result is always a valid header value.
 pub fn safe_next(next: &str) -> String {
-    if next.starts_with('/')
-        && !next.starts_with("//")
-        && !next.contains('\\')
-        && !next.contains("://")
-    {
-        next.to_string()
+    fn local(p: &str) -> bool {
+        let path = p.split(['?', '#']).next().unwrap_or("");
+        path.starts_with('/')
+            && !path.contains("//")
+            && !p.chars().any(|c| c == '\\' || c.is_control())
+    }
+    let decoded = percent_encoding::percent_decode_str(next).decode_utf8_lossy();
+    if local(next) && !next.chars().any(char::is_whitespace) && local(&decoded) {
+        percent_encoding::utf8_percent_encode(next, percent_encoding::CONTROLS).to_string()
     } else {
         "/".to_string()
     }
@@ -42,9 +52,10 @@ pub async fn get_me() -> Result<Option<CurrentUser>, AppError> {
     }
 }
 
-/// Creates an account and signs it in; mails a confirmation code and goes to /confirm (which then
-/// goes on to `next`, a local path, when given).
-/// Anyone may call it (limited per IP). Errors: `Validation` (with `EmailTaken`), `RateLimited`.
+/// Signs up and goes to /confirm (carrying `next`, a local path, when given): a new e-mail gets
+/// an account and a confirmation code, a registered one a note to its owner — the answer is the
+/// same, and no session opens until the code is confirmed (this browser remembers the sign-up).
+/// Anyone may call it (limited per IP). Errors: `Validation`, `RateLimited`.
 #[server(endpoint = "accounts/signup")]
 pub async fn sign_up(
     email: String,
@@ -60,9 +71,9 @@ pub async fn sign_up(
         display_name,
         role,
     };
-    let token = service::sign_up(&st, input, &client()).await?;
-    session::set_cookie(&token, st.config.session_absolute_days);
-    leptos_axum::redirect(&confirm_path(&next));
+    let email = service::sign_up(&st, input, &client()).await?;
+    pending::set(&st, &email, service::CODE_TTL_MS);
+    request::redirect(&confirm_path(&next));
     Ok(())
 }
 
@@ -71,18 +82,34 @@ pub async fn sign_up(
 fn confirm_path(next: &str) -> String {
     match safe_next(next).as_str() {
         "/" => "/confirm".to_string(),
-        _ => format!("/confirm?next={}", crate::url::path(next)),
+        next => format!("/confirm?next={}", crate::url::path(next)),
     }
 }
 
-/// Confirms the signed-in user's e-mail with the 6-digit code, then goes to `next` (a local path)
-/// or to the profile form. Errors: `NotAuthenticated`, `Validation` (wrong, expired or exhausted code).
+/// The e-mail of the sign-up waiting for its code in this browser, if any. Anyone may call it.
+#[server(endpoint = "accounts/pending")]
+pub async fn pending_sign_up() -> Result<Option<String>, AppError> {
+    Ok(pending::email(&state()))
+}
+
+/// Confirms an e-mail with the 6-digit code — the signed-in user's, or else this browser's
+/// sign-up, which then logs in — and goes to `next` (a local path) or to the profile form.
+/// Errors: `NotAuthenticated` (neither), `Validation` (wrong, expired or exhausted code; for a
+/// sign-up always "wrong"), `BadRequest` when already confirmed.
 #[server(endpoint = "accounts/confirm")]
 pub async fn confirm_email(code: String, #[server(default)] next: String) -> Result<(), AppError> {
-    let a = auth::actor()?;
-    service::confirm_email(&state(), a.user, &code).await?;
+    let st = state();
+    match auth::current() {
+        Some(a) => service::confirm_email(&st, a.user, &code).await?,
+        None => {
+            let email = pending::email(&st).ok_or(AppError::NotAuthenticated)?;
+            let token = service::confirm_sign_up(&st, &email, &code, &client()).await?;
+            session::set_cookie(&token, st.config.session_absolute_days);
+            pending::clear(&st);
+        }
+    }
     let next = safe_next(&next);
-    leptos_axum::redirect(if next == "/" {
+    request::redirect(if next == "/" {
         "/settings/profile?welcome=1"
     } else {
         &next
@@ -90,11 +117,18 @@ pub async fn confirm_email(code: String, #[server(default)] next: String) -> Res
     Ok(())
 }
 
-/// Mails a new confirmation code. Errors: `NotAuthenticated`, `RateLimited`, `BadRequest` when confirmed.
+/// Mails a new confirmation code to the signed-in user, or for this browser's sign-up.
+/// Errors: `NotAuthenticated` (neither), `RateLimited`, `BadRequest` when confirmed.
 #[server(endpoint = "accounts/resend-code")]
 pub async fn resend_code() -> Result<(), AppError> {
-    let a = auth::actor()?;
-    service::resend_code(&state(), a.user, &client()).await
+    let st = state();
+    match auth::current() {
+        Some(a) => service::resend_code(&st, a.user, &client()).await,
+        None => {
+            let email = pending::email(&st).ok_or(AppError::NotAuthenticated)?;
+            service::resend_sign_up_code(&st, &email, &client()).await
+        }
+    }
 }
 
 /// Logs in and goes to `next` (a local path). Anyone may call it (limited per account and IP).
@@ -108,18 +142,18 @@ pub async fn log_in(
     let st = state();
     let token = service::log_in(&st, &email, password, &client()).await?;
     session::set_cookie(&token, st.config.session_absolute_days);
-    leptos_axum::redirect(&safe_next(&next));
+    request::redirect(&safe_next(&next));
     Ok(())
 }
 
 /// Ends the current session. Anyone may call it.
 #[server(endpoint = "accounts/logout")]
 pub async fn log_out() -> Result<(), AppError> {
-    if let Some(token) = request::cookie(session::SESSION_COOKIE) {
+    if let Some(token) = session::token() {
         service::log_out(&state(), &token).await?;
     }
     session::clear_cookie();
-    leptos_axum::redirect("/");
+    request::redirect("/");
     Ok(())
 }
 
@@ -153,7 +187,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let st = state();
     let token = service::reset_password(&st, &token, password, &client()).await?;
     session::set_cookie(&token, st.config.session_absolute_days);
-    leptos_axum::redirect("/");
+    request::redirect("/");
     Ok(())
 }
 
@@ -178,4 +212,40 @@ pub async fn revoke_session(id: i64) -> Result<(), AppError> {
 #[server(endpoint = "accounts/revoke-others")]
 pub async fn revoke_other_sessions() -> Result<u64, AppError> {
     service::revoke_other_sessions(&state(), &auth::actor()?).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_paths_stay_on_the_site() {
+        assert_eq!(safe_next("/courses/x?tab=2#a"), "/courses/x?tab=2#a");
+        assert_eq!(
+            safe_next("/search?q=https://x.example"),
+            "/search?q=https://x.example"
+        );
+        assert_eq!(safe_next("/курсы"), "/%D0%BA%D1%83%D1%80%D1%81%D1%8B");
+        for bad in [
+            "",
+            "courses",
+            "//evil.example",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/\n",
+            "/%0A",
+            "/%2F%2Fevil.example",
+            "/%2f/evil.example",
+            "/%5Cevil.example",
+            "/a//b",
+            "/ /evil.example",
+            "/\u{3000}/evil.example",
+            "/x\r\nSet-Cookie: a=1",
+        ] {
+            assert_eq!(safe_next(bad), "/", "{bad:?}");
+        }
+    }
 }

@@ -356,8 +356,89 @@ pub async fn delete_other_sessions(db: &Db, user_id: UserId, keep: SessionId) ->
     )
 }
 
-/// Deletes sessions past their absolute or idle expiry, and reset links older than a day.
-/// Returns how many rows went.
+/// How log-in attempts from one address are slowed down (see `login_throttle` in the migrations).
+#[derive(Clone, Copy, Debug)]
+pub struct Throttle {
+    /// Attempts before the first wait.
+    pub free: i64,
+    /// The first wait; each further failure doubles it, up to `max_delay_ms`.
+    pub delay_ms: i64,
+    pub max_delay_ms: i64,
+    /// After this long without attempts (past the wait), the count starts over.
+    pub quiet_ms: i64,
+}
+
+/// Counts one log-in attempt of `account` from `client` unless it must still wait: one guarded
+/// upsert, so parallel attempts are counted one by one and those past the limit are refused.
+/// Returns the attempts counted so far, or `None` when this one is refused.
+pub async fn count_login_attempt(
+    db: &Db,
+    account: &str,
+    client: &str,
+    t: Throttle,
+    now: i64,
+) -> sqlx::Result<Option<i64>> {
+    let first_delay = if t.free <= 1 { t.delay_ms } else { 0 };
+    let row: Option<(i64,)> = sqlx::query_as(
+        "INSERT INTO login_throttle (account, client, failures, delay_ms, last_at) VALUES ($1, $2, 1, $3, $4) \
+         ON CONFLICT (account, client) DO UPDATE SET \
+           failures = CASE WHEN login_throttle.last_at + login_throttle.delay_ms <= $5 THEN 1 \
+                           ELSE login_throttle.failures + 1 END, \
+           delay_ms = CASE WHEN login_throttle.last_at + login_throttle.delay_ms <= $5 THEN $3 \
+                           WHEN login_throttle.failures + 1 < $6 THEN 0 \
+                           WHEN login_throttle.delay_ms = 0 THEN $7 \
+                           WHEN login_throttle.delay_ms * 2 > $8 THEN $8 \
+                           ELSE login_throttle.delay_ms * 2 END, \
+           last_at = $4 \
+         WHERE login_throttle.last_at + login_throttle.delay_ms <= $4 \
+         RETURNING failures",
+    )
+    .bind(account)
+    .bind(client)
+    .bind(first_delay)
+    .bind(now)
+    .bind(now - t.quiet_ms)
+    .bind(t.free)
+    .bind(t.delay_ms)
+    .bind(t.max_delay_ms)
+    .fetch_optional(db.w())
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// When the next log-in attempt of `account` from `client` is allowed (unix ms), if it waits.
+pub async fn select_login_wait(db: &Db, account: &str, client: &str) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "SELECT last_at + delay_ms FROM login_throttle WHERE account = $1 AND client = $2",
+    )
+    .bind(account)
+    .bind(client)
+    .fetch_optional(db.r())
+    .await?;
+    Ok(row.map(|r| r.0))
+}
+
+/// Forgets the log-in attempts of `account` from `client` (after a success).
+pub async fn delete_login_throttle(db: &Db, account: &str, client: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE account = $1 AND client = $2")
+        .bind(account)
+        .bind(client)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Forgets the log-in attempts of `account` from every address (after a password reset).
+pub async fn delete_login_throttles(db: &Db, account: &str) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM login_throttle WHERE account = $1")
+        .bind(account)
+        .execute(db.w())
+        .await?;
+    Ok(())
+}
+
+/// Deletes sessions past their absolute or idle expiry, reset links older than a day and
+/// log-in throttles quiet for a day or more. Returns how many sessions and reset links went.
 pub async fn delete_expired(db: &Db, now: i64, idle_ms: i64) -> sqlx::Result<u64> {
     let s = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2")
         .bind(now)
@@ -370,6 +451,11 @@ pub async fn delete_expired(db: &Db, now: i64, idle_ms: i64) -> sqlx::Result<u64
         .execute(db.w())
         .await?
         .rows_affected();
+    // Waits last at most an hour, so a row two days old is a day past its wait.
+    sqlx::query("DELETE FROM login_throttle WHERE last_at <= $1")
+        .bind(now - 2 * 24 * 3600 * 1000)
+        .execute(db.w())
+        .await?;
     Ok(s + r)
 }
 

@@ -7,10 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountMsg {
     EmailInvalid,
-    EmailTaken,
     PasswordTooShort { min: u32 },
     PasswordTooLong { max: u32 },
-    PasswordWeak,
+    PasswordWeak { reason: WeakReason },
     InvalidCredentials,
     WrongCurrentPassword,
     CodeInvalid,
@@ -32,10 +31,6 @@ impl AccountMsg {
                 "Enter a valid e-mail address, like name@example.com.",
                 "Введите правильный адрес почты, например name@example.com.",
             ),
-            EmailTaken => s(
-                "An account with this e-mail already exists. Log in or reset your password.",
-                "Аккаунт с этой почтой уже есть. Войдите или восстановите пароль.",
-            ),
             PasswordTooShort { min } => {
                 if ru {
                     format!("Пароль слишком короткий: нужно не меньше {min} символов.")
@@ -50,10 +45,19 @@ impl AccountMsg {
                     format!("The password is too long: at most {max} characters.")
                 }
             }
-            PasswordWeak => s(
-                "This password is too easy to guess. Avoid common words, repeats and your own name or e-mail.",
-                "Такой пароль легко угадать. Не используйте распространённые слова, повторы, своё имя или почту.",
-            ),
+            PasswordWeak { reason } => {
+                if ru {
+                    format!(
+                        "Такой пароль легко угадать. {} Возьмите три-четыре не связанных между собой слова: длина помогает больше, чем цифры и спецсимволы.",
+                        reason.text(locale)
+                    )
+                } else {
+                    format!(
+                        "This password is too easy to guess. {} Pick three or four unrelated words instead: length helps more than digits and symbols.",
+                        reason.text(locale)
+                    )
+                }
+            }
             InvalidCredentials => s("Wrong e-mail or password.", "Неверная почта или пароль."),
             WrongCurrentPassword => s(
                 "The current password is wrong.",
@@ -84,6 +88,68 @@ impl AccountMsg {
                 "Выберите: ученик или репетитор.",
             ),
         }
+    }
+}
+
+/// Why a new password is easy to guess.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum WeakReason {
+    /// One of the most common passwords, or close to one.
+    Common,
+    /// Built on the person's e-mail or name.
+    Personal,
+    /// A single word or name.
+    Word,
+    Repeats,
+    /// Like abc or 6543.
+    Sequence,
+    /// Neighbouring keys, like qwerty.
+    Keyboard,
+    /// A date or a year.
+    Date,
+    /// Nothing in particular: simply too few combinations.
+    Guessable,
+}
+
+impl WeakReason {
+    /// The reason in the given language.
+    pub fn text(self, locale: Locale) -> &'static str {
+        use WeakReason::*;
+        let (en, ru) = match self {
+            Common => (
+                "It is one of the most common passwords, which are tried first.",
+                "Это один из самых распространённых паролей — их пробуют первыми.",
+            ),
+            Personal => (
+                "It contains your name or e-mail.",
+                "В нём есть ваше имя или почта.",
+            ),
+            Word => (
+                "A single word or name is easy to guess, even with capitals or digits.",
+                "Одно слово или имя легко угадать, даже с заглавными буквами или цифрами.",
+            ),
+            Repeats => (
+                "Repeated letters or words are easy to guess.",
+                "Повторы букв или слов легко угадать.",
+            ),
+            Sequence => (
+                "Sequences like abc or 6543 are easy to guess.",
+                "Последовательности вроде abc или 6543 легко угадать.",
+            ),
+            Keyboard => (
+                "Rows of neighbouring keys, like qwerty, are easy to guess.",
+                "Ряды соседних клавиш, например qwerty, легко угадать.",
+            ),
+            Date => (
+                "Dates and years are easy to guess.",
+                "Даты и годы легко угадать.",
+            ),
+            Guessable => (
+                "It would be found quickly by trying combinations.",
+                "Его быстро подберут перебором.",
+            ),
+        };
+        if locale == Locale::Ru { ru } else { en }
     }
 }
 

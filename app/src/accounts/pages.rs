@@ -1,6 +1,6 @@
 //! Sign-up, log-in, e-mail confirmation, forgotten and reset password pages.
 
-use super::api::{RequestPasswordReset, ResendCode, check_reset_token};
+use super::api::{RequestPasswordReset, ResendCode, check_reset_token, pending_sign_up};
 use crate::i18n::use_i18n;
 use crate::layout::use_auth;
 use crate::tr;
@@ -149,17 +149,50 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
+/// The code form and "send a new code", for the signed-in user or this browser's sign-up.
 #[component]
-pub fn ConfirmPage() -> impl IntoView {
-    let auth = use_auth();
-    let query = leptos_router::hooks::use_query_map();
-    let next = move || query.with(|q| q.get("next").unwrap_or_default());
-    let action = auth.confirm;
+fn CodeForm(next: Signal<String>) -> impl IntoView {
+    let action = use_auth().confirm;
     let value = action.value();
     let pending = action.pending();
     let resend = ServerAction::<ResendCode>::new();
     let resend_value = resend.value();
     let resent = Signal::derive(move || matches!(resend_value.get(), Some(Ok(()))));
+    view! {
+        <ActionForm action=action attr:class="form" attr:novalidate=true>
+            <FormError msg=form_error(value, &["code"]) />
+            <input type="hidden" name="next" prop:value=next />
+            <TextField
+                label=tr!("Confirmation code", "Код подтверждения")
+                name="code"
+                autocomplete="one-time-code"
+                inputmode="numeric"
+                maxlength=6
+                required=true
+                error=field_error(value, "code")
+            />
+            <button type="submit" class="button button--wide" disabled=move || pending.get()>
+                {tr!("Confirm", "Подтвердить")}
+            </button>
+        </ActionForm>
+        <ActionForm action=resend attr:class="form form--inline">
+            <FormError msg=form_error(resend_value, &[]) />
+            <Notice show=resent>
+                {tr!("A new code is on its way.", "Новый код уже в пути.")}
+            </Notice>
+            <button type="submit" class="button button--ghost">{tr!("Send a new code", "Отправить новый код")}</button>
+        </ActionForm>
+    }
+}
+
+#[component]
+pub fn ConfirmPage() -> impl IntoView {
+    let auth = use_auth();
+    let query = leptos_router::hooks::use_query_map();
+    let next = Signal::derive(move || query.with(|q| q.get("next").unwrap_or_default()));
+    // A sign-up opens no session: it waits for its code in this browser.
+    let waiting = Resource::new(|| (), |_| pending_sign_up());
+    let l = use_i18n();
     view! {
         <Seo
             title=title("Confirm your e-mail", "Подтверждение почты")
@@ -171,48 +204,34 @@ pub fn ConfirmPage() -> impl IntoView {
             <h1>{tr!("Confirm your e-mail", "Подтвердите почту")}</h1>
             <Transition fallback=|| ()>
                 {move || Suspend::new(async move {
-                    match auth.user.await.ok().flatten() {
-                        None => view! {
-                            <p>{tr!("Log in to confirm your e-mail.", "Войдите, чтобы подтвердить почту.")}</p>
-                            <a class="button" href="/login?next=/confirm">{tr!("Log in", "Войти")}</a>
-                        }.into_any(),
-                        Some(u) if u.email_confirmed => view! {
+                    let user = auth.user.await.ok().flatten();
+                    let waiting = waiting.await.ok().flatten();
+                    match (user, waiting) {
+                        (Some(u), _) if u.email_confirmed => view! {
                             <p role="status">{tr!("Your e-mail is confirmed. Thank you!", "Ваша почта подтверждена. Спасибо!")}</p>
                             <a class="button" href="/settings/profile">{tr!("Fill in your profile", "Заполнить профиль")}</a>
                         }.into_any(),
-                        Some(u) => {
+                        (Some(u), _) => {
                             let email = u.email.clone();
-                            let l = use_i18n();
                             view! {
                                 <p>{move || match l.get() {
                                     crate::i18n::Locale::En => format!("We sent a 6-digit code to {email}. It is valid for 30 minutes."),
                                     crate::i18n::Locale::Ru => format!("Мы отправили 6-значный код на {email}. Он действует 30 минут."),
                                 }}</p>
-                                <ActionForm action=action attr:class="form" attr:novalidate=true>
-                                    <FormError msg=form_error(value, &["code"]) />
-                                    <input type="hidden" name="next" prop:value=next />
-                                    <TextField
-                                        label=tr!("Confirmation code", "Код подтверждения")
-                                        name="code"
-                                        autocomplete="one-time-code"
-                                        inputmode="numeric"
-                                        maxlength=6
-                                        required=true
-                                        error=field_error(value, "code")
-                                    />
-                                    <button type="submit" class="button button--wide" disabled=move || pending.get()>
-                                        {tr!("Confirm", "Подтвердить")}
-                                    </button>
-                                </ActionForm>
-                                <ActionForm action=resend attr:class="form form--inline">
-                                    <FormError msg=form_error(resend_value, &[]) />
-                                    <Notice show=resent>
-                                        {tr!("A new code is on its way.", "Новый код уже в пути.")}
-                                    </Notice>
-                                    <button type="submit" class="button button--ghost">{tr!("Send a new code", "Отправить новый код")}</button>
-                                </ActionForm>
+                                <CodeForm next=next />
                             }.into_any()
                         }
+                        (None, Some(email)) => view! {
+                            <p role="status">{move || match l.get() {
+                                crate::i18n::Locale::En => format!("Check your mail: we sent a message to {email}. If this address is new to Tutorium, the message holds a 6-digit code — enter it here within 30 minutes. If you already have an account, the message tells you how to log in."),
+                                crate::i18n::Locale::Ru => format!("Проверьте почту: мы отправили письмо на {email}. Если этот адрес в Tutorium новый, в письме 6-значный код — введите его здесь в течение 30 минут. Если у вас уже есть аккаунт, в письме сказано, как войти."),
+                            }}</p>
+                            <CodeForm next=next />
+                        }.into_any(),
+                        (None, None) => view! {
+                            <p>{tr!("Log in to confirm your e-mail.", "Войдите, чтобы подтвердить почту.")}</p>
+                            <a class="button" href="/login?next=/confirm">{tr!("Log in", "Войти")}</a>
+                        }.into_any(),
                     }
                 })}
             </Transition>

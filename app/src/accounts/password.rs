@@ -1,4 +1,5 @@
-//! Password hashing with argon2id (OWASP: m = 19 MiB, t = 2, p = 1), off the async runtime.
+//! Password hashing with argon2id (OWASP: m = 19 MiB, t = 2, p = 1) and strength checks, off the
+//! async runtime.
 //!
 //! Each hash takes ~20–40 ms of one core and 19 MiB, so hashing runs on the blocking pool behind a
 //! semaphore sized to the number of cores: a burst of log-ins queues here instead of starving the
@@ -53,6 +54,20 @@ fn verify_blocking(password: &str, phc: &str) -> bool {
 pub async fn hash(password: String) -> anyhow::Result<String> {
     let _permit = permits().acquire().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password)).await?
+}
+
+/// Checks a new password's strength ([`super::strength::check_password`]) on the blocking pool,
+/// behind the same permits as hashing: a flood of sign-ups queues instead of stalling the runtime.
+pub async fn check_strength(
+    password: String,
+    email: String,
+    name: String,
+) -> anyhow::Result<Result<(), crate::error::Msg>> {
+    let _permit = permits().acquire().await?;
+    Ok(tokio::task::spawn_blocking(move || {
+        super::strength::check_password(&password, &email, &name)
+    })
+    .await?)
 }
 
 /// Checks a password against a stored hash on the blocking pool. With no hash (unknown e-mail)

@@ -3,8 +3,7 @@
 //! `{"sessions": "ended"}`, so that the live streams of those sessions close.
 
 use super::{
-    AccountMsg, CurrentUser, Role, SessionInfo, check_password, db, normalize_email,
-    normalize_name, password,
+    AccountMsg, CurrentUser, Role, SessionInfo, db, normalize_email, normalize_name, password,
 };
 use crate::error::{AppError, Checks, Msg};
 use crate::i18n::Locale;
@@ -14,7 +13,8 @@ use crate::server::mail::{Mail, escape_html, html_layout};
 use crate::server::rate_limit::{self, Limit, MINUTE_MS};
 use crate::server::{AppState, now_ms, random_token, session, sha256_hex};
 
-const CODE_TTL_MS: i64 = 30 * MINUTE_MS;
+/// How long a confirmation code (and the sign-up waiting for it) is valid.
+pub const CODE_TTL_MS: i64 = 30 * MINUTE_MS;
 const CODE_MAX_ATTEMPTS: i64 = 5;
 const RESET_TTL_MS: i64 = 60 * MINUTE_MS;
 const LOGIN_WINDOW_MS: i64 = 15 * MINUTE_MS;
@@ -35,17 +35,28 @@ pub struct Client {
     pub locale: Locale,
 }
 
-fn login_limit(state: &AppState) -> (Limit, Limit) {
-    (
-        Limit {
-            max: state.config.limit_login_per_account,
-            window_ms: LOGIN_WINDOW_MS,
-        },
-        Limit {
-            max: state.config.limit_login_per_ip,
-            window_ms: LOGIN_WINDOW_MS,
-        },
-    )
+/// Failed log-ins per address, per 15 minutes.
+fn login_ip_limit(state: &AppState) -> Limit {
+    Limit {
+        max: state.config.limit_login_per_ip,
+        window_ms: LOGIN_WINDOW_MS,
+    }
+}
+
+/// How attempts on one account from one address slow down: LIMIT_LOGIN_PER_ACCOUNT free, then a
+/// minute, doubled after every failure up to an hour; forgotten after 15 quiet minutes.
+fn login_throttle(state: &AppState) -> db::Throttle {
+    db::Throttle {
+        free: state.config.limit_login_per_account,
+        delay_ms: MINUTE_MS,
+        max_delay_ms: HOUR_MS,
+        quiet_ms: LOGIN_WINDOW_MS,
+    }
+}
+
+/// The rate-limit key of a client address for `what` (an IPv6 client counts by its /64).
+fn ip_key(what: &str, client: &Client) -> String {
+    format!("{what}:ip:{}", rate_limit::ip_bucket(&client.ip))
 }
 
 fn mail_limit(state: &AppState) -> (Limit, Limit) {
@@ -62,8 +73,11 @@ fn mail_limit(state: &AppState) -> (Limit, Limit) {
     )
 }
 
-/// Creates an account (and its profile), sends the confirmation code and opens a session.
-/// Returns the session token.
+/// Signs up: creates the account (and its profile) and mails it a confirmation code — or, when
+/// the e-mail already has an account, mails its owner that someone tried to sign up with it. The
+/// caller cannot tell which: the answer is the same and the password is hashed either way, and no
+/// session opens before the code is confirmed ([`confirm_sign_up`]). Returns the normalized
+/// e-mail, the sign-up that now waits for its code.
 pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result<String, AppError> {
     let mut checks = Checks::new();
     let email = normalize_email(&input.email);
@@ -80,7 +94,12 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
     }
     checks.check(
         "password",
-        check_password(&input.password, &input.email, &input.display_name),
+        password::check_strength(
+            input.password.clone(),
+            input.email.clone(),
+            input.display_name.clone(),
+        )
+        .await?,
     );
     checks.finish()?;
     let (email, name, role) = (
@@ -91,20 +110,18 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
 
     rate_limit::hit(
         &state.db,
-        &format!("signup:ip:{}", client.ip),
+        &ip_key("signup", client),
         Limit {
             max: state.config.limit_signup_per_ip,
             window_ms: HOUR_MS,
         },
     )
     .await?;
-    if db::email_exists(&state.db, &email).await? {
-        return Err(AppError::field(
-            "email",
-            Msg::Account(AccountMsg::EmailTaken),
-        ));
-    }
     let hash = password::hash(input.password).await?;
+    if let Some(owner) = db::select_user_by_email(&state.db, &email).await? {
+        tell_owner_of_sign_up(state, owner).await?;
+        return Ok(email);
+    }
     let now = now_ms();
     let base = crate::profiles::handle_from_name(&name);
     let mut user_id = None;
@@ -144,17 +161,67 @@ pub async fn sign_up(state: &AppState, input: SignUp, client: &Client) -> Result
             break;
         }
         drop(tx);
-        // Lost a race: either the e-mail (a double submit) or the handle was taken meanwhile.
+        // Lost a race: either the e-mail (a double submit, whose first half mails the code) or
+        // the handle was taken meanwhile.
         if db::email_exists(&state.db, &email).await? {
-            return Err(AppError::field(
-                "email",
-                Msg::Account(AccountMsg::EmailTaken),
-            ));
+            return Ok(email);
         }
     }
     let user_id = user_id.ok_or(AppError::Internal)?;
     issue_code(state, user_id, &email, &name, client.locale).await?;
-    Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
+    Ok(email)
+}
+
+/// Mails the owner of an account that someone (maybe they) tried to sign up with its e-mail,
+/// and how to get in. At most LIMIT_MAIL_PER_ACCOUNT such mails an hour; past that, none.
+async fn tell_owner_of_sign_up(state: &AppState, owner: db::UserRow) -> Result<(), AppError> {
+    let (per_account, _) = mail_limit(state);
+    let key = format!("signup-notice:acct:{}", owner.email);
+    match rate_limit::hit(&state.db, &key, per_account).await {
+        Err(AppError::RateLimited { .. }) => return Ok(()),
+        other => other?,
+    }
+    let base = state.config.base_url();
+    let (login, forgot) = (format!("{base}/login"), format!("{base}/forgot-password"));
+    let name = owner.display_name;
+    let (subject, text, html) = match Locale::from_code(&owner.locale).unwrap_or_default() {
+        Locale::En => (
+            "You already have a Tutorium account".to_string(),
+            format!(
+                "Hello, {name}!\n\nSomeone — maybe you — tried to sign up for Tutorium with this e-mail address. You already have an account, so nothing was changed.\n\nTo log in: {login}\nForgot your password? Choose a new one: {forgot}\n\nIf it was not you, ignore this e-mail: nobody gets into your account without your password.\n"
+            ),
+            html_layout(
+                "You already have an account",
+                &format!(
+                    "<p>Hello, {}!</p><p>Someone — maybe you — tried to sign up for Tutorium with this e-mail address. You already have an account, so nothing was changed.</p><p><a href=\"{login}\">Log in</a> · <a href=\"{forgot}\">Forgot your password?</a></p><p>If it was not you, ignore this e-mail: nobody gets into your account without your password.</p>",
+                    escape_html(&name)
+                ),
+            ),
+        ),
+        Locale::Ru => (
+            "У вас уже есть аккаунт Tutorium".to_string(),
+            format!(
+                "Здравствуйте, {name}!\n\nКто-то — возможно, вы — пытался зарегистрироваться в Tutorium с этим адресом почты. У вас уже есть аккаунт, поэтому ничего не изменилось.\n\nВойти: {login}\nЗабыли пароль? Задайте новый: {forgot}\n\nЕсли это были не вы, просто проигнорируйте письмо: без вашего пароля в аккаунт никто не войдёт.\n"
+            ),
+            html_layout(
+                "У вас уже есть аккаунт",
+                &format!(
+                    "<p>Здравствуйте, {}!</p><p>Кто-то — возможно, вы — пытался зарегистрироваться в Tutorium с этим адресом почты. У вас уже есть аккаунт, поэтому ничего не изменилось.</p><p><a href=\"{login}\">Войти</a> · <a href=\"{forgot}\">Забыли пароль?</a></p><p>Если это были не вы, просто проигнорируйте письмо: без вашего пароля в аккаунт никто не войдёт.</p>",
+                    escape_html(&name)
+                ),
+            ),
+        ),
+    };
+    crate::server::mail::queue(
+        state,
+        &Mail {
+            to: owner.email,
+            subject,
+            text,
+            html,
+        },
+    )
+    .await
 }
 
 /// Creates and mails a new 6-digit confirmation code.
@@ -231,7 +298,7 @@ pub async fn resend_code(
     }
     let (per_account, per_ip) = mail_limit(state);
     rate_limit::hit(&state.db, &format!("code:user:{user_id}"), per_account).await?;
-    rate_limit::hit(&state.db, &format!("mail:ip:{}", client.ip), per_ip).await?;
+    rate_limit::hit(&state.db, &ip_key("mail", client), per_ip).await?;
     issue_code(
         state,
         user_id,
@@ -242,15 +309,60 @@ pub async fn resend_code(
     .await
 }
 
-/// Checks a confirmation code: at most five guesses per code, within 30 minutes.
-pub async fn confirm_email(state: &AppState, user_id: UserId, code: &str) -> Result<(), AppError> {
-    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
-    if code.len() != 6 || !code.chars().all(|c| c.is_ascii_digit()) {
-        return Err(AppError::field(
-            "code",
-            Msg::Account(AccountMsg::CodeInvalid),
-        ));
+/// Sends a fresh code for this browser's sign-up (rate-limited alike whether or not the e-mail
+/// has an account): only an unconfirmed account gets one; the answer is the same either way.
+pub async fn resend_sign_up_code(
+    state: &AppState,
+    email: &str,
+    client: &Client,
+) -> Result<(), AppError> {
+    let (per_account, per_ip) = mail_limit(state);
+    rate_limit::hit(&state.db, &format!("code:email:{email}"), per_account).await?;
+    rate_limit::hit(&state.db, &ip_key("mail", client), per_ip).await?;
+    match db::select_user_by_email(&state.db, email).await? {
+        Some(user) if user.email_confirmed_at.is_none() => {
+            issue_code(state, user.id, email, &user.display_name, client.locale).await
+        }
+        _ => Ok(()),
     }
+}
+
+fn code_error(msg: AccountMsg) -> AppError {
+    AppError::field("code", Msg::Account(msg))
+}
+
+/// A code as typed: six digits, spaces ignored.
+fn clean_code(code: &str) -> Result<String, AppError> {
+    let code: String = code.chars().filter(|c| !c.is_whitespace()).collect();
+    if code.len() == 6 && code.chars().all(|c| c.is_ascii_digit()) {
+        Ok(code)
+    } else {
+        Err(code_error(AccountMsg::CodeInvalid))
+    }
+}
+
+/// Counts a guess of `user`'s code and checks it: at most five guesses per code, within 30
+/// minutes; the error says which.
+async fn check_code(state: &AppState, user_id: UserId, code: &str) -> Result<(), AppError> {
+    let Some((hash, expires_at, attempts)) = db::count_code_attempt(&state.db, user_id).await?
+    else {
+        return Err(code_error(AccountMsg::CodeExpired));
+    };
+    if attempts > CODE_MAX_ATTEMPTS {
+        return Err(code_error(AccountMsg::CodeAttemptsExhausted));
+    }
+    if expires_at <= now_ms() {
+        return Err(code_error(AccountMsg::CodeExpired));
+    }
+    if hash != sha256_hex(&format!("{user_id}:{code}")) {
+        return Err(code_error(AccountMsg::CodeInvalid));
+    }
+    Ok(())
+}
+
+/// Confirms the signed-in user's e-mail with the code mailed to them.
+pub async fn confirm_email(state: &AppState, user_id: UserId, code: &str) -> Result<(), AppError> {
+    let code = clean_code(code)?;
     let user = db::select_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -259,37 +371,40 @@ pub async fn confirm_email(state: &AppState, user_id: UserId, code: &str) -> Res
             AccountMsg::AlreadyConfirmed,
         )));
     }
-    let Some((hash, expires_at, attempts)) = db::count_code_attempt(&state.db, user_id).await?
-    else {
-        return Err(AppError::field(
-            "code",
-            Msg::Account(AccountMsg::CodeExpired),
-        ));
-    };
-    if attempts > CODE_MAX_ATTEMPTS {
-        return Err(AppError::field(
-            "code",
-            Msg::Account(AccountMsg::CodeAttemptsExhausted),
-        ));
-    }
-    if expires_at <= now_ms() {
-        return Err(AppError::field(
-            "code",
-            Msg::Account(AccountMsg::CodeExpired),
-        ));
-    }
-    if hash != sha256_hex(&format!("{user_id}:{code}")) {
-        return Err(AppError::field(
-            "code",
-            Msg::Account(AccountMsg::CodeInvalid),
-        ));
-    }
+    check_code(state, user_id, &code).await?;
     db::confirm_email(&state.db, user_id, now_ms()).await?;
     Ok(())
 }
 
+/// Confirms a sign-up with the code from its mail and opens the account's first session;
+/// returns its token. Every refusal is "wrong code": which one (no account, already confirmed,
+/// expired, guesses used up) would tell whether the e-mail was registered before.
+pub async fn confirm_sign_up(
+    state: &AppState,
+    email: &str,
+    code: &str,
+    client: &Client,
+) -> Result<String, AppError> {
+    let code = clean_code(code)?;
+    let wrong = || code_error(AccountMsg::CodeInvalid);
+    let user = db::select_user_by_email(&state.db, email)
+        .await?
+        .filter(|u| u.email_confirmed_at.is_none())
+        .ok_or_else(wrong)?;
+    check_code(state, user.id, &code)
+        .await
+        .map_err(|e| match e {
+            AppError::Validation(_) => wrong(),
+            other => other,
+        })?;
+    db::confirm_email(&state.db, user.id, now_ms()).await?;
+    Ok(session::create(state, user.id, &client.user_agent, &client.ip).await?)
+}
+
 /// Checks e-mail and password and opens a session; returns its token.
-/// Unknown e-mail and wrong password get the same answer, in the same time.
+/// Unknown e-mail and wrong password get the same answer, in the same time. Each attempt is
+/// counted before the password is checked (per address, and per account from that address), so
+/// parallel guesses are refused once they reach a limit instead of all being tried.
 pub async fn log_in(
     state: &AppState,
     email: &str,
@@ -303,11 +418,22 @@ pub async fn log_in(
             AccountMsg::InvalidCredentials,
         )));
     }
-    let (per_account, per_ip) = login_limit(state);
-    let account_key = format!("login:acct:{email}");
-    let ip_key = format!("login:ip:{}", client.ip);
-    rate_limit::check(&state.db, &account_key, per_account).await?;
-    rate_limit::check(&state.db, &ip_key, per_ip).await?;
+    let ip_key = ip_key("login", client);
+    let bucket = rate_limit::ip_bucket(&client.ip);
+    rate_limit::hit(&state.db, &ip_key, login_ip_limit(state)).await?;
+    let now = now_ms();
+    if db::count_login_attempt(&state.db, &email, &bucket, login_throttle(state), now)
+        .await?
+        .is_none()
+    {
+        rate_limit::refund(&state.db, &ip_key).await?;
+        let until = db::select_login_wait(&state.db, &email, &bucket)
+            .await?
+            .unwrap_or(now);
+        return Err(AppError::RateLimited {
+            retry_after_secs: ((until - now).max(1000) as u64).div_ceil(1000),
+        });
+    }
     let row = db::select_login(&state.db, &email).await?;
     let ok = password::verify(
         password_input,
@@ -316,18 +442,13 @@ pub async fn log_in(
     .await?;
     match row {
         Some(r) if ok => {
-            rate_limit::clear(&state.db, &account_key).await?;
+            db::delete_login_throttle(&state.db, &email, &bucket).await?;
+            rate_limit::refund(&state.db, &ip_key).await?;
             Ok(session::create(state, r.id, &client.user_agent, &client.ip).await?)
         }
-        _ => {
-            // Count the failure on both keys; the next attempt past a limit is refused with a wait time.
-            let a = rate_limit::hit(&state.db, &account_key, per_account).await;
-            let b = rate_limit::hit(&state.db, &ip_key, per_ip).await;
-            a.and(b)?;
-            Err(AppError::BadRequest(Msg::Account(
-                AccountMsg::InvalidCredentials,
-            )))
-        }
+        _ => Err(AppError::BadRequest(Msg::Account(
+            AccountMsg::InvalidCredentials,
+        ))),
     }
 }
 
@@ -341,19 +462,24 @@ pub async fn change_password(
     let user = db::select_user(&state.db, auth.user)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_password(&new, &user.email, &user.display_name)
+    password::check_strength(new.clone(), user.email.clone(), user.display_name.clone())
+        .await?
         .map_err(|m| AppError::field("new_password", m))?;
-    let (per_account, _) = login_limit(state);
+    // Counted before the check (so parallel guesses stop at the limit), forgiven on success.
     let key = format!("password:user:{}", auth.user);
-    rate_limit::check(&state.db, &key, per_account).await?;
+    let limit = Limit {
+        max: state.config.limit_login_per_account,
+        window_ms: LOGIN_WINDOW_MS,
+    };
+    rate_limit::hit(&state.db, &key, limit).await?;
     let hash = db::select_password_hash(&state.db, auth.user).await?;
     if !password::verify(current, Some(hash)).await? {
-        rate_limit::hit(&state.db, &key, per_account).await?;
         return Err(AppError::field(
             "current_password",
             Msg::Account(AccountMsg::WrongCurrentPassword),
         ));
     }
+    rate_limit::clear(&state.db, &key).await?;
     let new_hash = password::hash(new).await?;
     db::update_password(&state.db, auth.user, &new_hash, now_ms()).await?;
     if db::delete_other_sessions(&state.db, auth.user, auth.session).await? > 0 {
@@ -367,7 +493,7 @@ pub async fn request_reset(state: &AppState, email: &str, client: &Client) -> Re
     let email = normalize_email(email).map_err(|m| AppError::field("email", m))?;
     let (per_account, per_ip) = mail_limit(state);
     rate_limit::hit(&state.db, &format!("reset:acct:{email}"), per_account).await?;
-    rate_limit::hit(&state.db, &format!("mail:ip:{}", client.ip), per_ip).await?;
+    rate_limit::hit(&state.db, &ip_key("mail", client), per_ip).await?;
     let Some(user) = db::select_user_by_email(&state.db, &email).await? else {
         return Ok(());
     };
@@ -457,7 +583,8 @@ pub async fn reset_password(
     let user = db::select_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    check_password(&new, &user.email, &user.display_name)
+    password::check_strength(new.clone(), user.email.clone(), user.display_name.clone())
+        .await?
         .map_err(|m| AppError::field("password", m))?;
     let new_hash = password::hash(new).await?;
     let user_id = db::use_password_reset(&state.db, &hash, &new_hash, now_ms())
@@ -466,7 +593,8 @@ pub async fn reset_password(
             AccountMsg::ResetLinkInvalid,
         )))?;
     sessions_ended(state, user_id).await;
-    rate_limit::clear(&state.db, &format!("login:acct:{}", user.email)).await?;
+    // The link proved the mailbox: log-ins are no longer slowed down, from any address.
+    db::delete_login_throttles(&state.db, &user.email).await?;
     Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
 }
 

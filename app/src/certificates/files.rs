@@ -1,7 +1,8 @@
 //! `GET /certificates/{code}.pdf`: a certificate's PDF, for anyone with its code (the code is the
 //! secret, as on the verification page). Rendered and stored on the spot if its job has not run
-//! yet; unknown codes → 404, revoked certificates → 410 Gone. Public and cached for a year: the
-//! PDF never changes (it is the snapshot taken at issue time; revocation shows on the page).
+//! yet; unknown codes → 404, revoked certificates → 410 Gone (the stored copy under
+//! `/media/certificates/` too). Public, revalidated on every use (ETag → 304): the PDF never
+//! changes (it is the snapshot taken at issue time), but it can be revoked.
 //!
 //! A layer, not a route: the page `/certificates/{code}` owns that path shape in the router.
 
@@ -48,6 +49,12 @@ pub async fn pdf(
         }
     };
     let mut res = send(&state, &key, true, &method, req.headers()).await;
+    // Public, but checked again each time (a cheap 304 by ETag): a revoked certificate must
+    // stop downloading from caches too.
+    res.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, no-cache"),
+    );
     let name = format!("Certificate {} {}.pdf", cert.course_title, cert.code);
     if let Ok(v) = HeaderValue::from_str(&content_disposition(&name)) {
         res.headers_mut().insert(header::CONTENT_DISPOSITION, v);

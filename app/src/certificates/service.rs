@@ -14,6 +14,7 @@ use crate::ids::{CourseId, UserId};
 use crate::server::auth::Actor;
 use crate::server::hooks::Hooks;
 use crate::server::jobs::{self, Job, JobFailure, JobHandler, JobKind, Lane};
+use crate::server::media::MediaAccess;
 use crate::server::{AppState, now_ms};
 
 /// Renders and stores a certificate's PDF. Payload: `{"code": "TUT-…"}`.
@@ -24,8 +25,11 @@ pub const PDF_JOB: JobKind = JobKind {
     scrub_payload: false,
 };
 
-/// Registers the PDF job and the reaction to progress.
+/// Registers the PDF job, the reaction to progress and who may read stored PDFs.
 pub fn register(hooks: &mut Hooks) {
+    hooks.media("certificates", |st, key, _, _| {
+        Box::pin(media_access(st, key))
+    });
     hooks.job(JobHandler {
         kind: &PDF_JOB,
         timeout: |_| std::time::Duration::from_secs(60),
@@ -133,6 +137,27 @@ pub async fn issue_quietly(st: &AppState, user_id: UserId, course_id: CourseId) 
         Err(e) => {
             tracing::warn!(error = %e, %user_id, %course_id, "issuing a certificate failed");
             None
+        }
+    }
+}
+
+/// `/media/certificates/{code}.pdf`, the stored copy: the same answer as
+/// `/certificates/{code}.pdf` — public while valid, 410 once revoked, 404 for unknown codes.
+async fn media_access(st: &AppState, key: &str) -> MediaAccess {
+    let Some(code) = key
+        .strip_prefix("certificates/")
+        .and_then(|k| k.strip_suffix(".pdf"))
+        .filter(|c| code_well_formed(c))
+    else {
+        return MediaAccess::Missing;
+    };
+    match db::select_by_code(&st.db, code).await {
+        Ok(Some(c)) if c.revoked_at.is_some() => MediaAccess::Gone,
+        Ok(Some(_)) => MediaAccess::Public,
+        Ok(None) => MediaAccess::Missing,
+        Err(e) => {
+            tracing::error!(error = %e, "reading a certificate failed");
+            MediaAccess::Denied
         }
     }
 }

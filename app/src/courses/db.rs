@@ -71,6 +71,9 @@ pub struct LessonRow {
     #[sqlx(try_from = "Flag")]
     pub free_preview: bool,
     pub position: i64,
+    /// Completed only by passing its quiz (see [`set_quiz_required`]).
+    #[sqlx(try_from = "Flag")]
+    pub quiz_required: bool,
 }
 
 #[derive(Clone, Debug, sqlx::FromRow)]
@@ -341,12 +344,23 @@ pub async fn sections(db: &Db, course: CourseId) -> sqlx::Result<Vec<SectionRow>
 
 pub async fn lessons(db: &Db, course: CourseId) -> sqlx::Result<Vec<LessonRow>> {
     sqlx::query_as(
-        "SELECT l.id, l.section_id, l.title, l.body, l.body_html, l.video_id, l.free_preview, l.position FROM lessons l \
+        "SELECT l.id, l.section_id, l.title, l.body, l.body_html, l.video_id, l.free_preview, l.position, l.quiz_required FROM lessons l \
          JOIN course_sections s ON s.id = l.section_id WHERE l.course_id = $1 ORDER BY s.position, s.id, l.position, l.id",
     )
     .bind(course)
     .fetch_all(db.r())
     .await
+}
+
+/// Whether `lesson` is completed only by passing its quiz; written by quizzes when a lesson's
+/// quiz is saved (its "required" setting) or deleted.
+pub async fn set_quiz_required(db: &Db, lesson: LessonId, required: bool) -> sqlx::Result<()> {
+    sqlx::query("UPDATE lessons SET quiz_required = $1 WHERE id = $2")
+        .bind(flag(required))
+        .bind(lesson)
+        .execute(db.w())
+        .await?;
+    Ok(())
 }
 
 /// A lesson with the id of its course.
@@ -358,7 +372,7 @@ pub async fn select_lesson(db: &Db, id: LessonId) -> sqlx::Result<Option<(Course
         lesson: LessonRow,
     }
     let r: Option<L> = sqlx::query_as(
-        "SELECT course_id, id, section_id, title, body, body_html, video_id, free_preview, position FROM lessons WHERE id = $1",
+        "SELECT course_id, id, section_id, title, body, body_html, video_id, free_preview, position, quiz_required FROM lessons WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(db.r())

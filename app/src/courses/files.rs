@@ -42,19 +42,13 @@ async fn editable(
 /// Crops to 16:9 and encodes every cover width.
 pub fn process_cover(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
     let img = crate::server::images::decode(bytes)?;
-    let (w, h) = (img.width(), img.height());
-    let (cw, ch) = if w * 9 > h * 16 {
-        (h * 16 / 9, h)
-    } else {
-        (w, w * 9 / 16)
-    };
-    let cropped = img.crop_imm((w - cw) / 2, (h - ch) / 2, cw, ch);
+    // Resized, then the centre 16:9 cut (no full-size copy of the picture is made).
     COVER_WIDTHS
         .iter()
         .map(|&width| {
             Ok((
                 width,
-                crate::server::images::jpeg(&cropped.resize_exact(
+                crate::server::images::jpeg(&img.resize_to_fill(
                     width,
                     width * 9 / 16,
                     FilterType::Lanczos3,
@@ -84,10 +78,10 @@ pub async fn upload_cover(
         Ok(_) => return AppError::field("cover", Msg::Required).into_response(),
         Err(_) => return too_large.into_response(),
     };
-    let sizes = match tokio::task::spawn_blocking(move || process_cover(&bytes)).await {
-        Ok(Ok(s)) => s,
-        Ok(Err(m)) => return AppError::field("cover", m).into_response(),
-        Err(_) => return AppError::Internal.into_response(),
+    let sizes = match crate::server::images::run(move || process_cover(&bytes)).await {
+        Ok(s) => s,
+        Err(Msg::Internal) => return AppError::Internal.into_response(),
+        Err(m) => return AppError::field("cover", m).into_response(),
     };
     let key = format!("covers/{}", uuid::Uuid::new_v4().simple());
     let stored = async {

@@ -17,6 +17,7 @@ pub enum CourseMsg {
     AttachmentType,
     AttachmentTooBig { max_mb: u32 },
     PriceInvalid,
+    PassQuizToComplete,
 }
 
 impl CourseMsg {
@@ -38,6 +39,10 @@ impl CourseMsg {
             IllegalTransition => s(
                 "The course cannot move to this state now. Reload the page to see where it stands.",
                 "Курс нельзя перевести в это состояние сейчас. Обновите страницу, чтобы увидеть его статус.",
+            ),
+            PassQuizToComplete => s(
+                "This lesson is completed by passing its quiz.",
+                "Этот урок засчитывается после сдачи его теста.",
             ),
             AlreadyEnrolled => s(
                 "You are already enrolled in this course.",

@@ -302,6 +302,8 @@ pub struct LessonView {
     pub next: Option<i64>,
     /// Whether the viewer only previews (not enrolled).
     pub preview_only: bool,
+    /// Completed by passing the lesson's quiz only (no "Mark as complete").
+    pub quiz_required: bool,
 }
 
 /// The author's course list with its numbers.
@@ -552,6 +554,8 @@ mod server {
     /// Forgets the remembered catalog counts (a course was published, changed or archived).
     pub fn forget_counts(st: &AppState) {
         st.counts.forget("catalog|");
+        // A course that left the catalog leaves the sitemap at once too.
+        crate::seo::forget_sitemap(st);
     }
 
     /// Registers what courses plug in: enrolling a buyer when their order is paid, and keeping

@@ -46,8 +46,11 @@ pub const SHOWN_DEPTH: i64 = 4;
 pub struct PostVideo {
     pub public_id: String,
     pub ready: bool,
-    /// Present when ready.
+    /// Present when ready and the viewer may watch it (the video policy: a video made private,
+    /// e.g. for a lesson, plays for its owner only — no links are made for anyone else).
     pub view: Option<crate::video::VideoView>,
+    /// Ready, but not for this viewer.
+    pub unavailable: bool,
 }
 
 /// A post in a feed or on its page.

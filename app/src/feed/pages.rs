@@ -166,7 +166,13 @@ fn post_json_ld(p: &PostCard, base: &str) -> serde_json::Value {
             { "@type": "InteractionCounter", "interactionType": "https://schema.org/CommentAction", "userInteractionCount": p.comments_count },
         ],
     });
-    if let Some(view) = p.video.as_ref().and_then(|v| v.view.as_ref()) {
+    // Public videos only: search engines get no (signed) links to a video shown to its owner.
+    if let Some(view) = p
+        .video
+        .as_ref()
+        .and_then(|v| v.view.as_ref())
+        .filter(|v| v.public)
+    {
         let s = view.duration_ms / 1000;
         v["video"] = serde_json::json!({
             "@type": "VideoObject",

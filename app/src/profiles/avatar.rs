@@ -24,14 +24,12 @@ pub const DRAIN_LIMIT: usize = 64 * 1024 * 1024;
 /// Checks and converts an uploaded image into JPEGs of every size in `SIZES`.
 pub fn process(bytes: &[u8]) -> Result<Vec<(u32, Vec<u8>)>, Msg> {
     let img = images::decode(bytes)?;
-    let (w, h) = (img.width(), img.height());
-    let side = w.min(h);
-    let square = img.crop_imm((w - side) / 2, (h - side) / 2, side, side);
+    // Resized, then the centre square cut (no full-size copy of the picture is made).
     let mut out = Vec::new();
     for size in SIZES {
         out.push((
             size,
-            images::jpeg(&square.resize_exact(size, size, FilterType::Lanczos3))?,
+            images::jpeg(&img.resize_to_fill(size, size, FilterType::Lanczos3))?,
         ));
     }
     Ok(out)
@@ -111,10 +109,10 @@ pub async fn upload(
     let Some(bytes) = data.filter(|d| !d.is_empty()) else {
         return fail(html, AppError::field("avatar", Msg::Required));
     };
-    let processed = match tokio::task::spawn_blocking(move || process(&bytes)).await {
-        Ok(Ok(p)) => p,
-        Ok(Err(msg)) => return fail(html, AppError::field("avatar", msg)),
-        Err(_) => return fail(html, AppError::Internal),
+    let processed = match images::run(move || process(&bytes)).await {
+        Ok(p) => p,
+        Err(Msg::Internal) => return fail(html, AppError::Internal),
+        Err(msg) => return fail(html, AppError::field("avatar", msg)),
     };
     match store(&state, auth.user, processed).await {
         Ok(key) => {

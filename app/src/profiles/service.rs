@@ -220,5 +220,6 @@ pub async fn update_settings(
             .await?;
     }
     db::update_visibility(&st.db, actor.user, &visibility, now_ms()).await?;
+    crate::seo::forget_sitemap(st);
     Ok(())
 }

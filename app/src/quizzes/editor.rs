@@ -5,7 +5,7 @@
 
 use super::api::{DeleteQuiz, get_quiz_for_edit, save_quiz};
 use super::format::{self, ImportError};
-use super::{Question, QuestionKind, QuizSpec, validate};
+use super::{Question, QuestionKind, QuizSpec, Review, validate};
 use crate::courses::api::get_course_draft;
 use crate::error::AppError;
 use crate::i18n::{Locale, use_i18n};
@@ -239,7 +239,7 @@ fn QuizEditor(
             </div>
 
             <Show when=move || mode.get() == Mode::Text fallback=move || view! {
-                <Settings spec edit />
+                <Settings spec edit final_exam=lesson.is_none() />
                 <section aria-labelledby="questions-h">
                     <h2 id="questions-h">{tr!("Questions", "Вопросы")}</h2>
                     {move || {
@@ -324,8 +324,22 @@ pub(crate) fn kind_name(k: QuestionKind, l: Locale) -> &'static str {
 fn Settings(
     spec: RwSignal<QuizSpec>,
     edit: impl Fn(&dyn Fn(&mut QuizSpec)) + Copy + Send + Sync + 'static,
+    final_exam: bool,
 ) -> impl IntoView {
     let num = |v: String| v.trim().parse::<u32>().ok();
+    let l = use_i18n();
+    let review_name = move |r: Review| match r {
+        Review::EachAttempt => l.get().pick("After each attempt", "После каждой попытки"),
+        Review::PassOrLast => l.get().pick(
+            "After a pass, or when no attempts are left",
+            "После сдачи или когда попытки закончатся",
+        ),
+        Review::Never => l.get().pick("Never", "Никогда"),
+    };
+    let review = move || {
+        spec.with(|s| s.settings.review)
+            .unwrap_or(Review::default_for(final_exam))
+    };
     view! {
         <section class="quiz-editor__settings" aria-labelledby="settings-h">
             <h2 id="settings-h">{tr!("Settings", "Настройки")}</h2>
@@ -349,6 +363,20 @@ fn Settings(
             <label class="check"><input type="checkbox" prop:checked=move || spec.with(|s| s.settings.shuffle_options)
                 on:change=move |ev| { let v = event_target_checked(&ev); edit(&|s: &mut QuizSpec| s.settings.shuffle_options = v) } />
                 {tr!("Shuffle answer options", "Перемешивать варианты ответа")}</label>
+            <label class="field"><span>{tr!("Learners see the correct answers", "Ученики видят правильные ответы")}</span>
+                <select on:change=move |ev| {
+                    let v = Review::from_code(&event_target_value(&ev));
+                    edit(&|s: &mut QuizSpec| s.settings.review = v);
+                }>
+                    {Review::ALL.iter().map(|&r| view! {
+                        <option value=r.code() selected=move || review() == r>{move || review_name(r)}</option>
+                    }).collect_view()}
+                </select></label>
+            {(!final_exam).then(|| view! {
+                <label class="check"><input type="checkbox" prop:checked=move || spec.with(|s| s.settings.pass_required)
+                    on:change=move |ev| { let v = event_target_checked(&ev); edit(&|s: &mut QuizSpec| s.settings.pass_required = v) } />
+                    {tr!("Learners complete the lesson by passing this quiz", "Урок засчитывается только после сдачи этого теста")}</label>
+            })}
         </section>
     }
 }

@@ -59,6 +59,8 @@
 //! | `attempts` (`попытки`) | 1 to 100, or `unlimited` (`без ограничений`) | unlimited |
 //! | `time` (`время`) | time limit in minutes, 1 to 600, or `none` (`нет`) | no limit |
 //! | `shuffle` (`перемешать`) | `questions` (`вопросы`), `options` (`варианты`), both (comma or space between), or `none` (`нет`) | none |
+//! | `review` (`разбор`) | when learners see the correct answers: `each` (`каждая`, after each attempt), `pass` (`сдача`, once passed or out of attempts), `never` (`никогда`) | `each` for a lesson quiz, `pass` for a final exam |
+//! | `required` (`обязательный`) | `yes` (`да`): a lesson quiz that must be passed to complete its lesson; `no` (`нет`) | no |
 //!
 //! `shuffle: options` shuffles the options of choice questions; the items of an ordering question
 //! are always shown shuffled.
@@ -119,7 +121,9 @@
 //! (0-based indices into `options`), `accepted`, `explanation`. [`from_json`] checks only the
 //! shape; call [`validate`](super::validate) before saving.
 
-use super::{Question, QuestionKind, QuizField, QuizProblem, QuizSettings, QuizSpec, validate};
+use super::{
+    Question, QuestionKind, QuizField, QuizProblem, QuizSettings, QuizSpec, Review, validate,
+};
 use crate::error::Msg;
 use crate::i18n::Locale;
 use crate::quizzes::QuizMsg;
@@ -229,6 +233,12 @@ pub fn to_text(spec: &QuizSpec) -> String {
         (false, true) => push_line(&mut out, "shuffle: options"),
         (false, false) => {}
     }
+    if let Some(r) = s.review {
+        push_line(&mut out, &format!("review: {}", review_word(r)));
+    }
+    if s.pass_required {
+        push_line(&mut out, "required: yes");
+    }
 
     for q in &spec.questions {
         out.push('\n');
@@ -318,6 +328,8 @@ enum Key {
     Attempts,
     Time,
     Shuffle,
+    Review,
+    Required,
     Points,
     Explain,
 }
@@ -330,6 +342,8 @@ impl Key {
             "attempts" | "попытки" => Key::Attempts,
             "time" | "время" => Key::Time,
             "shuffle" | "перемешать" => Key::Shuffle,
+            "review" | "разбор" => Key::Review,
+            "required" | "обязательный" => Key::Required,
             "points" | "баллы" => Key::Points,
             "explain" | "пояснение" => Key::Explain,
             _ => return None,
@@ -345,6 +359,8 @@ struct SettingLines {
     attempts: Option<u32>,
     time: Option<u32>,
     shuffle: Option<u32>,
+    review: Option<u32>,
+    required: Option<u32>,
 }
 
 /// Where a question's parts were given.
@@ -533,6 +549,8 @@ impl Parser {
             Key::Pass => &mut self.settings.pass,
             Key::Attempts => &mut self.settings.attempts,
             Key::Time => &mut self.settings.time,
+            Key::Review => &mut self.settings.review,
+            Key::Required => &mut self.settings.required,
             Key::Shuffle | Key::Points | Key::Explain => &mut self.settings.shuffle,
         };
         if seen.is_some() {
@@ -555,6 +573,12 @@ impl Parser {
             Key::Time => limit(value)
                 .map(|v| s.time_limit_minutes = v)
                 .ok_or(Msg::Quiz(QuizMsg::TimeRange)),
+            Key::Review => review(value)
+                .map(|r| s.review = Some(r))
+                .ok_or(Msg::Quiz(QuizMsg::ReviewValue)),
+            Key::Required => yes_no(value)
+                .map(|v| s.pass_required = v)
+                .ok_or(Msg::Quiz(QuizMsg::RequiredValue)),
             Key::Shuffle | Key::Points | Key::Explain => shuffle(value, s),
         };
         if let Err(msg) = result {
@@ -658,6 +682,39 @@ fn limit(value: &str) -> Option<Option<u32>> {
             Some(None)
         }
         v => number(v).map(Some),
+    }
+}
+
+/// The word `to_text` writes for a review option.
+fn review_word(r: Review) -> &'static str {
+    match r {
+        Review::EachAttempt => "each",
+        Review::PassOrLast => "pass",
+        Review::Never => "never",
+    }
+}
+
+fn review(value: &str) -> Option<Review> {
+    Some(match value.trim().to_lowercase().as_str() {
+        "each"
+        | "each attempt"
+        | "after each attempt"
+        | "каждая"
+        | "каждая попытка"
+        | "после каждой попытки" => Review::EachAttempt,
+        "pass" | "after a pass" | "pass or last" | "сдача" | "после сдачи" => {
+            Review::PassOrLast
+        }
+        "never" | "no" | "никогда" | "нет" => Review::Never,
+        _ => return None,
+    })
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match value.trim().to_lowercase().as_str() {
+        "yes" | "true" | "да" => Some(true),
+        "no" | "false" | "нет" => Some(false),
+        _ => None,
     }
 }
 
@@ -788,6 +845,8 @@ mod tests {
                 time_limit_minutes: Some(600),
                 shuffle_questions: false,
                 shuffle_options: true,
+                review: Some(Review::PassOrLast),
+                pass_required: true,
             },
             questions: vec![
                 Question {
@@ -922,6 +981,13 @@ mod tests {
             spec.settings.time_limit_minutes = [None, Some(1 + g.below(600) as u32)][g.below(2)];
             spec.settings.shuffle_questions = g.below(2) == 0;
             spec.settings.shuffle_options = g.below(2) == 0;
+            spec.settings.review = [
+                None,
+                Some(Review::EachAttempt),
+                Some(Review::PassOrLast),
+                Some(Review::Never),
+            ][g.below(4)];
+            spec.settings.pass_required = g.below(2) == 0;
             for _ in 0..1 + g.below(4) {
                 let kind = QuestionKind::ALL[g.below(4)];
                 let mut q = Question {
@@ -1034,6 +1100,7 @@ mod tests {
                 time_limit_minutes: None,
                 shuffle_questions: true,
                 shuffle_options: true,
+                ..QuizSettings::default()
             }
         );
         let spec = parse_text(&with_header(
@@ -1045,6 +1112,29 @@ mod tests {
         assert!(!spec.settings.shuffle_questions && spec.settings.shuffle_options);
         let spec = parse_text(&with_header("title: T\nshuffle: none")).unwrap();
         assert!(!spec.settings.shuffle_questions && !spec.settings.shuffle_options);
+        let spec = parse_text(&with_header(
+            "title: T\nразбор: после сдачи\nобязательный: да",
+        ))
+        .unwrap();
+        assert_eq!(spec.settings.review, Some(Review::PassOrLast));
+        assert!(spec.settings.pass_required);
+        let spec = parse_text(&with_header("title: T\nreview: Never\nrequired: no")).unwrap();
+        assert_eq!(spec.settings.review, Some(Review::Never));
+        assert!(!spec.settings.pass_required);
+        assert_eq!(
+            parse_text(&with_header("title: T"))
+                .unwrap()
+                .settings
+                .review,
+            None
+        );
+        assert_eq!(
+            parse_err(&with_header("title: T\nreview: sometimes\nrequired: maybe")),
+            vec![
+                err(2, Msg::Quiz(QuizMsg::ReviewValue)),
+                err(3, Msg::Quiz(QuizMsg::RequiredValue))
+            ]
+        );
     }
 
     #[test]

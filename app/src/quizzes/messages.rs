@@ -38,6 +38,8 @@ pub enum QuizMsg {
     OrderNumber { expected: u32 },
     Continuation,
     ShuffleValue,
+    ReviewValue,
+    RequiredValue,
     Line { line: u32 },
     Question { number: u32 },
     NoAttemptsLeft,
@@ -194,6 +196,14 @@ impl QuizMsg {
             ShuffleValue => s(
                 "Shuffle: write questions, options, both, or none.",
                 "Перемешивание: укажите вопросы, варианты, и то и другое, или нет (questions, options, none).",
+            ),
+            ReviewValue => s(
+                "Review: write each (after each attempt), pass (after a pass or the last attempt) or never.",
+                "Разбор: укажите каждая (после каждой попытки), сдача (после сдачи или последней попытки) или никогда.",
+            ),
+            RequiredValue => s(
+                "Required: write yes or no.",
+                "Обязательный: укажите да или нет.",
             ),
             Line { line } => {
                 if ru {

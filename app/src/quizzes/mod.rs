@@ -20,8 +20,8 @@
 //!   index: for an ordering question the author's index is the correct position, so sending it
 //!   would give the answer away. [`grade_shown`] maps positions back with the same seed;
 //! - the order a learner sees comes from a per-attempt seed that stays on the server, so it is
-//!   the same after a reload and the server can map answers back; an ordering question is never
-//!   shown in its correct order;
+//!   the same after a reload and the server can map answers back; an ordering question of three
+//!   or more items is never shown in its correct order (two items: either order, by coin);
 //! - grading never fails: a missing answer, an answer of the wrong kind, an index out of range or
 //!   a repeated index earns 0 points;
 //! - scores are rounded down ([`score_percent`]), so "passed" means exactly
@@ -87,6 +87,44 @@ crate::codes! {
         Text = "text",
         /// Items to put in the correct order.
         Ordering = "ordering",
+    }
+}
+
+crate::codes! {
+    /// When a learner sees the correct answers and explanations of their own attempts (as
+    /// Moodle's review options do). Scores, and which answers earned points, show after every
+    /// attempt; the course's author and moderators always see everything.
+    #[serde(rename_all = "snake_case")]
+    pub enum Review {
+        /// After each attempt (the default for a lesson quiz).
+        EachAttempt = "each_attempt",
+        /// Once the learner has passed, or has no attempts left (the default for a final exam:
+        /// otherwise a second attempt, or a second account, would pass with the key).
+        PassOrLast = "pass_or_last",
+        /// Never.
+        Never = "never",
+    }
+}
+
+impl Review {
+    /// The option of a quiz that did not choose one: lesson quizzes show the answers after each
+    /// attempt, final exams after a pass or the last attempt.
+    pub fn default_for(final_exam: bool) -> Review {
+        if final_exam {
+            Review::PassOrLast
+        } else {
+            Review::EachAttempt
+        }
+    }
+
+    /// Whether a learner sees the correct answers now, given whether they have passed (in any
+    /// attempt) and their attempts left (`None`: unlimited).
+    pub fn shows_answers(self, passed: bool, attempts_left: Option<u32>) -> bool {
+        match self {
+            Review::EachAttempt => true,
+            Review::PassOrLast => passed || attempts_left == Some(0),
+            Review::Never => false,
+        }
     }
 }
 
@@ -161,6 +199,12 @@ pub struct QuizSettings {
     pub shuffle_questions: bool,
     /// Shuffles the options of choice questions. Ordering items are always shuffled.
     pub shuffle_options: bool,
+    /// When learners see the correct answers; `None`: [`Review::default_for`] the quiz's place.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub review: Option<Review>,
+    /// Lesson quizzes: the lesson is completed by passing the quiz, not by marking it complete.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub pass_required: bool,
 }
 
 impl Default for QuizSettings {
@@ -172,6 +216,8 @@ impl Default for QuizSettings {
             time_limit_minutes: None,
             shuffle_questions: false,
             shuffle_options: false,
+            review: None,
+            pass_required: false,
         }
     }
 }
@@ -280,8 +326,9 @@ pub fn learner_view(q: &Question, id: i64, seed: u64, shuffle_options: bool) -> 
 
 /// The author's option indices in the order the learner sees them: `order[position] = index`.
 /// Empty for text questions. Choice questions keep the author's order unless `shuffle_options`.
-/// Ordering questions are always shuffled, and never shown in the correct order (with two or
-/// more items).
+/// Ordering questions are always shuffled, and with three or more items never shown in the
+/// correct order. Two items are shown either way, by the seed's coin: the one other order would
+/// give the answer away.
 pub fn option_order(q: &Question, id: i64, seed: u64, shuffle_options: bool) -> Vec<usize> {
     let n = q.options.len();
     let sub_seed = derive_seed(seed, id.cast_unsigned());
@@ -291,7 +338,7 @@ pub fn option_order(q: &Question, id: i64, seed: u64, shuffle_options: bool) -> 
         QuestionKind::Single | QuestionKind::Multiple => permutation(n, sub_seed),
         QuestionKind::Ordering => {
             let mut order = permutation(n, sub_seed);
-            if order.iter().enumerate().all(|(pos, &i)| pos == i) {
+            if n >= 3 && order.iter().enumerate().all(|(pos, &i)| pos == i) {
                 // The identity would show the answer; a rotation never is the identity.
                 order.rotate_left(1);
             }
@@ -852,9 +899,11 @@ pub struct AttemptView {
 pub struct ResultItem {
     pub question: QuestionView,
     pub your_answer: Option<Answer>,
-    pub correct: CorrectAnswer,
+    /// `None` while the quiz's review option keeps the answers back (see [`Review`]).
+    pub correct: Option<CorrectAnswer>,
     pub earned: u32,
     pub points: u32,
+    /// `None` when there is none, or while the answers are kept back.
     pub explanation: Option<String>,
 }
 
@@ -879,6 +928,10 @@ pub struct AttemptResult {
     pub items: Vec<ResultItem>,
     /// The attempt owner's certificate for the course, once issued (shown with passing results).
     pub certificate_code: Option<String>,
+    /// The quiz's review option in effect (its own, or the default for its place).
+    pub review: Review,
+    /// Whether `items` carry the correct answers and explanations.
+    pub answers_shown: bool,
 }
 
 #[cfg(test)]
@@ -1204,14 +1257,20 @@ mod tests {
     }
 
     #[test]
-    fn ordering_items_are_always_shuffled_and_never_in_the_correct_order() {
+    fn ordering_items_are_shuffled_without_giving_the_order_away() {
+        // Two items: either order, about half the time each (always reversed would tell).
         let two = ordering(&["a", "b"]);
-        for seed in 0..200 {
-            assert_eq!(
-                option_order(&two, 5, seed, false),
-                vec![1, 0],
-                "seed {seed}"
-            );
+        let reversed = (0..400)
+            .filter(|&seed| option_order(&two, 5, seed, false) == vec![1, 0])
+            .count();
+        assert!(
+            (150..=250).contains(&reversed),
+            "{reversed} of 400 reversed"
+        );
+        for seed in 0..50 {
+            let mut o = option_order(&two, 5, seed, false);
+            o.sort_unstable();
+            assert_eq!(o, vec![0, 1]);
         }
         let q = ordering(&["1", "2", "3", "4", "5"]);
         for seed in 0..500 {

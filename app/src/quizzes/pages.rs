@@ -5,6 +5,7 @@
 use super::api::{attempt_result, quiz_overview, start_attempt};
 use super::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, QuestionKind, QuestionView, QuizOverview,
+    Review,
 };
 use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
@@ -314,17 +315,21 @@ fn AttemptRunner(
         leptos::task::spawn_local(async move {
             if delay > 0 {
                 gloo_sleep(delay).await;
-                if generation.with_value(|m| m.get(&qid).copied()) != Some(g) {
+                // Skipped when a newer edit came meanwhile. The runner may be gone by now (the
+                // attempt was submitted, or the person left the page): no newer edit can come
+                // then, so the answer still goes out and the server decides.
+                if let Some(latest) = generation.try_with_value(|m| m.get(&qid).copied())
+                    && latest != Some(g)
+                {
                     return;
                 }
             }
-            match super::api::save_answer(attempt_id, qid, Some(a)).await {
-                Ok(()) => saving.set(SaveState::Saved),
-                Err(AppError::Conflict(Msg::Quiz(super::QuizMsg::TimeUp))) => {
-                    saving.set(SaveState::Failed);
-                }
-                Err(_) => saving.set(SaveState::Failed),
-            }
+            let state = match super::api::save_answer(attempt_id, qid, Some(a)).await {
+                Ok(()) => SaveState::Saved,
+                Err(_) => SaveState::Failed,
+            };
+            // `try_set`: the runner may have been disposed while the save was in flight.
+            let _ = saving.try_set(state);
         });
         #[cfg(not(feature = "hydrate"))]
         let _ = (g, delay);
@@ -599,12 +604,23 @@ fn ResultPanel(result: AttemptResult) -> impl IntoView {
                     <a href=format!("/certificates/{code}")>{tr!("Your certificate is ready", "Ваш сертификат готов")}</a>
                 </p>
             })}
+            {(!r.answers_shown).then(|| {
+                let review = r.review;
+                view! {
+                    <p class="callout quiz-result__held" role="note">{move || match (l.get(), review) {
+                        (Locale::En, Review::Never) => "The correct answers of this quiz are not shown.",
+                        (Locale::Ru, Review::Never) => "Правильные ответы этого теста не показываются.",
+                        (Locale::En, _) => "The correct answers and explanations are shown once you pass, or when no attempts are left.",
+                        (Locale::Ru, _) => "Правильные ответы и пояснения появятся, когда вы сдадите тест или когда попытки закончатся.",
+                    }}</p>
+                }
+            })}
             <ol class="quiz-result__items">
                 {r.items.into_iter().map(|item| {
                     let right = item.earned == item.points;
                     let q = item.question.clone();
                     let yours = describe_answer(&q, item.your_answer.as_ref());
-                    let correct = describe_correct(&q, &item.correct);
+                    let correct = item.correct.as_ref().map(|c| describe_correct(&q, c));
                     let (earned, points) = (item.earned, item.points);
                     view! {
                         <li class="quiz-result__item" class:quiz-result__item--right=right>
@@ -613,7 +629,9 @@ fn ResultPanel(result: AttemptResult) -> impl IntoView {
                                 {move || yours.clone().unwrap_or_else(|| l.get().pick("no answer", "нет ответа").to_string())}
                                 " "<span class="quiz-result__mark">{move || if right { l.get().pick("✓ correct", "✓ верно") } else { l.get().pick("✗ incorrect", "✗ неверно") }}</span>
                                 <span class="muted">{format!(" ({earned}/{points})")}</span></p>
-                            <p><strong>{tr!("Correct answer: ", "Правильный ответ: ")}</strong>{correct}</p>
+                            {correct.map(|c| view! {
+                                <p><strong>{tr!("Correct answer: ", "Правильный ответ: ")}</strong>{c}</p>
+                            })}
                             {item.explanation.clone().map(|e| view! {
                                 <p class="quiz-result__explain"><strong>{tr!("Explanation: ", "Пояснение: ")}</strong>{e}</p>
                             })}

@@ -50,7 +50,8 @@ pub struct Config {
     #[arg(long, env = "SESSION_ABSOLUTE_DAYS", default_value_t = 90)]
     pub session_absolute_days: i64,
 
-    /// Take the client address from X-Forwarded-For (only behind a proxy you control).
+    /// Take the client address from X-Forwarded-For (only behind proxies you control): the
+    /// entry TRUSTED_PROXY_HOPS from the right, i.e. the address your outermost proxy saw.
     #[arg(long, env = "TRUST_PROXY", default_value_t = false)]
     pub trust_proxy: bool,
 
@@ -62,11 +63,18 @@ pub struct Config {
     #[arg(long, env = "LIMIT_STREAMS_PER_IP", default_value_t = 100)]
     pub limit_streams_per_ip: u32,
 
-    /// Failed log-ins allowed per account per 15 minutes.
+    /// How many proxies of yours stand in front of the server (each appends one
+    /// X-Forwarded-For entry); entries left of them are the client's own and not trusted.
+    #[arg(long, env = "TRUSTED_PROXY_HOPS", default_value_t = 1)]
+    pub trusted_proxy_hops: usize,
+
+    /// Failed log-ins per account from one address (an IPv6 /64) before each further attempt
+    /// waits: 1 minute, then twice as long after every failure, at most an hour. Other
+    /// addresses are not slowed down, so the owner is never locked out.
     #[arg(long, env = "LIMIT_LOGIN_PER_ACCOUNT", default_value_t = 5)]
     pub limit_login_per_account: i64,
 
-    /// Failed log-ins allowed per IP address per 15 minutes.
+    /// Failed log-ins allowed per IP address (an IPv6 /64) per 15 minutes.
     #[arg(long, env = "LIMIT_LOGIN_PER_IP", default_value_t = 30)]
     pub limit_login_per_ip: i64,
 
@@ -206,7 +214,8 @@ impl Config {
         }
     }
 
-    /// Cookies get `Secure` when the site is served over HTTPS.
+    /// Whether the site is served over HTTPS: cookies then get `Secure` (the session cookie
+    /// also the `__Host-` prefix) and responses HSTS.
     pub fn secure_cookies(&self) -> bool {
         self.public_url.starts_with("https://")
     }

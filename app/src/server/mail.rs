@@ -1,5 +1,7 @@
 //! Outgoing mail: SMTP through lettre when SMTP_URL is set; otherwise each mail is written to the
 //! outbox folder as an .eml file (and logged), so every flow works with nothing installed.
+//! With SMTP nothing of a mail but its recipient reaches the log: subjects and bodies carry
+//! confirmation codes and reset links.
 //! Sending happens off the request path: [`queue`] makes a `mail.send` job in the messages lane
 //! (retried when the SMTP server is away; its payload — a code or a reset link — is emptied once
 //! sent), and digests send from their own job.
@@ -71,7 +73,8 @@ impl Mailer {
         match &self.inner.transport {
             Transport::Smtp(t) => {
                 t.send(message).await?;
-                tracing::info!(to = %mail.to, subject = %mail.subject, "mail sent by SMTP");
+                // Not the subject: it may carry a confirmation code.
+                tracing::info!(to = %mail.to, "mail sent by SMTP");
             }
             Transport::Outbox(dir) => {
                 let safe_to: String = mail

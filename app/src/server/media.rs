@@ -9,7 +9,7 @@
 //! - Bytes are streamed from storage, never held whole in memory.
 //! - Who may read a key is decided by the policy the owning feature registered for the key's
 //!   first segment (`videos/…` by video, `attachments/…` by courses); keys no feature claims
-//!   (avatars, covers) are public.
+//!   (avatars, covers) are public; `certificates/…` answers 410 once a certificate is revoked.
 
 use super::AppState;
 use super::auth::Actor;
@@ -27,6 +27,8 @@ pub enum MediaAccess {
     Private,
     Denied,
     Missing,
+    /// It existed and was withdrawn (a revoked certificate): 410.
+    Gone,
 }
 
 /// Decides who may read the keys under one first segment: `(state, key, signed-link token,
@@ -98,7 +100,8 @@ pub fn parse_range(header: Option<&str>, size: u64) -> RangeReq {
                 size
             } else {
                 match b.parse::<u64>() {
-                    Ok(e) if e >= start => (e + 1).min(size),
+                    // `saturating_add`: `bytes=0-18446744073709551615` means "to the end".
+                    Ok(e) if e >= start => e.saturating_add(1).min(size),
                     _ => return RangeReq::Unsatisfiable,
                 }
             };
@@ -143,6 +146,7 @@ pub async fn serve(
         MediaAccess::Private => false,
         MediaAccess::Denied => return (StatusCode::FORBIDDEN, "forbidden").into_response(),
         MediaAccess::Missing => return StatusCode::NOT_FOUND.into_response(),
+        MediaAccess::Gone => return (StatusCode::GONE, "gone").into_response(),
     };
     send(&state, &key, public, &method, &headers).await
 }
@@ -284,5 +288,13 @@ mod tests {
         assert_eq!(parse_range(Some("bytes=x-1"), 100), RangeReq::Unsatisfiable);
         assert_eq!(parse_range(Some("bytes=0-1,5-6"), 100), RangeReq::Full);
         assert_eq!(parse_range(Some("items=0-1"), 100), RangeReq::Full);
+        assert_eq!(
+            parse_range(Some("bytes=0-18446744073709551615"), 100),
+            RangeReq::Part(0, 100)
+        );
+        assert_eq!(
+            parse_range(Some("bytes=0-99999999999999999999"), 100),
+            RangeReq::Unsatisfiable
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! Fixed-window rate limits kept in the database (shared by every app instance).
-//! One conditional upsert per hit: exact under concurrency on SQLite and PostgreSQL.
+//! One conditional upsert per hit: exact under concurrency on SQLite and PostgreSQL. An attempt
+//! whose outcome is still unknown (a password to check) is counted before it is tried, and
+//! refunded when it turns out not to count, so parallel attempts cannot overrun a limit.
 
 use super::{db::Db, now_ms};
 use crate::error::AppError;
@@ -11,6 +13,19 @@ pub const MINUTE_MS: i64 = 60 * 1000;
 pub struct Limit {
     pub max: i64,
     pub window_ms: i64,
+}
+
+/// The part of a client address that per-IP limits count: an IPv4 address, or the /64 of an
+/// IPv6 one (one subscriber's network: rotating addresses inside it does not buy more tries).
+pub fn ip_bucket(ip: &str) -> String {
+    match ip.parse::<std::net::IpAddr>().map(|a| a.to_canonical()) {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Ok(v4) => v4.to_string(),
+        Err(_) => ip.to_string(),
+    }
 }
 
 fn refused(window_start: i64, limit: Limit, now: i64) -> AppError {
@@ -42,20 +57,14 @@ pub async fn hit(db: &Db, key: &str, limit: Limit) -> Result<(), AppError> {
     }
 }
 
-/// Refuses when `key` has reached its limit in the current window, without counting.
-pub async fn check(db: &Db, key: &str, limit: Limit) -> Result<(), AppError> {
-    let now = now_ms();
-    let row: Option<(i64, i64)> =
-        sqlx::query_as("SELECT count, window_start FROM rate_limits WHERE key = $1")
-            .bind(key)
-            .fetch_optional(db.r())
-            .await?;
-    match row {
-        Some((count, start)) if start > now - limit.window_ms && count >= limit.max => {
-            Err(refused(start, limit, now))
-        }
-        _ => Ok(()),
-    }
+/// Gives back one event of `key`: an attempt counted in advance (see [`hit`]) that turned out
+/// not to count (it succeeded, or another limit refused it).
+pub async fn refund(db: &Db, key: &str) -> Result<(), AppError> {
+    sqlx::query("UPDATE rate_limits SET count = count - 1 WHERE key = $1 AND count > 0")
+        .bind(key)
+        .execute(db.w())
+        .await?;
+    Ok(())
 }
 
 /// Forgets the events of `key` (e.g. failed log-ins after a successful one).
@@ -76,4 +85,19 @@ pub async fn purge(db: &Db, now: i64) -> sqlx::Result<u64> {
             .await?
             .rows_affected(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ip_bucket;
+
+    #[test]
+    fn ipv6_clients_share_the_bucket_of_their_64() {
+        assert_eq!(ip_bucket("2001:db8:1:2::1"), "2001:db8:1:2::/64");
+        assert_eq!(ip_bucket("2001:db8:1:2:ffff:0:0:9"), "2001:db8:1:2::/64");
+        assert_ne!(ip_bucket("2001:db8:1:3::1"), ip_bucket("2001:db8:1:2::1"));
+        assert_eq!(ip_bucket("198.51.100.4"), "198.51.100.4");
+        assert_eq!(ip_bucket("::ffff:198.51.100.4"), "198.51.100.4");
+        assert_eq!(ip_bucket(""), "");
+    }
 }

@@ -1,4 +1,5 @@
-//! Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie; only its SHA-256 is stored.
+//! Sessions: a random 256-bit token in an HttpOnly, SameSite=Lax cookie (`__Host-` prefixed and
+//! Secure on HTTPS); only its SHA-256 is stored.
 //! A session ends after SESSION_IDLE_DAYS without use or SESSION_ABSOLUTE_DAYS after log-in.
 //!
 //! The server's middleware resolves the cookie once per request (`resolve`) into an
@@ -11,7 +12,11 @@ use crate::ids::{SessionId, UserId};
 use crate::roles::Role;
 use sqlx::Row;
 
+/// The session cookie's name on plain HTTP (local runs).
 pub const SESSION_COOKIE: &str = "tutorium_session";
+/// Its name on HTTPS: the browser keeps a `__Host-` cookie only when it is Secure, for Path=/
+/// and without Domain, so no sibling subdomain (or plain-HTTP page) can set or shadow it.
+pub const SESSION_COOKIE_HTTPS: &str = "__Host-tutorium_session";
 const DAY_MS: i64 = 24 * 3600 * 1000;
 /// last_seen_at is written at most this often per session, so reads do not turn into writes.
 const TOUCH_EVERY_MS: i64 = 60 * 1000;
@@ -105,12 +110,27 @@ pub async fn roles(state: &AppState, user_id: UserId) -> sqlx::Result<Vec<Role>>
     Ok(rows.iter().filter_map(|(r,)| Role::from_code(r)).collect())
 }
 
+/// The session cookie's name under this configuration (see [`SESSION_COOKIE_HTTPS`]).
+pub fn cookie_name(config: &super::config::Config) -> &'static str {
+    if config.secure_cookies() {
+        SESSION_COOKIE_HTTPS
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// The session token the current request carries, if any.
+pub fn token() -> Option<String> {
+    super::request::cookie(cookie_name(&super::state().config))
+}
+
 /// Sets the session cookie.
 pub fn set_cookie(token: &str, absolute_days: i64) {
-    super::request::set_cookie(SESSION_COOKIE, token, absolute_days * 24 * 3600, true);
+    let name = cookie_name(&super::state().config);
+    super::request::set_cookie(name, token, absolute_days * 24 * 3600, true);
 }
 
 /// Clears the session cookie.
 pub fn clear_cookie() {
-    super::request::set_cookie(SESSION_COOKIE, "", 0, true);
+    super::request::set_cookie(cookie_name(&super::state().config), "", 0, true);
 }

@@ -15,6 +15,8 @@ pub struct AppState {
     pub signer: Signer,
     /// Numbers costly to compute that may be a little old (catalog match counts).
     pub counts: TtlCache<i64>,
+    /// Documents costly to build that may be a little old (`/sitemap.xml`).
+    pub pages: TtlCache<Arc<String>>,
     /// Live events for open pages.
     pub bus: Bus,
     /// Open live streams, for their limits.

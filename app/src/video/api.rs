@@ -13,7 +13,7 @@ use {
 };
 
 #[cfg(feature = "ssr")]
-pub use super::service::{build_view, build_views, media_base, remove_video};
+pub use super::service::{build_view_granted, build_views, media_base, remove_video};
 
 /// Upload limits, shown before an upload: (max bytes, max seconds). Anyone may call it.
 #[server(endpoint = "videos/limits")]

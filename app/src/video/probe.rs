@@ -44,6 +44,29 @@ struct Format {
     format_name: Option<String>,
 }
 
+/// The demuxers an upload may be read with: real video containers only. Playlists and scripts
+/// that name other files or URLs (HLS, DASH, concat, image sequences, `tee`, …) are refused, as
+/// is every protocol but `file`: a hostile upload cannot make ffmpeg read anything else.
+pub const DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpegts,mpeg,ogg,asf,mxf";
+
+/// How long ffprobe may take on one upload before it is judged unreadable.
+pub const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// The input options that restrict ffmpeg/ffprobe to [`DEMUXERS`] over the `file` protocol,
+/// then `-i file:<path>` (`file:` so that a name can never be read as another protocol).
+/// `ffprobe` takes the path without `-i`: pass `with_i = false`.
+pub fn guarded_input(path: &Path, with_i: bool) -> Vec<String> {
+    let mut a: Vec<String> = ["-protocol_whitelist", "file", "-format_whitelist", DEMUXERS]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    if with_i {
+        a.push("-i".into());
+    }
+    a.push(format!("file:{}", path.display()));
+    a
+}
+
 /// Limits an upload must meet.
 pub struct Limits {
     pub max_seconds: u64,
@@ -111,7 +134,9 @@ pub fn judge(
         }));
     }
     let (w, h) = (v.width.unwrap_or(0), v.height.unwrap_or(0));
-    if !(16..=7680).contains(&w) || !(16..=4320).contains(&h) {
+    // Sides within 8K, and no more than 4:1 either way (a 7680×16 strip would scale to absurd
+    // widths on the ladder).
+    if !(16..=7680).contains(&w) || !(16..=4320).contains(&h) || w > 4 * h || h > 4 * w {
         return Err(Msg::Video(VideoMsg::Resolution));
     }
     let fps = v
@@ -153,7 +178,7 @@ pub async fn probe(ffprobe: &str, file: &Path, limits: &Limits) -> Result<Probe,
         }
     };
     let looks_like_mp4 = head.len() >= 8 && &head[4..8] == b"ftyp";
-    let out = tokio::process::Command::new(ffprobe)
+    let run = tokio::process::Command::new(ffprobe)
         .args([
             "-v",
             "error",
@@ -162,15 +187,19 @@ pub async fn probe(ffprobe: &str, file: &Path, limits: &Limits) -> Result<Probe,
             "-show_format",
             "-show_streams",
         ])
-        .arg(file)
+        .args(guarded_input(file, false))
         .kill_on_drop(true)
-        .output()
-        .await;
-    let out = match out {
-        Ok(o) => o,
-        Err(e) => {
+        .output();
+    // Dropping the future on timeout kills ffprobe (`kill_on_drop`).
+    let out = match tokio::time::timeout(PROBE_TIMEOUT, run).await {
+        Ok(Ok(o)) => o,
+        Ok(Err(e)) => {
             tracing::error!(error = %e, "running ffprobe failed (is ffmpeg installed?)");
             return Err(Msg::Internal);
+        }
+        Err(_) => {
+            tracing::warn!(file = %file.display(), "ffprobe gave up on an upload (time limit)");
+            return Err(Msg::Video(VideoMsg::NotVideo));
         }
     };
     let stdout = String::from_utf8_lossy(&out.stdout);

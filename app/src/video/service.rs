@@ -44,18 +44,38 @@ pub fn summary(state: &AppState, v: db::VideoRow) -> VideoSummary {
     }
 }
 
-/// Everything the player needs, for a viewer already allowed to watch.
-pub async fn build_view(
+/// The player's view of a video that a feature has let `viewer` in to, whatever the video's
+/// own policy says: a lesson's video for its enrolled learners. The links are signed when the
+/// video is not public. Nothing else may call this: features that merely show a video (posts)
+/// use [`build_views`], which applies the policy.
+pub async fn build_view_granted(
     state: &AppState,
     v: &db::VideoRow,
     viewer: Option<&Actor>,
 ) -> Result<VideoView, AppError> {
-    let mut views = build_views(state, std::slice::from_ref(v), viewer).await?;
+    let mut views = views_of(state, std::slice::from_ref(v), viewer).await?;
     views.pop().ok_or(AppError::Internal)
 }
 
-/// Player views of several videos in a fixed number of queries (renditions, captions, positions).
+/// Player views of the videos `viewer` may watch by the video policy ([`may_watch`]: public and
+/// ready, or their own, or an admin), in a fixed number of queries; the others are left out, so
+/// no link to a private video is ever made for someone it does not let in.
 pub async fn build_views(
+    state: &AppState,
+    videos: &[db::VideoRow],
+    viewer: Option<&Actor>,
+) -> Result<Vec<VideoView>, AppError> {
+    let mut allowed = Vec::with_capacity(videos.len());
+    for v in videos {
+        if may_watch(state, v, viewer).await? {
+            allowed.push(v.clone());
+        }
+    }
+    views_of(state, &allowed, viewer).await
+}
+
+/// Player views of `videos`, with no access check (see the two callers).
+async fn views_of(
     state: &AppState,
     videos: &[db::VideoRow],
     viewer: Option<&Actor>,
@@ -179,10 +199,10 @@ pub async fn video(st: &AppState, viewer: Option<&Actor>, id: &str) -> Result<Vi
     let v = db::select_by_public_id(&st.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    if !may_watch(st, &v, viewer).await? {
-        return Err(AppError::NotFound);
-    }
-    build_view(st, &v, viewer).await
+    build_views(st, std::slice::from_ref(&v), viewer)
+        .await?
+        .pop()
+        .ok_or(AppError::NotFound)
 }
 
 /// The processing state of one of the actor's videos.

@@ -82,6 +82,7 @@ pub fn encode_args(
     out_dir: &Path,
     rungs: &[Rung],
     has_audio: bool,
+    duration_ms: i64,
     preset: &str,
 ) -> Vec<String> {
     let mut a: Vec<String> = [
@@ -93,17 +94,23 @@ pub fn encode_args(
         "-progress",
         "pipe:1",
         "-nostats",
-        "-i",
     ]
     .iter()
     .map(|s| s.to_string())
     .collect();
-    a.push(src.display().to_string());
+    // Read no longer than the probed duration (plus a second), whatever the container claims.
+    a.extend([
+        "-t".into(),
+        format!("{:.3}", duration_ms as f64 / 1000.0 + 1.0),
+    ]);
+    a.extend(super::probe::guarded_input(src, true));
     let splits: String = (0..rungs.len()).map(|i| format!("[v{i}]")).collect();
     let mut graph = format!("[0:v:0]split={}{splits}", rungs.len());
     for (i, r) in rungs.iter().enumerate() {
         graph.push_str(&format!(
-            ";[v{i}]scale=-2:{}:flags=bicubic,format=yuv420p[o{i}]",
+            // At most 4:1 wide (the probe refuses more), so a rung is never wider than 4× its height.
+            ";[v{i}]scale=w={}:h={}:force_original_aspect_ratio=decrease:force_divisible_by=2:flags=bicubic,format=yuv420p[o{i}]",
+            r.height * 4,
             r.height
         ));
     }
@@ -345,7 +352,14 @@ pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Fai
     // 1. Encode the ladder: 0–85 %.
     let st2 = state.clone();
     let mut last = (-1i64, std::time::Instant::now());
-    let args = encode_args(&src, &work, &rungs, probe.has_audio, &cfg.video_preset);
+    let args = encode_args(
+        &src,
+        &work,
+        &rungs,
+        probe.has_audio,
+        probe.duration_ms,
+        &cfg.video_preset,
+    );
     let progress = |p: i64| {
         let scaled = p * 85 / 100;
         if scaled != last.0 && last.1.elapsed().as_millis() >= 500 {
@@ -429,8 +443,10 @@ pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Fai
         "error".into(),
         "-ss".into(),
         format!("{at:.3}"),
-        "-i".into(),
-        src.display().to_string(),
+    ]
+    .into_iter()
+    .chain(super::probe::guarded_input(&src, true))
+    .chain([
         "-frames:v".into(),
         "1".into(),
         "-vf".into(),
@@ -438,7 +454,8 @@ pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Fai
         "-q:v".into(),
         "3".into(),
         work.join("poster.jpg").display().to_string(),
-    ];
+    ])
+    .collect();
     run_ffmpeg(&cfg.ffmpeg, &poster_args, &pid_file, 0, |_| {}, &cancelled).await?;
     let (count, interval) = thumbs_layout(probe.duration_ms);
     let smallest = work.join(format!("{}.mp4", rungs[0].name));
@@ -593,10 +610,17 @@ mod tests {
             Path::new("/out"),
             &ladder_for(720),
             true,
+            12_500,
             "veryfast",
         );
         let joined = args.join(" ");
         assert!(joined.contains("split=2[v0][v1]"));
+        // Only the file protocol and real containers; no more than the probed duration.
+        assert!(joined.starts_with(
+            "-hide_banner -nostdin -y -loglevel error -progress pipe:1 -nostats -t 13.500 -protocol_whitelist file -format_whitelist mov,"
+        ));
+        assert!(joined.contains(" -i file:/in.mp4 "));
+        assert!(joined.contains("scale=w=1440:h=360:force_original_aspect_ratio=decrease"));
         assert_eq!(
             joined
                 .matches("-force_key_frames expr:gte(t,n_forced*4)")

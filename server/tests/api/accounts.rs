@@ -15,11 +15,10 @@ fn unique(prefix: &str) -> String {
 
 both!(
     signing_up_creates_an_unconfirmed_account_and_mails_a_code,
-    signing_up_twice_with_one_email_is_refused,
     bad_sign_up_input_is_refused_and_changes_nothing,
     wrong_codes_are_refused_and_guesses_are_limited,
     wrong_password_and_unknown_email_get_the_same_answer,
-    failed_logins_are_limited_per_account,
+    failed_logins_are_throttled_per_account_and_address,
     failed_logins_are_limited_per_ip,
     sign_ups_are_limited_per_ip,
     logging_out_ends_the_session_on_the_server,
@@ -65,42 +64,6 @@ async fn signing_up_creates_an_unconfirmed_account_and_mails_a_code(b: Backend) 
     app.cleanup().await;
 }
 
-async fn signing_up_twice_with_one_email_is_refused(b: Backend) {
-    let app = spawn_app(b).await;
-    let email = unique("dup");
-    app.client()
-        .sign_up(&email, PASSWORD, "First", "student")
-        .await
-        .expect("first");
-    let err = app
-        .client()
-        .sign_up(&email.to_uppercase(), PASSWORD, "Second", "student")
-        .await
-        .unwrap_err();
-    assert_eq!(err.0, 422);
-    assert_eq!(
-        err.1.field_msg("email"),
-        Some(Msg::Account(AccountMsg::EmailTaken))
-    );
-    // Two concurrent double-submits: exactly one account.
-    let email2 = unique("race");
-    let (c1, c2) = (app.client(), app.client());
-    let (a, b2) = tokio::join!(
-        c1.sign_up(&email2, PASSWORD, "Racer", "student"),
-        c2.sign_up(&email2, PASSWORD, "Racer", "student")
-    );
-    assert!(
-        a.is_ok() ^ b2.is_ok(),
-        "exactly one of two concurrent sign-ups wins: {a:?} {b2:?}"
-    );
-    let (n,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM users")
-        .fetch_one(app.db.r())
-        .await
-        .unwrap();
-    assert_eq!(n, 2);
-    app.cleanup().await;
-}
-
 async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
@@ -127,7 +90,9 @@ async fn bad_sign_up_input_is_refused_and_changes_nothing(b: Backend) {
             "Ann",
             "student",
             "password",
-            Msg::Account(AccountMsg::PasswordWeak),
+            Msg::Account(AccountMsg::PasswordWeak {
+                reason: app::accounts::WeakReason::Common,
+            }),
         ),
         (
             "z@example.com",
@@ -254,7 +219,7 @@ async fn wrong_password_and_unknown_email_get_the_same_answer(b: Backend) {
     app.cleanup().await;
 }
 
-async fn failed_logins_are_limited_per_account(b: Backend) {
+async fn failed_logins_are_throttled_per_account_and_address(b: Backend) {
     let app = spawn_app_with(b, |c| c.limit_login_per_account = 3).await;
     let email = unique("locked");
     app.client()
@@ -268,22 +233,20 @@ async fn failed_logins_are_limited_per_account(b: Backend) {
             AppError::BadRequest(Msg::Account(AccountMsg::InvalidCredentials))
         );
     }
-    // The fourth attempt is refused even with the right password, and from another address.
+    // The fourth attempt from this address waits, even with the right password...
     let (status, err) = c.log_in(&email, PASSWORD).await.unwrap_err();
     assert_eq!(status, 429);
     let AppError::RateLimited { retry_after_secs } = err else {
         panic!("{err:?}")
     };
-    assert!(
-        (800..=900).contains(&retry_after_secs),
-        "{retry_after_secs}"
-    );
-    assert!(app.client().log_in(&email, PASSWORD).await.is_err());
+    assert!((1..=60).contains(&retry_after_secs), "{retry_after_secs}");
     assert_eq!(
         err.msg().text(app::i18n::Locale::En),
-        "Too many attempts. Try again in 15 minutes."
+        "Too many attempts. Try again in 1 minute."
     );
-    // An unknown e-mail is limited the same way (no enumeration through the limit).
+    // ... while the owner, from another address, is not locked out.
+    app.client().log_in(&email, PASSWORD).await.unwrap();
+    // An unknown e-mail is throttled the same way (no enumeration through the limit).
     let ghost = unique("ghost");
     for _ in 0..3 {
         let _ = c.log_in(&ghost, "wrong password 1234").await;
@@ -653,15 +616,14 @@ async fn server_functions_refuse_anonymous_callers(b: Backend) {
 async fn session_cookies_are_http_only_and_same_site(b: Backend) {
     let app = spawn_app(b).await;
     let c = app.client();
+    let email = unique("cookie");
+    c.sign_up(&email, PASSWORD, "Cookie", "student")
+        .await
+        .unwrap();
     let res = c
         .http
-        .post(format!("{}/api/accounts/signup", c.base))
-        .form(&[
-            ("email", unique("cookie").as_str()),
-            ("password", PASSWORD),
-            ("display_name", "Cookie"),
-            ("role", "student"),
-        ])
+        .post(format!("{}/api/accounts/login", c.base))
+        .form(&[("email", email.as_str()), ("password", PASSWORD)])
         .send()
         .await
         .unwrap();

@@ -279,12 +279,8 @@ async fn the_pdf_holds_the_name_and_code_and_is_served_with_ranges(b: Backend) {
     let disposition = h["content-disposition"].to_str().unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(disposition.contains(&code), "{disposition}");
-    assert!(
-        h["cache-control"]
-            .to_str()
-            .unwrap()
-            .contains("max-age=31536000")
-    );
+    // Revalidated on every use: a revoked certificate must not live on in caches.
+    assert_eq!(h["cache-control"].to_str().unwrap(), "public, no-cache");
     let etag = h["etag"].to_str().unwrap().to_string();
     let bytes = r.bytes().await.unwrap();
     assert!(bytes.starts_with(b"%PDF"), "a PDF");
@@ -409,6 +405,13 @@ async fn only_admins_revoke_and_only_once(b: Backend) {
         revoke(&admin, &tampered(&code), reason).await.unwrap_err(),
         (404, AppError::NotFound)
     );
+    // Its PDF downloads, also as the stored copy under /media.
+    let stored = format!("/media/certificates/{code}.pdf");
+    let r = app.client().get(&format!("/certificates/{code}.pdf")).await;
+    assert_eq!(r.status().as_u16(), 200);
+    let r = app.client().get(&stored).await;
+    assert_eq!(r.status().as_u16(), 200);
+    assert!(r.bytes().await.unwrap().starts_with(b"%PDF"));
     // The admin sees the form, then revokes.
     let page = admin.get(&format!("/certificates/{code}")).await;
     assert!(page.text().await.unwrap().contains("revoke-reason"));
@@ -442,6 +445,13 @@ async fn only_admins_revoke_and_only_once(b: Backend) {
     // The PDF is gone; the learner's list says revoked.
     let r = app.client().get(&format!("/certificates/{code}.pdf")).await;
     assert_eq!(r.status().as_u16(), 410);
+    let r = app.client().get(&stored).await;
+    assert_eq!(r.status().as_u16(), 410, "the stored copy is gone too");
+    let r = app
+        .client()
+        .get(&format!("/media/certificates/{}.pdf", tampered(&code)))
+        .await;
+    assert_eq!(r.status().as_u16(), 404);
     assert!(mine(&learner).await.unwrap()[0].revoked);
     app.cleanup().await;
 }

@@ -804,5 +804,13 @@ async fn post_pages_are_server_rendered_with_metadata_and_in_the_sitemap(b: Back
     let tag = anon.get("/tags/verbs").await.text().await.unwrap();
     assert!(tag.contains("How to learn"));
     assert_eq!(anon.get("/posts/999999").await.status(), 404);
+    // The sitemap is cached, but a deleted post leaves it at once.
+    let r: Call<()> = tutor.call("feed/delete", &[("id", &id.to_string())]).await;
+    r.unwrap();
+    let sitemap = anon.get("/sitemap.xml").await.text().await.unwrap();
+    assert!(
+        !sitemap.contains(&format!("/posts/{id}</loc>")),
+        "{sitemap}"
+    );
     app.cleanup().await;
 }

@@ -13,5 +13,6 @@ mod feed;
 mod profiles;
 mod quizzes;
 mod security;
+mod security_http;
 mod shell;
 mod video;

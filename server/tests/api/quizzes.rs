@@ -10,7 +10,7 @@ use app::ids::{AttemptId, CourseId, LessonId, UserId};
 use app::quizzes::QuizMsg;
 use app::quizzes::{
     Answer, AttemptResult, AttemptView, CorrectAnswer, Question, QuestionKind, QuestionView,
-    QuizEdit, QuizOverview, QuizSettings, QuizSpec, QuizSummary,
+    QuizEdit, QuizOverview, QuizSettings, QuizSpec, QuizSummary, Review,
 };
 use serde_json::json;
 
@@ -26,6 +26,8 @@ both!(
     imports_report_problems_with_line_numbers,
     an_edited_quiz_grades_a_running_attempt_against_its_own_version,
     the_final_exam_counts_the_best_passing_attempt,
+    review_options_keep_the_answer_key_back_until_allowed,
+    a_lesson_that_requires_its_quiz_is_completed_only_by_passing_it,
 );
 
 // ---------------- helpers ----------------
@@ -541,7 +543,12 @@ async fn every_question_type_is_graded_through_the_api(b: Backend) {
     // The result gives the correct answers in the positions the learner saw.
     for item in &r.items {
         let mine = item.your_answer.clone().unwrap();
-        match (&item.correct, mine) {
+        match (
+            item.correct
+                .as_ref()
+                .expect("a lesson quiz shows the answers"),
+            mine,
+        ) {
             (CorrectAnswer::Options(c), Answer::Single(i)) => assert_eq!(c, &vec![i]),
             (CorrectAnswer::Options(c), Answer::Multiple(mut l)) => {
                 l.sort();
@@ -1416,6 +1423,174 @@ async fn the_final_exam_counts_the_best_passing_attempt(b: Backend) {
         vec![Some(f.lessons[0]), None],
         "the final exam comes last"
     );
+    app.cleanup().await;
+}
+
+/// Whether a result carries the answer key: the flag, every item, and the raw JSON (the markers
+/// only correct answers and explanations contain).
+async fn key_shown(c: &Client, attempt: i64) -> bool {
+    let r = result(c, attempt).await.unwrap();
+    let body = raw(c, "quizzes/result", &[("attempt", &n(attempt))]).await;
+    let in_body = body.contains("ZZACCEPT") || body.contains("ZZEXPLAIN");
+    let in_items = r
+        .items
+        .iter()
+        .all(|i| i.correct.is_some() && i.explanation.is_some());
+    let none = r
+        .items
+        .iter()
+        .all(|i| i.correct.is_none() && i.explanation.is_none());
+    assert!(
+        (r.answers_shown && in_items && in_body) || (!r.answers_shown && none && !in_body),
+        "inconsistent: {r:?}"
+    );
+    r.answers_shown
+}
+
+async fn review_options_keep_the_answer_key_back_until_allowed(b: Backend) {
+    let app = spawn_app(b).await;
+    let f = fixture(&app).await;
+    let second = student(&app, "Second Account").await;
+    enroll(&second, f.course).await;
+    // A final exam with two attempts and the default review option.
+    let mut spec = quiz_spec("Экзамен");
+    spec.settings.attempts = Some(2);
+    let exam = save(&f.author, f.course, None, &spec).await.unwrap();
+    let v = start(&f.learner, exam).await.unwrap();
+    let r = submit(&f.learner, v.id, &[]).await.unwrap();
+    assert_eq!(
+        (r.passed, r.review, r.answers_shown),
+        (false, Review::PassOrLast, false)
+    );
+    assert!(
+        r.items
+            .iter()
+            .all(|i| i.correct.is_none() && i.explanation.is_none())
+    );
+    // Points per question still show.
+    assert_eq!(r.items.len(), 4);
+    let first = v.id;
+    assert!(
+        !key_shown(&f.learner, first).await,
+        "attempts remain: no key"
+    );
+    // The author and a moderator see everything.
+    assert!(key_shown(&f.author, first).await);
+    assert!(key_shown(&f.moderator, first).await);
+    // A second account that passes sees the key of its own attempt, not the first learner's.
+    let v2 = start(&second, exam).await.unwrap();
+    let r = submit(&second, v2.id, &all_correct(&v2)).await.unwrap();
+    assert!(r.passed && r.answers_shown);
+    assert_eq!(
+        result(&second, first).await.unwrap_err().0,
+        404,
+        "someone else's attempt"
+    );
+    // The last attempt, failed: now the learner may see the key, of both attempts.
+    let v = start(&f.learner, exam).await.unwrap();
+    let r = submit(&f.learner, v.id, &[]).await.unwrap();
+    assert_eq!(
+        (r.passed, r.attempts_left, r.answers_shown),
+        (false, Some(0), true)
+    );
+    assert!(key_shown(&f.learner, first).await);
+
+    // A lesson quiz shows the key after each attempt by default…
+    let lesson_quiz = save(&f.author, f.course, Some(f.lessons[0]), &quiz_spec("Урок"))
+        .await
+        .unwrap();
+    let v = start(&f.learner, lesson_quiz).await.unwrap();
+    let r = submit(&f.learner, v.id, &[]).await.unwrap();
+    assert_eq!(
+        (r.passed, r.review, r.answers_shown),
+        (false, Review::EachAttempt, true)
+    );
+    // …until the author says never: old attempts close too, even a passed one.
+    let mut never = quiz_spec("Урок");
+    never.settings.review = Some(Review::Never);
+    save(&f.author, f.course, Some(f.lessons[0]), &never)
+        .await
+        .unwrap();
+    assert!(!key_shown(&f.learner, v.id).await);
+    let v = start(&f.learner, lesson_quiz).await.unwrap();
+    let r = submit(&f.learner, v.id, &all_correct(&v)).await.unwrap();
+    assert!(r.passed && !r.answers_shown && r.review == Review::Never);
+    assert!(key_shown(&f.author, v.id).await, "staff still see it");
+    // The setting round-trips through the editor and the text format.
+    let e = edit(&f.author, f.course, Some(f.lessons[0]))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(e.spec.settings.review, Some(Review::Never));
+    assert!(e.text.contains("review: never"), "{}", e.text);
+    app.cleanup().await;
+}
+
+async fn complete(c: &Client, lesson: i64) -> Call<()> {
+    c.call("courses/complete", &[("lesson", &n(lesson))]).await
+}
+
+async fn a_lesson_that_requires_its_quiz_is_completed_only_by_passing_it(b: Backend) {
+    let app = spawn_app(b).await;
+    let f = fixture(&app).await;
+    let me = app.user_id_of(&f.learner).await;
+    let lesson = f.lessons[0];
+    let mut spec = quiz_spec("Обязательный");
+    spec.settings.pass_required = true;
+    let quiz = save(&f.author, f.course, Some(lesson), &spec)
+        .await
+        .unwrap();
+    // "Mark as complete" is refused, and the page offers none.
+    assert_eq!(
+        complete(&f.learner, lesson).await.unwrap_err(),
+        (
+            409,
+            AppError::Conflict(Msg::Course(app::courses::CourseMsg::PassQuizToComplete))
+        )
+    );
+    assert!(
+        app.completed_lessons(me, f.course)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let html = page(&f.learner, &format!("/learn/{}/{lesson}", f.slug)).await;
+    assert!(!html.contains("Mark as complete") && !html.contains("Отметить как пройденный"));
+    assert!(
+        html.contains("Pass the quiz above to complete this lesson.")
+            || html.contains("Сдайте тест выше, чтобы урок был засчитан.")
+    );
+    // A failed attempt completes nothing; a pass completes the lesson.
+    let v = start(&f.learner, quiz).await.unwrap();
+    submit(&f.learner, v.id, &[]).await.unwrap();
+    assert!(
+        app.completed_lessons(me, f.course)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    let v = start(&f.learner, quiz).await.unwrap();
+    assert!(
+        submit(&f.learner, v.id, &all_correct(&v))
+            .await
+            .unwrap()
+            .passed
+    );
+    assert_eq!(
+        app.completed_lessons(me, f.course).await.unwrap(),
+        vec![lesson]
+    );
+    // Once the quiz is optional again (or deleted), marking by hand works.
+    let other = student(&app, "Other Learner").await;
+    enroll(&other, f.course).await;
+    assert_eq!(complete(&other, lesson).await.unwrap_err().0, 409);
+    delete(&f.author, f.course, quiz).await.unwrap();
+    complete(&other, lesson).await.unwrap();
+    spec.settings.pass_required = false;
+    save(&f.author, f.course, Some(f.lessons[1]), &spec)
+        .await
+        .unwrap();
+    complete(&other, f.lessons[1]).await.unwrap();
     app.cleanup().await;
 }
 

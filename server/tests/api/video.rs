@@ -64,6 +64,10 @@ pub(crate) struct Media {
     pub(crate) audio: PathBuf,
     pub(crate) truncated: PathBuf,
     pub(crate) text: PathBuf,
+    /// An HLS playlist and a concat script that name the clip by its path on this machine: a
+    /// hostile upload that would make ffmpeg read a local file.
+    pub(crate) playlist: PathBuf,
+    pub(crate) concat: PathBuf,
 }
 
 fn ffmpeg(args: &[&str]) {
@@ -133,7 +137,22 @@ pub(crate) fn media() -> &'static Media {
             b"This is a text file pretending to be a video.\n".repeat(50),
         )
         .unwrap();
+        let clip_path = dir.join("clip.mp4").display().to_string();
+        std::fs::write(
+            dir.join("playlist.mp4"),
+            format!(
+                "#EXTM3U\n#EXT-X-TARGETDURATION:4\n#EXT-X-PLAYLIST-TYPE:VOD\n#EXTINF:4.0,\nfile:{clip_path}\n#EXT-X-ENDLIST\n"
+            ),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.join("concat.mp4"),
+            format!("ffconcat version 1.0\nfile '{clip_path}'\n"),
+        )
+        .unwrap();
         Media {
+            playlist: dir.join("playlist.mp4"),
+            concat: dir.join("concat.mp4"),
             clip: dir.join("clip.mp4"),
             long: dir.join("long.mp4"),
             audio: dir.join("audio.m4a"),
@@ -364,6 +383,10 @@ async fn bad_files_are_refused_and_leave_nothing_behind(b: Backend) {
         (&m.text, Msg::Video(VideoMsg::NotVideo)),
         (&m.truncated, Msg::Video(VideoMsg::Truncated)),
         (&m.audio, Msg::Video(VideoMsg::NoVideoStream)),
+        // Playlists and scripts naming other files are not videos (only real containers over
+        // the file protocol are read).
+        (&m.playlist, Msg::Video(VideoMsg::NotVideo)),
+        (&m.concat, Msg::Video(VideoMsg::NotVideo)),
     ] {
         let bytes = std::fs::read(file).unwrap();
         let r = create(&c, bytes.len(), "x.mp4").await;
@@ -470,6 +493,14 @@ async fn range_requests_follow_the_rules(b: Backend) {
     );
     let r = get("bytes=50-10", None).await.unwrap();
     assert_eq!(r.status(), 416);
+    // The largest end a client can write means "to the end" (it used to overflow).
+    let r = get("bytes=0-18446744073709551615", None).await.unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes 0-{}/{n}", n - 1).as_str()
+    );
+    assert_eq!(r.bytes().await.unwrap(), whole[..]);
     // If-Range: the current ETag keeps the range; a stale one gets the whole file.
     let r = get("bytes=0-9", Some(("if-range", etag.clone())))
         .await
@@ -553,7 +584,52 @@ async fn private_videos_are_served_only_to_the_owner_and_signed_links(b: Backend
         .await
         .unwrap();
     assert!(page.contains(r#""@type":"VideoObject""#) && page.contains("<video"));
+
+    // Posted while public, then made private (e.g. kept for a lesson): the post no longer hands
+    // anyone but its owner a link — not in the card, not in the page's schema.org data.
+    let post: i64 = owner
+        .call(
+            "feed/create",
+            &[("body", "Урок в видео"), ("tags", ""), ("video", &id)],
+        )
+        .await
+        .unwrap();
+    let html = post_page(&anon, post).await;
+    assert!(
+        html.contains(&format!("/media/videos/{id}/")),
+        "public: linked"
+    );
+    let r: Call<()> = owner
+        .call("videos/visibility", &[("id", &id), ("public", "false")])
+        .await;
+    r.unwrap();
+    for (who, c) in [("anonymous", &anon), ("a stranger", &stranger)] {
+        let html = post_page(c, post).await;
+        assert!(!html.contains("/media/s/"), "{who}: no signed link");
+        assert!(
+            !html.contains(&format!("/media/videos/{id}")),
+            "{who}: no link"
+        );
+        assert!(!html.contains(r#""@type":"VideoObject""#), "{who}");
+        assert!(
+            html.contains("This video is not available.") || html.contains("Это видео недоступно."),
+            "{who}"
+        );
+        let page: app::feed::FeedPage = c
+            .call("feed/list", &[("tab", "popular"), ("cursor", "")])
+            .await
+            .unwrap();
+        let card = page.items.iter().find(|p| p.id == post).expect("listed");
+        let v = card.video.as_ref().unwrap();
+        assert!(v.view.is_none() && v.unavailable, "{who}");
+    }
+    let html = post_page(&owner, post).await;
+    assert!(html.contains("/media/s/"), "the owner still watches it");
     app.cleanup().await;
+}
+
+async fn post_page(c: &Client, post: i64) -> String {
+    c.get(&format!("/posts/{post}")).await.text().await.unwrap()
 }
 
 async fn uploads_belong_to_their_owner(b: Backend) {

@@ -74,6 +74,7 @@ fn LessonView(lesson: crate::courses::LessonView) -> impl IntoView {
         }
     });
     let enrolled = course.enrolled;
+    let quiz_required = lesson.quiz_required;
     let on_progress = enrolled.then(|| {
         Callback::new(move |(t, d): (f64, f64)| {
             #[cfg(feature = "hydrate")]
@@ -174,10 +175,16 @@ fn LessonView(lesson: crate::courses::LessonView) -> impl IntoView {
                     {prev.clone().map(|h| view! { <a class="button button--ghost" href=h rel="prev" aria-keyshortcuts="p">{tr!("← Previous", "← Назад")}</a> })}
                     {enrolled.then(|| view! {
                         <Show when=move || !completed.get() fallback=|| view! { <p class="lesson__done" role="status">{tr!("✓ Lesson completed", "✓ Урок пройден")}</p> }>
-                            <ActionForm action=complete>
-                                <input type="hidden" name="lesson" value=id />
-                                <button type="submit" class="button" disabled=move || complete.pending().get()>{tr!("Mark as complete", "Отметить как пройденный")}</button>
-                            </ActionForm>
+                            {if quiz_required {
+                                view! { <p class="muted lesson__gate">{tr!("Pass the quiz above to complete this lesson.", "Сдайте тест выше, чтобы урок был засчитан.")}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=complete>
+                                        <input type="hidden" name="lesson" value=id />
+                                        <button type="submit" class="button" disabled=move || complete.pending().get()>{tr!("Mark as complete", "Отметить как пройденный")}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
                         </Show>
                     })}
                     {next.clone().map(|h| view! { <a class="button" href=h rel="next" aria-keyshortcuts="n">{tr!("Next →", "Далее →")}</a> })}

@@ -93,6 +93,7 @@ pub async fn get_lesson(
         .flat_map(|s| &s.lessons)
         .any(|x| x.id == lesson.get() && x.completed);
     Ok(LessonView {
+        quiz_required: l.quiz_required,
         preview_only: !full,
         id: l.id.get(),
         title: l.title,
@@ -134,14 +135,17 @@ async fn lesson_video(
     else {
         return Ok(None);
     };
-    let mut view = crate::video::service::build_view(st, &v, viewer).await?;
+    // The lesson has let the viewer in (enrolled, staff, or a free preview): its video plays
+    // for them even when private, through signed links.
+    let mut view = crate::video::service::build_view_granted(st, &v, viewer).await?;
     if let Some(s) = viewer {
         view.start_ms = db::lesson_position(&st.db, s.user, lesson).await?;
     }
     Ok(Some(view))
 }
 
-/// Records where `actor` is in a lesson's video; a video watched to 90 % completes the lesson.
+/// Records where `actor` is in a lesson's video; a video watched to 90 % completes the lesson
+/// (unless the lesson is completed by passing its quiz).
 /// The length that counts is the stored video's, not the client's: a lesson without a video is
 /// never completed by a position, and an absurd position is clamped to the video's end. Returns
 /// whether the lesson is complete. Enrolled learners. Errors: `NotFound`, `Forbidden`.
@@ -161,7 +165,9 @@ pub async fn save_lesson_progress(
         None => 0,
     };
     let position_ms = position_ms.clamp(0, video_ms);
-    let complete = video_ms > 0 && position_ms as i128 * 10 >= video_ms as i128 * 9;
+    // A lesson completed by its quiz is not completed by watching either.
+    let complete =
+        !l.quiz_required && video_ms > 0 && position_ms as i128 * 10 >= video_ms as i128 * 9;
     let (user, now) = (actor.user, now_ms());
     db::record_progress(
         &st.db,
@@ -179,13 +185,20 @@ pub async fn save_lesson_progress(
     Ok(complete)
 }
 
-/// Marks a lesson complete. Enrolled learners. Errors: `NotFound`, `Forbidden`.
+/// Marks a lesson complete. Enrolled learners. Errors: `NotFound`, `Forbidden`,
+/// `Conflict(PassQuizToComplete)` (the lesson is completed by passing its quiz).
 pub async fn complete_lesson(
     st: &AppState,
     actor: &Actor,
     lesson: LessonId,
 ) -> Result<(), AppError> {
-    let (course, _) = learners_lesson(st, actor, lesson).await?;
+    let (course, l) = learners_lesson(st, actor, lesson).await?;
+    if l.quiz_required {
+        // Passing the quiz completes the lesson (quizzes record it); a click must not skip it.
+        return Err(AppError::Conflict(Msg::Course(
+            CourseMsg::PassQuizToComplete,
+        )));
+    }
     let (user, now) = (actor.user, now_ms());
     db::record_progress(&st.db, user, course, lesson, None, true, now).await?;
     progressed(st, actor, course).await

@@ -85,6 +85,7 @@ pub fn PostCardView(
             <div class="post__body" inner_html=post.body_html.clone()></div>
             {video.map(|v| match v.view {
                 Some(view) => view! { <VideoPlayer view=view signed_in=user.get_untracked().is_some() /> }.into_any(),
+                None if v.unavailable => view! { <p class="post__processing notice">{tr!("This video is not available.", "Это видео недоступно.")}</p> }.into_any(),
                 None => view! { <p class="post__processing notice">{tr!("The video is processing…", "Видео обрабатывается…")}</p> }.into_any(),
             })}
             {(!post.tags.is_empty()).then(|| view! {

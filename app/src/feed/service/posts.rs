@@ -43,10 +43,12 @@ pub async fn cards(
         let video = r.video_id.and_then(|vid| {
             let v = videos.iter().find(|v| v.id == vid)?;
             let ready = v.status == VideoStatus::Ready;
+            // `build_views` leaves out the videos this viewer may not watch.
             let view = views.iter().find(|w| w.public_id == v.public_id).cloned();
             Some(PostVideo {
                 public_id: v.public_id.clone(),
                 ready,
+                unavailable: ready && view.is_none(),
                 view: view.filter(|_| ready),
             })
         });
@@ -193,6 +195,7 @@ pub async fn delete_post(st: &AppState, actor: &Actor, id: PostId) -> Result<(),
         return Err(AppError::NotFound);
     }
     db::delete_post(&st.db, id).await?;
+    crate::seo::forget_sitemap(st);
     crate::notifications::service::forget_subject(st, "post", id.get()).await?;
     Ok(())
 }
@@ -212,6 +215,7 @@ pub async fn set_post_hidden(
     } else {
         PostStatus::Published
     };
+    crate::seo::forget_sitemap(st);
     if db::set_status(&st.db, id, status, now_ms()).await? == 0 {
         return Err(AppError::NotFound);
     }

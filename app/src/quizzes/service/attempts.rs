@@ -5,9 +5,9 @@ use super::overview::tally;
 use super::{GRACE_MS, quiz_context, to_u32, version_and_spec};
 use crate::courses;
 use crate::error::{AppError, Msg};
-use crate::ids::{AttemptId, CourseId, QuizId};
+use crate::ids::{AttemptId, CourseId, QuizId, UserId};
 use crate::quizzes::{
-    Answer, AttemptResult, AttemptView, Question, QuizMsg, QuizSpec, ResultItem, access,
+    Answer, AttemptResult, AttemptView, Question, QuizMsg, QuizSpec, ResultItem, Review, access,
     correct_shown, db, grade_shown, learner_view, passed, question_order, score_percent,
 };
 use crate::server::auth::Actor;
@@ -113,7 +113,7 @@ pub async fn submit_attempt(
     let a = db::select_attempt(&st.db, a.id)
         .await?
         .ok_or(AppError::NotFound)?;
-    attempt_result_of(st, &a).await
+    attempt_result_of(st, &a, actor.user).await
 }
 
 /// A submitted attempt with its score, the correct answers and explanations. The learner who
@@ -137,7 +137,7 @@ pub async fn attempt_result(
         }
         a
     };
-    attempt_result_of(st, &a).await
+    attempt_result_of(st, &a, actor.user).await
 }
 
 /// An attempt of `actor` that still takes answers (someone else's is `NotFound`); one whose
@@ -348,8 +348,13 @@ async fn certificate_code(
     )
 }
 
-/// The result of a submitted attempt, correct answers and explanations included.
-async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptResult, AppError> {
+/// The result of a submitted attempt for `viewer`: with the correct answers and explanations
+/// when the quiz's review option allows them to its learner now, always to staff.
+async fn attempt_result_of(
+    st: &AppState,
+    a: &db::AttemptRow,
+    viewer: UserId,
+) -> Result<AttemptResult, AppError> {
     let submitted_at = a
         .submitted_at
         .ok_or(AppError::Conflict(Msg::Quiz(QuizMsg::NotSubmitted)))?;
@@ -357,19 +362,24 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
     let quiz = db::select_quiz(&st.db, a.quiz_id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let current = if quiz.current_version_id == v.id {
-        v.clone()
+    let (current, current_spec) = if quiz.current_version_id == v.id {
+        (v.clone(), spec.clone())
     } else {
-        db::select_version(&st.db, quiz.current_version_id)
-            .await?
-            .ok_or(AppError::NotFound)?
+        version_and_spec(st, quiz.current_version_id).await?
     };
     let attempts = db::attempts_of(&st.db, a.quiz_id, a.user_id).await?;
-    let (_, attempts_left, best_percent, _) = tally(&attempts, &current);
+    let (_, attempts_left, best_percent, ever_passed) = tally(&attempts, &current);
     let answers = parse_answers(&db::answers(&st.db, a.id).await?);
     let certificate_code = certificate_code(st, a, quiz.course_id).await?;
     let seed = seed_of(a);
     let shuffle = v.shuffle_options;
+    // The quiz's review option as it is now (an author who tightens it closes old attempts
+    // too), against the learner's standing now; staff (author, moderators) always see them.
+    let review = current_spec
+        .settings
+        .review
+        .unwrap_or(Review::default_for(quiz.lesson_id.is_none()));
+    let answers_shown = viewer != a.user_id || review.shows_answers(ever_passed, attempts_left);
     let items = question_order(spec.questions.len(), seed, v.shuffle_questions)
         .into_iter()
         .map(|i| {
@@ -378,10 +388,10 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
             let your_answer = answers.get(&id).cloned();
             ResultItem {
                 question: learner_view(q, id, seed, shuffle),
-                correct: correct_shown(q, id, seed, shuffle),
+                correct: answers_shown.then(|| correct_shown(q, id, seed, shuffle)),
                 earned: grade_shown(q, id, seed, shuffle, your_answer.as_ref()),
                 points: q.points,
-                explanation: q.explanation.clone(),
+                explanation: q.explanation.clone().filter(|_| answers_shown),
                 your_answer,
             }
         })
@@ -401,6 +411,8 @@ async fn attempt_result_of(st: &AppState, a: &db::AttemptRow) -> Result<AttemptR
         best_percent,
         items,
         certificate_code,
+        review,
+        answers_shown,
     })
 }
 

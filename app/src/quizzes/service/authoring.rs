@@ -60,7 +60,12 @@ pub async fn save_quiz(
         shuffle_questions: s.shuffle_questions,
         shuffle_options: s.shuffle_options,
     };
-    Ok(db::save_version(&st.db, course, lesson, &version, now_ms()).await?)
+    let id = db::save_version(&st.db, course, lesson, &version, now_ms()).await?;
+    if let Some(lesson) = lesson {
+        // The lesson then refuses "Mark as complete": passing this quiz completes it.
+        crate::courses::db::set_quiz_required(&st.db, lesson, s.pass_required).await?;
+    }
+    Ok(id)
 }
 
 /// Import problems as a validation error: one field `line:N` per problem.
@@ -131,8 +136,14 @@ pub async fn delete_quiz(
     quiz: QuizId,
 ) -> Result<(), AppError> {
     course_for(st, actor, course, access::may_write).await?;
+    let lesson = db::select_quiz(&st.db, quiz)
+        .await?
+        .and_then(|q| q.lesson_id);
     if !db::delete_quiz(&st.db, course, quiz).await? {
         return Err(AppError::NotFound);
+    }
+    if let Some(lesson) = lesson {
+        crate::courses::db::set_quiz_required(&st.db, lesson, false).await?;
     }
     Ok(())
 }

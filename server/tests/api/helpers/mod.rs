@@ -402,9 +402,10 @@ impl Client {
             .expect("request")
     }
 
-    /// Signs up (and stays logged in).
+    /// Signs up, then logs in with the same password. (Sign-up alone opens no session: it would
+    /// tell whether the e-mail was new; the code from the mail confirms and logs in.)
     pub async fn sign_up(&self, email: &str, password: &str, name: &str, role: &str) -> Call<()> {
-        self.call(
+        self.call::<()>(
             "accounts/signup",
             &[
                 ("email", email),
@@ -413,7 +414,8 @@ impl Client {
                 ("role", role),
             ],
         )
-        .await
+        .await?;
+        self.log_in(email, password).await
     }
 
     pub async fn log_in(&self, email: &str, password: &str) -> Call<()> {
