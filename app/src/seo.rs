@@ -39,7 +39,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
         Some(x) => x,
         None => match build_sitemap(&state).await {
             Ok(x) => {
-                let x = std::sync::Arc::new(x);
+                let x = axum::body::Bytes::from(x);
                 state.pages.put(SITEMAP_KEY.to_string(), x.clone());
                 x
             }
@@ -51,7 +51,7 @@ pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response 
     };
     (
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],
-        (*xml).clone(),
+        xml,
     )
         .into_response()
 }

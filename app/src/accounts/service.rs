@@ -282,12 +282,8 @@ async fn issue_code(
     .await
 }
 
-/// Sends a fresh confirmation code to the signed-in user (rate-limited).
-pub async fn resend_code(
-    state: &AppState,
-    user_id: UserId,
-    client: &Client,
-) -> Result<(), AppError> {
+/// The user, while their e-mail is unconfirmed. Errors: `NotFound`, `AlreadyConfirmed`.
+async fn unconfirmed_user(state: &AppState, user_id: UserId) -> Result<db::UserRow, AppError> {
     let user = db::select_user(&state.db, user_id)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -296,6 +292,16 @@ pub async fn resend_code(
             AccountMsg::AlreadyConfirmed,
         )));
     }
+    Ok(user)
+}
+
+/// Sends a fresh confirmation code to the signed-in user (rate-limited).
+pub async fn resend_code(
+    state: &AppState,
+    user_id: UserId,
+    client: &Client,
+) -> Result<(), AppError> {
+    let user = unconfirmed_user(state, user_id).await?;
     let (per_account, per_ip) = mail_limit(state);
     rate_limit::hit(&state.db, &format!("code:user:{user_id}"), per_account).await?;
     rate_limit::hit(&state.db, &ip_key("mail", client), per_ip).await?;
@@ -363,14 +369,7 @@ async fn check_code(state: &AppState, user_id: UserId, code: &str) -> Result<(),
 /// Confirms the signed-in user's e-mail with the code mailed to them.
 pub async fn confirm_email(state: &AppState, user_id: UserId, code: &str) -> Result<(), AppError> {
     let code = clean_code(code)?;
-    let user = db::select_user(&state.db, user_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    if user.email_confirmed_at.is_some() {
-        return Err(AppError::BadRequest(Msg::Account(
-            AccountMsg::AlreadyConfirmed,
-        )));
-    }
+    unconfirmed_user(state, user_id).await?;
     check_code(state, user_id, &code).await?;
     db::confirm_email(&state.db, user_id, now_ms()).await?;
     Ok(())

@@ -59,10 +59,8 @@ pub fn decode(bytes: &[u8]) -> Result<DynamicImage, Msg> {
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(map_decode_error)?;
+    // The sides were checked against the limits by `into_decoder`.
     let (w, h) = decoder.dimensions();
-    if w > MAX_SIDE || h > MAX_SIDE {
-        return Err(Msg::ImageDimensions);
-    }
     if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODED_BYTES {
         return Err(too_many_pixels());
     }

@@ -16,7 +16,7 @@ pub struct AppState {
     /// Numbers costly to compute that may be a little old (catalog match counts).
     pub counts: TtlCache<i64>,
     /// Documents costly to build that may be a little old (`/sitemap.xml`).
-    pub pages: TtlCache<Arc<String>>,
+    pub pages: TtlCache<axum::body::Bytes>,
     /// Live events for open pages.
     pub bus: Bus,
     /// Open live streams, for their limits.

@@ -67,14 +67,16 @@ impl Drop for Slot {
 }
 
 /// Middleware for stream routes: at most `LIMIT_STREAMS_PER_USER` open streams per person and
-/// `LIMIT_STREAMS_PER_IP` per client address; 429 past either.
+/// `LIMIT_STREAMS_PER_IP` per client address (IPv6: per /64); 429 past either.
 pub async fn limit(State(st): State<AppState>, req: Request, next: Next) -> Response {
     let mut keys = Vec::with_capacity(2);
     if let Some(a) = req.extensions().get::<Actor>() {
         keys.push((format!("user:{}", a.user), st.config.limit_streams_per_user));
     }
     if let Some(ip) = req.extensions().get::<ClientIp>() {
-        keys.push((format!("ip:{}", ip.0), st.config.limit_streams_per_ip));
+        // An IPv6 client counts by its /64, as for every per-address limit.
+        let bucket = super::rate_limit::ip_bucket(&ip.0);
+        keys.push((format!("ip:{bucket}"), st.config.limit_streams_per_ip));
     }
     let Some(slot) = st.streams.acquire(&keys) else {
         return crate::error::AppError::RateLimited {

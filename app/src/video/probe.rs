@@ -52,19 +52,20 @@ pub const DEMUXERS: &str = "mov,mp4,m4a,3gp,3g2,mj2,matroska,webm,avi,flv,mpegts
 /// How long ffprobe may take on one upload before it is judged unreadable.
 pub const PROBE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// The input options that restrict ffmpeg/ffprobe to [`DEMUXERS`] over the `file` protocol,
+/// The input options that restrict ffmpeg and ffprobe to [`DEMUXERS`] over the `file` protocol,
 /// then `-i file:<path>` (`file:` so that a name can never be read as another protocol).
-/// `ffprobe` takes the path without `-i`: pass `with_i = false`.
-pub fn guarded_input(path: &Path, with_i: bool) -> Vec<String> {
-    let mut a: Vec<String> = ["-protocol_whitelist", "file", "-format_whitelist", DEMUXERS]
-        .iter()
-        .map(|s| s.to_string())
-        .collect();
-    if with_i {
-        a.push("-i".into());
-    }
-    a.push(format!("file:{}", path.display()));
-    a
+pub fn guarded_input(path: &Path) -> Vec<String> {
+    [
+        "-protocol_whitelist",
+        "file",
+        "-format_whitelist",
+        DEMUXERS,
+        "-i",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain([format!("file:{}", path.display())])
+    .collect()
 }
 
 /// Limits an upload must meet.
@@ -187,7 +188,7 @@ pub async fn probe(ffprobe: &str, file: &Path, limits: &Limits) -> Result<Probe,
             "-show_format",
             "-show_streams",
         ])
-        .args(guarded_input(file, false))
+        .args(guarded_input(file))
         .kill_on_drop(true)
         .output();
     // Dropping the future on timeout kills ffprobe (`kill_on_drop`).

@@ -103,7 +103,7 @@ pub fn encode_args(
         "-t".into(),
         format!("{:.3}", duration_ms as f64 / 1000.0 + 1.0),
     ]);
-    a.extend(super::probe::guarded_input(src, true));
+    a.extend(super::probe::guarded_input(src));
     let splits: String = (0..rungs.len()).map(|i| format!("[v{i}]")).collect();
     let mut graph = format!("[0:v:0]split={}{splits}", rungs.len());
     for (i, r) in rungs.iter().enumerate() {
@@ -445,7 +445,7 @@ pub async fn run(state: &AppState, job: &Job, cx: &JobContext) -> Result<(), Fai
         format!("{at:.3}"),
     ]
     .into_iter()
-    .chain(super::probe::guarded_input(&src, true))
+    .chain(super::probe::guarded_input(&src))
     .chain([
         "-frames:v".into(),
         "1".into(),

@@ -318,54 +318,13 @@ async fn a_long_media_job_does_not_delay_mail_or_documents(b: Backend) {
 // ---------------- the bus ----------------
 
 /// A second `tutorium` server process on the test app's database.
-struct OtherProcess {
-    child: std::process::Child,
-    addr: String,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for OtherProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn other_process(app: &TestApp) -> OtherProcess {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tutorium"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .env("DATA_DIR", dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("WORKER_IN_SERVER", "false")
-        .env("PUBLIC_URL", "http://127.0.0.1")
-        .env("RUST_LOG", "warn")
-        .env_remove("SMTP_URL")
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .expect("start a second server process");
-    // Owned at once, so that it is killed and reaped on every path (Drop).
-    let other = OtherProcess {
-        child,
-        addr: format!("http://127.0.0.1:{port}"),
-        _dir: dir,
-    };
-    for _ in 0..300 {
-        if reqwest::get(format!("{}/healthz", other.addr))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return other;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("the second server process did not start");
+async fn other_process(app: &TestApp) -> ServerProcess {
+    let env = [
+        ("WORKER_IN_SERVER", "false".to_string()),
+        ("PUBLIC_URL", "http://127.0.0.1".to_string()),
+        ("RUST_LOG", "warn".to_string()),
+    ];
+    server_process(app, &env).await
 }
 
 /// Server-sent events as they arrive: (event, data).

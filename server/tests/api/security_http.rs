@@ -152,11 +152,7 @@ async fn wrong_passwords_slow_their_address_down_but_never_lock_the_owner_out(b:
     let r: Call<()> = laptop.call("accounts/forgot", &[("email", &email)]).await;
     r.unwrap();
     let mail = app.mail_to_after(&email, 1).await;
-    let token = regex::Regex::new(r"reset-password\?token=([A-Za-z0-9_-]+)")
-        .unwrap()
-        .captures(&mail)
-        .unwrap()[1]
-        .to_string();
+    let token = reset_token_in(&mail);
     let fresh = app.client_from("203.0.113.60");
     let r: Call<()> = fresh
         .call(
@@ -521,75 +517,21 @@ async fn wait_for_mail(mails: &std::sync::Mutex<Vec<String>>, re: &regex::Regex)
     panic!("no mail matching {re}");
 }
 
-/// A server process of its own, killed when dropped; its log goes to `log`.
-struct ServerProcess {
-    child: std::process::Child,
-    addr: String,
-    log: std::path::PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl ServerProcess {
-    /// Stops the process and returns what it logged.
-    fn stop(mut self) -> String {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-        std::fs::read_to_string(&self.log).unwrap()
-    }
-}
-
-impl Drop for ServerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-async fn server_process(app: &TestApp, smtp_port: u16) -> ServerProcess {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let dir = tempfile::tempdir().unwrap();
-    let log = dir.path().join("server.log");
-    let out = std::fs::File::create(&log).unwrap();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_tutorium"))
-        .arg("serve")
-        .env("DATABASE_URL", &app.database_url)
-        .env("DATA_DIR", dir.path())
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("PUBLIC_URL", format!("http://127.0.0.1:{port}"))
-        .env("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"))
+/// A server process of its own that mails through the SMTP sink and logs everything.
+async fn smtp_server_process(app: &TestApp, smtp_port: u16) -> ServerProcess {
+    let env = [
+        ("SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}")),
         // Everything the server and its HTTP layer log, down to debug.
-        .env("RUST_LOG", "debug")
-        .stdout(out.try_clone().unwrap())
-        .stderr(out)
-        .spawn()
-        .expect("start a server process");
-    let server = ServerProcess {
-        child,
-        addr: format!("http://127.0.0.1:{port}"),
-        log,
-        _dir: dir,
-    };
-    for _ in 0..300 {
-        if reqwest::get(format!("{}/healthz", server.addr))
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return server;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-    panic!("the server process did not start");
+        ("RUST_LOG", "debug".to_string()),
+    ];
+    server_process(app, &env).await
 }
 
 async fn codes_and_reset_links_stay_out_of_the_log_when_mail_goes_by_smtp(b: Backend) {
     // This process serves nothing: the server process below sends the mail.
     let app = spawn_app_with(b, |c| c.worker_in_server = false).await;
     let (smtp_port, mails) = smtp_sink().await;
-    let server = server_process(&app, smtp_port).await;
+    let server = smtp_server_process(&app, smtp_port).await;
     let mut c = app.client();
     c.base = server.addr.clone();
     let email = unique_email("quiet");
@@ -610,9 +552,8 @@ async fn codes_and_reset_links_stay_out_of_the_log_when_mail_goes_by_smtp(b: Bac
     r.expect("the code confirms");
     let r: Call<()> = c.call("accounts/forgot", &[("email", &email)]).await;
     r.unwrap();
-    let link_re = regex::Regex::new(r"reset-password\?token=([A-Za-z0-9_-]+)").unwrap();
-    let mail = wait_for_mail(&mails, &link_re).await;
-    let token = link_re.captures(&mail).unwrap()[1].to_string();
+    let link_re = regex::Regex::new(r"reset-password\?token=").unwrap();
+    let token = reset_token_in(&wait_for_mail(&mails, &link_re).await);
     // The person opens the link and sets a new password.
     assert_eq!(
         c.get(&format!("/reset-password?token={token}"))

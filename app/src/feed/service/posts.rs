@@ -215,10 +215,10 @@ pub async fn set_post_hidden(
     } else {
         PostStatus::Published
     };
-    crate::seo::forget_sitemap(st);
     if db::set_status(&st.db, id, status, now_ms()).await? == 0 {
         return Err(AppError::NotFound);
     }
+    crate::seo::forget_sitemap(st);
     Ok(())
 }
 

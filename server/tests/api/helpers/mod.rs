@@ -3,9 +3,11 @@
 
 pub mod builders;
 pub mod people;
+pub mod process;
 
 pub use builders::*;
 pub use people::*;
+pub use process::*;
 
 use app::error::AppError;
 use app::server::config::Config;
@@ -356,6 +358,14 @@ pub fn code_in(mail: &str) -> String {
         .map(|c| c[1].to_string())
         .next()
         .unwrap_or_else(|| panic!("no code in mail:\n{mail}"))
+}
+
+/// The token of the password-reset link in a mail.
+pub fn reset_token_in(mail: &str) -> String {
+    let re = regex::Regex::new(r"reset-password\?token=([A-Za-z0-9_-]+)").expect("regex");
+    re.captures(mail)
+        .map(|c| c[1].to_string())
+        .unwrap_or_else(|| panic!("no reset link in mail:\n{mail}"))
 }
 
 /// The result of a server function call: the value, or the HTTP status and the error.
