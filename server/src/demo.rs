@@ -198,7 +198,8 @@ const COURSES: &[DemoCourse] = &[
 
 /// Publishes the demo courses through the courses use cases, as their tutors would (create,
 /// sections, lessons, submit) and as the demo moderator (approve), skipping any whose address is
-/// taken; enrolls a demo student in the first one and marks her first lesson complete.
+/// taken. The first one gets a final exam and, on its second lesson, a quiz that must be passed
+/// to complete the lesson; a demo student is enrolled in it and has completed its first lesson.
 async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<()> {
     use app::courses::service::{self as courses, LessonUpdate};
     use app::courses::{CourseForm, CourseMsg, Enrolled};
@@ -223,7 +224,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
             Err(e) if e.field_msg("slug") == Some(Msg::Course(CourseMsg::SlugTaken)) => continue,
             Err(e) => return Err(e.into()),
         };
-        let mut first_lesson = None;
+        let mut lesson_ids = Vec::new();
         for (section, lessons) in c.sections {
             let sid = courses::add_section(state, &tutor, id, section).await?;
             for (title, body, free) in *lessons {
@@ -235,17 +236,20 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
                     free_preview: *free,
                 };
                 courses::update_lesson(state, &tutor, id, lid, &lesson).await?;
-                first_lesson.get_or_insert(lid);
+                lesson_ids.push(lid);
             }
         }
         courses::submit_course(state, &tutor, id).await?;
         courses::moderate_course(state, &moderator, id, true, "").await?;
         if i == 0 {
             add_final_exam(state, id, now).await?;
+            if let Some(&second) = lesson_ids.get(1) {
+                add_lesson_quiz(state, id, second).await?;
+            }
             let enrolled = courses::enroll(state, &student, id).await?;
             anyhow::ensure!(enrolled == Enrolled::Done, "the first demo course is free");
-            if let Some(lid) = first_lesson {
-                courses::complete_lesson(state, &student, lid).await?;
+            if let Some(&first) = lesson_ids.first() {
+                courses::complete_lesson(state, &student, first).await?;
             }
         }
     }
@@ -256,6 +260,62 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
 async fn acting(state: &AppState, id: i64) -> anyhow::Result<Actor> {
     let user = UserId(id);
     Ok(Actor::acting_as(user, session::roles(state, user).await?))
+}
+
+/// A lesson quiz that completes its lesson (the lesson has no "Mark as complete": passing the
+/// quiz is the way through), answers shown after each attempt.
+async fn add_lesson_quiz(
+    state: &AppState,
+    course: CourseId,
+    lesson: app::ids::LessonId,
+) -> anyhow::Result<()> {
+    use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
+    let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let spec = QuizSpec {
+        settings: QuizSettings {
+            title: "Проверьте себя".into(),
+            pass_percent: 50,
+            pass_required: true,
+            ..QuizSettings::default()
+        },
+        questions: vec![
+            Question {
+                kind: QuestionKind::Single,
+                prompt: "Сколько корней у уравнения x² − 4x + 4 = 0?".into(),
+                options: options(&["Ни одного", "Один", "Два"]),
+                correct: vec![1],
+                explanation: Some("D = 16 − 16 = 0: корень один, x = 2.".into()),
+                ..Question::default()
+            },
+            Question {
+                kind: QuestionKind::Ordering,
+                prompt: "Расположите шаги решения по порядку".into(),
+                options: options(&[
+                    "Найти дискриминант D = b² − 4ac",
+                    "Сравнить D с нулём",
+                    "Найти корни по формуле x = (−b ± √D) / 2a",
+                ]),
+                explanation: Some(
+                    "Сначала D, по его знаку — число корней, затем сами корни.".into(),
+                ),
+                ..Question::default()
+            },
+        ],
+    };
+    let tutor = author_of(state, course).await?;
+    app::quizzes::service::save_quiz(state, &tutor, course, Some(lesson), spec)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo lesson quiz: {e:?}"))?;
+    Ok(())
+}
+
+/// The course's author, acting as a tutor.
+async fn author_of(state: &AppState, course: CourseId) -> anyhow::Result<Actor> {
+    let author = app::courses::db::select_course(&state.db, course)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("demo: no course {course}"))?
+        .author_id;
+    Ok(Actor::acting_as(author, vec![Role::Tutor]))
 }
 
 /// A short final exam for the first demo course, so a newcomer can walk the whole way to a
@@ -275,32 +335,30 @@ async fn add_final_exam(state: &AppState, course: CourseId, _now: i64) -> anyhow
         questions: vec![
             Question {
                 kind: QuestionKind::Single,
-                prompt: "Что выведет `print(type(3.0))`?".into(),
-                options: options(&["<class 'int'>", "<class 'float'>", "<class 'str'>"]),
+                prompt: "Решите уравнение 3x − 12 = 0.".into(),
+                options: options(&["x = −4", "x = 4", "x = 36"]),
                 correct: vec![1],
-                explanation: Some("3.0 — число с плавающей точкой.".into()),
+                explanation: Some("3x = 12, значит x = 4.".into()),
                 ..Question::default()
             },
             Question {
                 kind: QuestionKind::Multiple,
-                prompt: "Какие слова начинают цикл в Python?".into(),
-                options: options(&["for", "loop", "while", "repeat"]),
+                prompt: "Какие из функций линейные?".into(),
+                options: options(&["y = 2x + 1", "y = x²", "y = −x", "y = 1/x"]),
                 correct: vec![0, 2],
+                explanation: Some("Линейная функция имеет вид y = kx + b.".into()),
                 ..Question::default()
             },
             Question {
                 kind: QuestionKind::Text,
-                prompt: "Каким словом объявляется функция?".into(),
-                accepted: options(&["def"]),
+                prompt: "Как называется выражение b² − 4ac?".into(),
+                accepted: options(&["дискриминант", "discriminant"]),
+                explanation: Some("По знаку дискриминанта судят о числе корней.".into()),
                 ..Question::default()
             },
         ],
     };
-    let author = app::courses::db::select_course(&state.db, course)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("demo exam: no course {course}"))?
-        .author_id;
-    let tutor = app::server::auth::Actor::acting_as(author, vec![Role::Tutor]);
+    let tutor = author_of(state, course).await?;
     app::quizzes::service::save_quiz(state, &tutor, course, None, spec)
         .await
         .map_err(|e| anyhow::anyhow!("demo exam: {e:?}"))?;

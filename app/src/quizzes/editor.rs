@@ -501,7 +501,7 @@ fn QuestionEditor(
                 QuestionKind::Ordering => l.get().pick("+ Item", "+ Элемент"),
                 _ => l.get().pick("+ Option", "+ Вариант"),
             }}</button>
-            <label class="field"><span>{tr!("Explanation shown after submitting (optional)", "Пояснение после отправки (необязательно)")}</span>
+            <label class="field"><span>{tr!("Explanation, shown with the correct answer (optional)", "Пояснение, показывается вместе с правильным ответом (необязательно)")}</span>
                 <textarea rows="2" prop:value=move || q(&|q| q.explanation.clone().unwrap_or_default())
                     on:input=move |ev| { let v = event_target_value(&ev); edit(&|s: &mut QuizSpec| s.questions[i].explanation = Some(v.clone()).filter(|x| !x.is_empty())) }></textarea></label>
             <div class="quiz-editor__question-actions">
