@@ -46,6 +46,11 @@ pub enum Msg {
     TooMany {
         max: u32,
     },
+    /// An upload would take its owner past their storage quota.
+    StorageFull {
+        used_mb: u32,
+        quota_mb: u32,
+    },
     Account(crate::accounts::AccountMsg),
     Profile(crate::profiles::ProfileMsg),
     Video(crate::video::VideoMsg),
@@ -156,6 +161,17 @@ impl Msg {
                     format!("Выберите не больше {max}.")
                 } else {
                     format!("Choose at most {max}.")
+                }
+            }
+            StorageFull { used_mb, quota_mb } => {
+                if ru {
+                    format!(
+                        "Место закончилось: занято {used_mb} МБ из {quota_mb} МБ. Удалите ненужные видео или файлы уроков и попробуйте снова."
+                    )
+                } else {
+                    format!(
+                        "Your storage is full: {used_mb} MB of {quota_mb} MB used. Delete videos or lesson files you no longer need and try again."
+                    )
                 }
             }
             Account(m) => m.text(locale),

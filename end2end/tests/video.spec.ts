@@ -25,6 +25,8 @@ async function tutorOnStudio(page: Page) {
   await goto(page, '/studio/videos');
   await expect(page.getByRole('heading', { name: 'My videos' })).toBeVisible();
   await expect(page.getByText('up to 2 GB and 3 hours')).toBeVisible();
+  // What the tutor keeps, against the quota (STORAGE_QUOTA_MB, 10 GiB by default).
+  await expect(page.getByText(/^Storage: .+ of 10\.0 GB used \(videos and lesson files\)\.$/)).toBeVisible();
 }
 
 test('a tutor uploads a video, sees it processed, and it plays', async ({ page }) => {
@@ -35,6 +37,10 @@ test('a tutor uploads a video, sees it processed, and it plays', async ({ page }
   const row = page.getByRole('listitem').filter({ hasText: 'lesson.mp4' });
   await expect(row.getByTestId('video-status')).toHaveText(/Processing|Ready/);
   await expect(row.getByTestId('video-status')).toHaveText('Ready', { timeout: 90_000 });
+  // The stored video counts: the studio says how much is used once it reloads.
+  await goto(page, '/studio/videos');
+  await expect(page.getByText(/^Storage: \d+(\.\d)? (KB|MB) of 10\.0 GB used/)).toBeVisible();
+  await expect(page.getByText('Storage: 0 KB of 10.0 GB used (videos and lesson files).')).toHaveCount(0);
   await row.getByRole('link', { name: 'lesson.mp4' }).click();
   await hydrated(page);
   const player = page.getByRole('figure', { name: 'Video player' });

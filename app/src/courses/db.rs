@@ -936,3 +936,15 @@ pub async fn list_sitemap(
         .fetch_all(db.r())
         .await
 }
+
+/// What the lesson files of `author`'s courses take, for their quota.
+pub async fn attachments_bytes_of(db: &Db, author: UserId) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(a.size_bytes), 0) AS BIGINT) FROM lesson_attachments a \
+         JOIN lessons l ON l.id = a.lesson_id JOIN courses c ON c.id = l.course_id WHERE c.author_id = $1",
+    )
+    .bind(author)
+    .fetch_one(db.r())
+    .await?;
+    Ok(n)
+}

@@ -242,8 +242,11 @@ pub async fn upload_attachment(
         return AppError::field("file", Msg::Course(CourseMsg::AttachmentType)).into_response();
     };
     let name = clean_name(&name, fits);
-    let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
     let size = bytes.len() as i64;
+    if let Err(e) = crate::server::quota::reserve(&state, c.author_id, size, "file").await {
+        return e.into_response();
+    }
+    let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
     if let Err(e) = state.storage.put(&format!("{key}/file"), bytes).await {
         tracing::error!(error = %e, "storing an attachment failed");
         return AppError::Internal.into_response();

@@ -565,6 +565,9 @@ mod server {
         hooks.media("attachments", |st, key, token, viewer| {
             Box::pin(super::files::media_access(st, key, token, viewer))
         });
+        hooks.storage(|st, user| {
+            Box::pin(async move { Ok(db::attachments_bytes_of(&st.db, user).await?) })
+        });
     }
 
     /// A paid order for a course enrolls its buyer, once (the enrollment is one row).

@@ -94,6 +94,11 @@ pub struct Config {
     #[arg(long, env = "VIDEO_MAX_BYTES", default_value_t = 2 * 1024 * 1024 * 1024)]
     pub video_max_bytes: u64,
 
+    /// What one person may keep in videos and lesson files, in MiB (default 10 GiB); uploads past
+    /// it are refused with how much is used.
+    #[arg(long, env = "STORAGE_QUOTA_MB", default_value_t = 10 * 1024)]
+    pub storage_quota_mb: u64,
+
     /// Longest video, in seconds (default 3 hours).
     #[arg(long, env = "VIDEO_MAX_SECONDS", default_value_t = 3 * 3600)]
     pub video_max_seconds: u64,

@@ -2,6 +2,8 @@
 //! - job handlers, one per [`JobKind`](super::jobs::JobKind), run by the worker;
 //! - media policies: who may read the stored objects under a key's first segment
 //!   (`videos/…`, `attachments/…`), asked by `/media/{key}`;
+//! - storage meters: how many bytes of a person's uploads a feature keeps (videos, lesson
+//!   files), summed for their quota by `server::quota`;
 //! - reactions to domain events: a use case raises an event (`hooks::emit(st, ProgressChanged
 //!   { … })`) and every feature that registered for it reacts in the same request, in
 //!   registration order. Courses raise "progress changed" and certificates issue in reaction,
@@ -19,6 +21,10 @@ use crate::error::AppError;
 use std::any::{Any, TypeId};
 use std::collections::HashMap;
 
+/// How many bytes a feature keeps for one person.
+pub type StorageMeter =
+    for<'a> fn(&'a AppState, crate::ids::UserId) -> BoxFuture<'a, Result<i64, AppError>>;
+
 /// A reaction to an event of type `E`.
 pub type Reaction<E> = for<'a> fn(&'a AppState, &'a E) -> BoxFuture<'a, Result<(), AppError>>;
 
@@ -27,6 +33,7 @@ pub struct Hooks {
     jobs: HashMap<&'static str, JobHandler>,
     reactions: HashMap<TypeId, Vec<Box<dyn Any + Send + Sync>>>,
     media: HashMap<&'static str, MediaPolicy>,
+    meters: Vec<StorageMeter>,
 }
 
 impl Hooks {
@@ -57,6 +64,17 @@ impl Hooks {
     /// The policy for keys under `prefix/`, if a feature claimed them.
     pub fn media_policy(&self, prefix: &str) -> Option<MediaPolicy> {
         self.media.get(prefix).copied()
+    }
+
+    /// Registers a storage meter (see [`StorageMeter`]).
+    pub fn storage(&mut self, meter: StorageMeter) -> &mut Self {
+        self.meters.push(meter);
+        self
+    }
+
+    /// Every registered storage meter.
+    pub fn storage_meters(&self) -> &[StorageMeter] {
+        &self.meters
     }
 
     /// The handler of a stored job kind.

@@ -15,6 +15,7 @@ pub mod images;
 pub mod jobs;
 pub mod mail;
 pub mod media;
+pub mod quota;
 pub mod rate_limit;
 pub mod request;
 pub mod search;

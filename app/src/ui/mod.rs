@@ -75,9 +75,15 @@ pub fn format_date(ms: i64, locale: crate::i18n::Locale) -> String {
     format!("{} {} {}", d.day(), locale.pick(EN[m], RU[m]), d.year())
 }
 
-/// "2.4 MB", "2,4 МБ".
+/// "2.4 MB", "2,4 МБ", "1.5 GB".
 pub fn format_size(bytes: i64, l: crate::i18n::Locale) -> String {
-    let s = if bytes >= 1024 * 1024 {
+    let s = if bytes >= 1024 * 1024 * 1024 {
+        format!(
+            "{:.1} {}",
+            bytes as f64 / (1024.0 * 1024.0 * 1024.0),
+            l.pick("GB", "ГБ")
+        )
+    } else if bytes >= 1024 * 1024 {
         format!(
             "{:.1} {}",
             bytes as f64 / (1024.0 * 1024.0),

@@ -22,6 +22,13 @@ pub async fn video_limits() -> Result<(u64, u64), AppError> {
     Ok((c.video_max_bytes, c.video_max_seconds))
 }
 
+/// What the signed-in person keeps in uploads and may keep (`STORAGE_QUOTA_MB`).
+/// Errors: `NotAuthenticated`.
+#[server(endpoint = "videos/storage")]
+pub async fn storage_use() -> Result<super::StorageUse, AppError> {
+    service::storage_use(&state(), &auth::actor()?).await
+}
+
 /// The signed-in user's videos, newest first; `before` is the last id of the previous page
 /// (public id), empty for the first. Errors: `NotAuthenticated`.
 #[server(endpoint = "videos/mine")]

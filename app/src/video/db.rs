@@ -467,3 +467,16 @@ pub async fn select_positions_of(
     }
     q.fetch_all(db.r()).await
 }
+
+/// What `owner`'s videos take, for their quota: a ready video its stored renditions, one still
+/// uploading or processing the size it announced; failed ones keep nothing.
+pub async fn storage_used(db: &Db, owner: UserId) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN status = 'ready' THEN storage_bytes \
+         WHEN status = 'failed' THEN 0 ELSE size_bytes END), 0) AS BIGINT) FROM videos WHERE owner_id = $1",
+    )
+    .bind(owner)
+    .fetch_one(db.r())
+    .await?;
+    Ok(n)
+}

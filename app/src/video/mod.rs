@@ -68,6 +68,7 @@ pub fn register(hooks: &mut crate::server::hooks::Hooks) {
     hooks.media("videos", |st, key, token, viewer| {
         Box::pin(access::media_access(st, key, token, viewer))
     });
+    hooks.storage(|st, user| Box::pin(async move { Ok(db::storage_used(&st.db, user).await?) }));
 }
 
 /// The processing stream's route (the router limits open streams: `crate::wiring`).
@@ -185,6 +186,13 @@ pub struct VideoView {
     /// Where the signed-in viewer stopped last time.
     pub start_ms: i64,
     pub created_at: i64,
+}
+
+/// What a person keeps in uploads (videos and lesson files) and may keep, in bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StorageUse {
+    pub used_bytes: i64,
+    pub quota_bytes: i64,
 }
 
 /// The processing state pushed to the owner's page.

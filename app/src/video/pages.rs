@@ -13,7 +13,7 @@ use crate::error::{AppError, Msg};
 use crate::i18n::{Locale, use_i18n};
 use crate::layout::{ErrorPanel, use_user};
 use crate::tr;
-use crate::ui::{JsonLd, Load, LoginRequired, Seo, format_date};
+use crate::ui::{JsonLd, Load, LoginRequired, Seo, format_date, format_size};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -164,6 +164,27 @@ fn VideoRow(video: VideoSummary, on_change: Callback<()>) -> impl IntoView {
     }
 }
 
+/// "Storage: 1.2 GB of 10.0 GB used", with a meter.
+#[component]
+fn StorageMeter(used: i64, quota: i64) -> impl IntoView {
+    let l = use_i18n();
+    let text = move || {
+        let (u, q) = (format_size(used, l.get()), format_size(quota, l.get()));
+        match l.get() {
+            Locale::En => format!("Storage: {u} of {q} used (videos and lesson files)."),
+            Locale::Ru => format!("Хранилище: занято {u} из {q} (видео и файлы уроков)."),
+        }
+    };
+    view! {
+        <p class="muted studio__storage">
+            <label>
+                <span>{text}</span>" "
+                <meter min="0" max=quota value=used high=quota.saturating_mul(9) / 10></meter>
+            </label>
+        </p>
+    }
+}
+
 #[component]
 pub fn StudioPage() -> impl IntoView {
     let refresh = RwSignal::new(0u32);
@@ -177,6 +198,7 @@ pub fn StudioPage() -> impl IntoView {
             Ok::<_, AppError>((me, video_limits().await.unwrap_or((2 << 30, 3 * 3600))))
         },
     );
+    let storage = Resource::new(move || refresh.get(), |_| super::api::storage_use());
     let on_change = Callback::new(move |_: ()| refresh.update(|n| *n += 1));
     let on_done = Callback::new(move |_: String| refresh.update(|n| *n += 1));
     view! {
@@ -187,7 +209,14 @@ pub fn StudioPage() -> impl IntoView {
             <Load resource=setup let:loaded>
                 {match loaded {
                     (Some(u), (max_bytes, max_seconds)) if u.has(crate::accounts::Role::Tutor) => {
-                        view! { <section class="card"><VideoUploader max_bytes max_seconds on_done /></section> }.into_any()
+                        view! {
+                            <section class="card">
+                                <VideoUploader max_bytes max_seconds on_done />
+                                <Load resource=storage transition=true quiet=true let:s>
+                                    <StorageMeter used=s.used_bytes quota=s.quota_bytes />
+                                </Load>
+                            </section>
+                        }.into_any()
                     }
                     (Some(_), _) => view! { <p class="notice">{tr!(
                         "Only tutors upload videos. Turn on “I teach” in your profile settings to become one.",

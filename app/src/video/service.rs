@@ -205,6 +205,15 @@ pub async fn video(st: &AppState, viewer: Option<&Actor>, id: &str) -> Result<Vi
         .ok_or(AppError::NotFound)
 }
 
+/// What `actor` keeps in uploads (every feature's storage meter) and may keep.
+pub async fn storage_use(st: &AppState, actor: &Actor) -> Result<super::StorageUse, AppError> {
+    let (used_bytes, quota_bytes) = crate::server::quota::usage(st, actor.user).await?;
+    Ok(super::StorageUse {
+        used_bytes,
+        quota_bytes,
+    })
+}
+
 /// The processing state of one of the actor's videos.
 pub async fn progress(st: &AppState, actor: &Actor, id: &str) -> Result<Progress, AppError> {
     let v = own_video(st, actor, id).await?;

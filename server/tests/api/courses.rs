@@ -186,7 +186,7 @@ async fn complete(c: &Client, lesson: i64) -> Call<()> {
     c.call("courses/complete", &[("lesson", &n(lesson))]).await
 }
 
-async fn upload_attachment(
+pub(crate) async fn upload_attachment(
     c: &Client,
     course: i64,
     lesson: i64,

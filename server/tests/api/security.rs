@@ -14,6 +14,7 @@ both!(
     live_streams_are_limited_per_person_and_per_address,
     pages_may_connect_only_to_the_site_itself,
     image_bombs_are_refused_from_their_header,
+    uploads_stop_at_the_owners_storage_quota,
 );
 
 async fn enroll(c: &Client, course: i64) -> Call<Enrolled> {
@@ -408,4 +409,98 @@ async fn image_bombs_are_refused_from_their_header(b: Backend) {
     );
     assert!(c.me().await.unwrap().avatar_url.is_none());
     app.cleanup().await;
+}
+
+/// A quota of 1 MiB: a video announced over what is left is refused before a byte is sent, a
+/// lesson file too, with how much is used; deleting frees the space; the studio shows the use.
+async fn uploads_stop_at_the_owners_storage_quota(b: Backend) {
+    let app = spawn_app_with(b, |c| c.storage_quota_mb = 1).await;
+    let c = confirmed_user(
+        &app,
+        &format!(
+            "quota-{}@example.com",
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        ),
+        "Quota Tutor",
+        "tutor",
+    )
+    .await;
+    let mib = 1024 * 1024;
+    let full = |used_mb| Msg::StorageFull {
+        used_mb,
+        quota_mb: 1,
+    };
+    // Over the whole quota at once: 413, nothing created.
+    let r = crate::video::create(&c, mib + 1, "big.mp4").await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(
+        r.json::<AppError>().await.unwrap().field_msg("file"),
+        Some(full(0))
+    );
+    // 900 kB announced: accepted, and it counts while it uploads.
+    let r = crate::video::create(&c, 900_000, "first.mp4").await;
+    assert_eq!(r.status(), 201);
+    let upload = r.headers()["location"].to_str().unwrap().to_string();
+    assert_eq!(
+        storage(&c).await,
+        app::video::StorageUse {
+            used_bytes: 900_000,
+            quota_bytes: mib as i64
+        }
+    );
+    let r = crate::video::create(&c, 200_000, "second.mp4").await;
+    assert_eq!(r.status(), 413);
+    assert_eq!(
+        r.json::<AppError>().await.unwrap().field_msg("file"),
+        Some(full(1))
+    );
+    // A lesson file counts against the same quota.
+    let (course, _, lessons) = crate::quizzes::course(&c, None, "Курс с файлами", 1).await;
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(200_000, b' ');
+    let r =
+        crate::courses::upload_attachment(&c, course, lessons[0], "notes.pdf", pdf.clone()).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<AppError>().await.unwrap().field_msg("file"),
+        Some(full(1))
+    );
+    // Deleting the upload frees its space.
+    let r: Call<()> = c
+        .call(
+            "videos/delete",
+            &[("id", upload.rsplit('/').next().unwrap())],
+        )
+        .await;
+    r.unwrap();
+    let r = crate::courses::upload_attachment(&c, course, lessons[0], "notes.pdf", pdf).await;
+    assert_eq!(r.status(), 200);
+    assert_eq!(storage(&c).await.used_bytes, 200_000);
+    assert!(
+        full(1)
+            .text(app::i18n::Locale::En)
+            .starts_with("Your storage is full: 1 MB of 1 MB used.")
+    );
+    // Someone else's quota is their own; visitors have none to see.
+    let other = confirmed_user(
+        &app,
+        &format!(
+            "quota-other-{}@example.com",
+            &uuid::Uuid::new_v4().simple().to_string()[..10]
+        ),
+        "Other Tutor",
+        "tutor",
+    )
+    .await;
+    assert_eq!(storage(&other).await.used_bytes, 0);
+    let r = app
+        .client()
+        .call::<app::video::StorageUse>("videos/storage", &[])
+        .await;
+    assert_eq!(r.unwrap_err().0, 401);
+    app.cleanup().await;
+}
+
+async fn storage(c: &Client) -> app::video::StorageUse {
+    c.call("videos/storage", &[]).await.unwrap()
 }
