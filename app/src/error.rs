@@ -59,6 +59,7 @@ pub enum Msg {
     Quiz(crate::quizzes::QuizMsg),
     Certificate(crate::certificates::CertificateMsg),
     Payment(crate::payments::PaymentMsg),
+    Admin(crate::admin::AdminMsg),
 }
 
 impl Msg {
@@ -182,6 +183,7 @@ impl Msg {
             Quiz(m) => m.text(locale),
             Certificate(m) => m.text(locale),
             Payment(m) => m.text(locale),
+            Admin(m) => m.text(locale),
         }
     }
 }
@@ -215,6 +217,12 @@ pub enum AppError {
     /// Posting, commenting, enrolling and paying need a confirmed e-mail address (reading does not).
     #[error("e-mail not confirmed")]
     EmailUnconfirmed,
+    /// A staff role is held but this session has not proved a second factor.
+    #[error("two-factor authentication required")]
+    MfaRequired,
+    /// The account is banned (said only after its password was right), with the staff's reason.
+    #[error("account suspended")]
+    Suspended { reason: String },
     #[error("not found")]
     NotFound,
     #[error("validation failed: {0:?}")]
@@ -264,6 +272,8 @@ impl AppError {
             AppError::NotAuthenticated => Msg::NotAuthenticated,
             AppError::Forbidden => Msg::Forbidden,
             AppError::EmailUnconfirmed => Msg::EmailUnconfirmed,
+            AppError::MfaRequired => Msg::Account(crate::accounts::AccountMsg::MfaRequiredForStaff),
+            AppError::Suspended { .. } => Msg::Account(crate::accounts::AccountMsg::Suspended),
             AppError::NotFound => Msg::NotFound,
             AppError::Validation(list) => list.first().map(|e| e.msg).unwrap_or(Msg::BadInput),
             AppError::Conflict(m) | AppError::BadRequest(m) => *m,
@@ -279,7 +289,10 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotAuthenticated => 401,
-            AppError::Forbidden | AppError::EmailUnconfirmed => 403,
+            AppError::Forbidden
+            | AppError::EmailUnconfirmed
+            | AppError::MfaRequired
+            | AppError::Suspended { .. } => 403,
             AppError::NotFound => 404,
             AppError::Validation(_) | AppError::BadRequest(_) => 422,
             AppError::Conflict(_) => 409,

@@ -9,6 +9,8 @@
 #![recursion_limit = "256"]
 
 pub mod accounts;
+pub mod admin;
+pub mod audit;
 pub mod certificates;
 pub mod courses;
 pub mod error;

@@ -8,6 +8,9 @@ crate::codes! {
         Student = "student",
         Tutor = "tutor",
         Moderator = "moderator",
+        /// Support agents: they see people's accounts in the staff area (and answer the support
+        /// chat to come); they change nothing there.
+        Support = "support",
         Admin = "admin",
     }
 }
@@ -16,6 +19,19 @@ crate::codes! {
 /// (`CurrentUser::has`) and the server (`Actor::holds`).
 pub fn holds(held: &[Role], role: Role) -> bool {
     held.contains(&role) || held.contains(&Role::Admin)
+}
+
+impl Role {
+    /// Staff roles: they open staff pages, and count only in a session that proved a second
+    /// factor (MFA is required for them).
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Moderator | Role::Support | Role::Admin)
+    }
+}
+
+/// Whether `held` grants any staff role.
+pub fn holds_staff(held: &[Role]) -> bool {
+    held.iter().any(|r| r.is_staff())
 }
 
 #[cfg(test)]
@@ -29,5 +45,8 @@ mod tests {
         assert!(!holds(&[Role::Student, Role::Tutor], Role::Moderator));
         assert_eq!(Role::from_code("moderator"), Some(Role::Moderator));
         assert_eq!(Role::from_code("root"), None);
+        assert_eq!(Role::from_code("support"), Some(Role::Support));
+        assert!(Role::Support.is_staff() && !Role::Tutor.is_staff());
+        assert!(holds_staff(&[Role::Student, Role::Moderator]) && !holds_staff(&[Role::Tutor]));
     }
 }

@@ -1,5 +1,7 @@
 //! The route table in one place: path → page.
 
+use crate::admin::pages::{AdminUserPage, AdminUsersPage};
+use crate::audit::pages::AuditLogPage;
 use crate::certificates::pages::{CertificatePage, MyCertificatesPage};
 use crate::courses::editor::CourseEditorPage;
 use crate::courses::pages::{
@@ -29,6 +31,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/") view=HomePage ssr=SsrMode::Async/>
             <Route path=path!("/signup") view=SignupPage ssr=SsrMode::Async/>
             <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async/>
+            <Route path=path!("/login/code") view=LoginCodePage ssr=SsrMode::Async/>
             <Route path=path!("/confirm") view=ConfirmPage ssr=SsrMode::Async/>
             <Route path=path!("/forgot-password") view=ForgotPasswordPage ssr=SsrMode::Async/>
             <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
@@ -36,6 +39,7 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
             <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/account") view=AccountSettingsPage ssr=SsrMode::Async/>
+            <Route path=path!("/settings/security") view=SecuritySettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/sessions") view=SessionsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/notifications") view=NotificationSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/feed") view=FeedPage ssr=SsrMode::Async/>
@@ -53,6 +57,9 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/studio/courses") view=StudioCoursesPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/courses/:id") view=CourseEditorPage ssr=SsrMode::Async/>
             <Route path=path!("/moderation/courses") view=ReviewQueuePage ssr=SsrMode::Async/>
+            <Route path=path!("/admin") view=AdminUsersPage ssr=SsrMode::Async/>
+            <Route path=path!("/admin/users/:id") view=AdminUserPage ssr=SsrMode::Async/>
+            <Route path=path!("/admin/audit") view=AuditLogPage ssr=SsrMode::Async/>
             <Route path=path!("/checkout/:id") view=CheckoutPage ssr=SsrMode::Async/>
             <Route path=path!("/quizzes/:id") view=QuizPage ssr=SsrMode::Async/>
             <Route path=path!("/studio/courses/:id/quiz/:target") view=QuizEditorPage ssr=SsrMode::Async/>

@@ -38,6 +38,7 @@ pub fn routes(state: &AppState) -> Router<AppState> {
         .merge(crate::video::routes())
         .merge(crate::courses::routes())
         .merge(crate::payments::api::routes())
+        .merge(crate::audit::api::routes())
         .merge(streams)
 }
 

@@ -3,7 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Page } from '@playwright/test';
-import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole, confirmationCode, PASSWORD } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole, confirmationCode, PASSWORD, totp } from './helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tutorium-courses-'));
 /** A 20-second clip, long enough for the player to resume in the middle. */
@@ -119,6 +119,18 @@ test('a tutor builds a course, a moderator returns then approves it, a student f
   const modErrors = watchErrors(mod);
   await apiUser(modCtx.request, modEmail, 'Course Moderator');
   grantRole(modEmail, 'moderator');
+  await goto(mod, '/moderation/courses');
+  // Staff tools need two-factor authentication: the new moderator sets it up with an app.
+  await expect(mod.getByRole('heading', { name: 'Two-factor authentication required' })).toBeVisible();
+  await mod.getByRole('link', { name: 'Open security settings' }).click();
+  await mod.getByRole('button', { name: 'Set up two-factor authentication' }).click();
+  await expect(mod.getByRole('img', { name: 'QR code for your authenticator app' })).toBeVisible();
+  const secret = (await mod.getByLabel('secret key').textContent())!;
+  await mod.getByLabel('Code from your app').fill(totp(secret));
+  await mod.getByRole('button', { name: 'Turn on' }).click();
+  await expect(mod.getByRole('heading', { name: 'Your recovery codes' })).toBeVisible();
+  await expect(mod.getByRole('list', { name: 'recovery codes' }).getByRole('listitem')).toHaveCount(10);
+  await expect(mod.getByText('On', { exact: true })).toBeVisible();
   await goto(mod, '/moderation/courses');
   await mod.getByRole('link', { name: TITLE }).click();
   await hydrated(mod);

@@ -151,3 +151,42 @@ export function grantRole(email: string, role: string) {
     stdio: 'pipe',
   });
 }
+
+// ---- an authenticator app: TOTP codes (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits) ----
+function base32Decode(text: string): Buffer {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+  let bits = 0, value = 0;
+  const out: number[] = [];
+  for (const ch of text.replace(/[\s=]/g, '').toUpperCase()) {
+    value = (value << 5) | alphabet.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      out.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(out);
+}
+
+/** The code an authenticator app shows for `secret` (base32, as the page shows it), `ahead`
+ *  30-second steps from now (the server accepts one step either way; each step once). */
+export function totp(secret: string, ahead = 0): string {
+  const counter = Math.floor(Date.now() / 1000 / 30) + ahead;
+  const msg = Buffer.alloc(8);
+  msg.writeBigUInt64BE(BigInt(counter));
+  const mac = require('crypto').createHmac('sha1', base32Decode(secret)).update(msg).digest() as Buffer;
+  const o = mac[mac.length - 1] & 0xf;
+  const n = ((mac[o] & 0x7f) << 24) | (mac[o + 1] << 16) | (mac[o + 2] << 8) | mac[o + 3];
+  return String(n % 1_000_000).padStart(6, '0');
+}
+
+/** Turns on two-factor authentication through the API (for tests about other things);
+ *  returns the secret. Staff roles count only after it. */
+export async function apiMfa(request: APIRequestContext): Promise<string> {
+  const begin = await request.post('/api/accounts/mfa-begin', { form: {} });
+  expect(begin.status()).toBe(200);
+  const { secret } = await begin.json();
+  const enable = await request.post('/api/accounts/mfa-enable', { form: { code: totp(secret) } });
+  expect(enable.status(), await enable.text()).toBe(200);
+  return secret;
+}

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole, apiMfa } from './helpers';
 
 const EXAM = `title: Итоговый экзамен по дробям
 pass: 75
@@ -74,6 +74,7 @@ test('a tutor writes a lesson quiz and a final exam; a student fails once, gets 
   await apiUser(tutorCtx.request, uniqueEmail('quiztutor'), 'Quiz Tutor', 'tutor');
   await apiUser(modCtx.request, modEmail, 'Quiz Moderator', 'student');
   grantRole(modEmail, 'moderator');
+  await apiMfa(modCtx.request);
   const course = await publishedCourse(tutorCtx.request, modCtx.request);
 
   // ---- the tutor writes the lesson quiz in the form ----

@@ -14,7 +14,8 @@ pub const SUMMARY: &str = concat!(
     "Log in as any of them with the password demo-password-2026, e.g.\n",
     "  anna.petrova@demo.tutorium.local (tutor)\n",
     "  maria.ivanova@demo.tutorium.local (student)\n",
-    "  sofia.rossi@demo.tutorium.local (moderator: /moderation/courses)"
+    "  sofia.rossi@demo.tutorium.local (moderator: /moderation/courses and /admin, once two-factor\n",
+    "    authentication is set up in Settings → Security with any authenticator app)"
 );
 
 struct DemoCourse {

@@ -165,7 +165,9 @@ async fn main() -> anyhow::Result<()> {
                 UserAction::Revoke { email, role } => (email, role, false),
             };
             let role = Role::from_code(&role.to_lowercase()).ok_or_else(|| {
-                anyhow::anyhow!("unknown role {role}: use student, tutor, moderator or admin")
+                anyhow::anyhow!(
+                    "unknown role {role}: use student, tutor, moderator, support or admin"
+                )
             })?;
             if grant {
                 app::accounts::service::grant_role(&state, &email, role).await?;

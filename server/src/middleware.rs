@@ -29,12 +29,13 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             state.config.trust_proxy,
             state.config.trusted_proxy_hops,
         );
-        req.extensions_mut().insert(ClientIp(ip));
+        req.extensions_mut().insert(ClientIp(ip.clone()));
         if let Some(token) = app::server::request::cookie_from_headers(
             req.headers(),
             session::cookie_name(&state.config),
-        ) && let Some(s) = session::resolve(&state, &token).await
+        ) && let Some(mut s) = session::resolve(&state, &token).await
         {
+            s.ip = ip;
             req.extensions_mut().insert(s);
         }
     }

@@ -1,13 +1,14 @@
 //! Server functions of the accounts feature. Each states who may call it.
 
-use super::{CurrentUser, SessionInfo};
+use super::{CurrentUser, MfaEnrolment, MfaStatus, SessionInfo};
 use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
+    super::mfa,
     super::pending,
-    super::service::{self, Client},
+    super::service::{self, Client, LoginOutcome},
     crate::ids::SessionId,
     crate::server::{auth, request, session, state},
 };
@@ -140,10 +141,87 @@ pub async fn log_in(
     #[server(default)] next: String,
 ) -> Result<(), AppError> {
     let st = state();
-    let token = service::log_in(&st, &email, password, &client()).await?;
+    let outcome = service::log_in(&st, &email, password, &client()).await?;
+    open_or_ask_code(outcome, &next);
+    Ok(())
+}
+
+/// Sets the session cookie and goes to `next`, or — with two-factor authentication on —
+/// remembers the password step and goes to the code page.
+#[cfg(feature = "ssr")]
+fn open_or_ask_code(outcome: LoginOutcome, next: &str) {
+    let st = state();
+    match outcome {
+        LoginOutcome::Session(token) => {
+            session::set_cookie(&token, st.config.session_absolute_days);
+            request::redirect(&safe_next(next));
+        }
+        LoginOutcome::NeedsCode(user) => {
+            mfa::pending::set(&st, user);
+            let next = safe_next(next);
+            request::redirect(&if next == "/" {
+                "/login/code".to_string()
+            } else {
+                format!("/login/code?next={}", crate::url::path(&next))
+            });
+        }
+    }
+}
+
+/// The code step of a log-in with two-factor authentication: a code from the authenticator
+/// app (or a recovery code) for the account whose password was right in this browser; goes to
+/// `next`. Anyone may call it (limited per account). Errors: `BadRequest(MfaLoginExpired)`,
+/// `Validation(code)`, `RateLimited`, `Suspended`.
+#[server(endpoint = "accounts/login-code")]
+pub async fn log_in_code(code: String, #[server(default)] next: String) -> Result<(), AppError> {
+    let st = state();
+    let user = mfa::pending::user(&st)
+        .ok_or_else(|| AppError::bad_request(super::AccountMsg::MfaLoginExpired))?;
+    let token = mfa::log_in_with_code(&st, user, &code, &client()).await?;
+    mfa::pending::clear(&st);
     session::set_cookie(&token, st.config.session_absolute_days);
     request::redirect(&safe_next(&next));
     Ok(())
+}
+
+/// The signed-in person's two-factor state. Errors: `NotAuthenticated`.
+#[server(endpoint = "accounts/mfa")]
+pub async fn get_mfa_status() -> Result<MfaStatus, AppError> {
+    mfa::status(&state(), &auth::actor()?).await
+}
+
+/// Starts setting up an authenticator app: the secret as QR code and text.
+/// Errors: `NotAuthenticated`, `Conflict(MfaAlreadyEnabled)`.
+#[server(endpoint = "accounts/mfa-begin")]
+pub async fn mfa_begin() -> Result<MfaEnrolment, AppError> {
+    mfa::begin(&state(), &auth::actor()?).await
+}
+
+/// Turns two-factor authentication on with the app's first code; returns the recovery codes.
+/// Errors: `NotAuthenticated`, `Validation(code)`, `Conflict`, `RateLimited`.
+#[server(endpoint = "accounts/mfa-enable")]
+pub async fn mfa_enable(code: String) -> Result<Vec<String>, AppError> {
+    mfa::enable(&state(), &auth::actor()?, &code).await
+}
+
+/// Proves a code in this session, so that staff roles count in it.
+/// Errors: `NotAuthenticated`, `Validation(code)`, `BadRequest(MfaNotEnabled)`, `RateLimited`.
+#[server(endpoint = "accounts/mfa-unlock")]
+pub async fn mfa_unlock(code: String) -> Result<(), AppError> {
+    mfa::unlock(&state(), &auth::actor()?, &code).await
+}
+
+/// New recovery codes in place of the old ones, after a code. Errors as for `mfa_unlock`.
+#[server(endpoint = "accounts/mfa-recovery")]
+pub async fn mfa_renew_recovery(code: String) -> Result<Vec<String>, AppError> {
+    mfa::renew_recovery_codes(&state(), &auth::actor()?, &code).await
+}
+
+/// Turns two-factor authentication off, after a code; not for staff.
+/// Errors: `Conflict(MfaStaffMustKeep)`, and as for `mfa_unlock`.
+#[server(endpoint = "accounts/mfa-disable")]
+pub async fn mfa_disable(code: String) -> Result<(), AppError> {
+    mfa::disable(&state(), &auth::actor()?, &code).await
 }
 
 /// Ends the current session. Anyone may call it.
@@ -185,9 +263,8 @@ pub async fn check_reset_token(token: String) -> Result<bool, AppError> {
 #[server(endpoint = "accounts/reset")]
 pub async fn reset_password(token: String, password: String) -> Result<(), AppError> {
     let st = state();
-    let token = service::reset_password(&st, &token, password, &client()).await?;
-    session::set_cookie(&token, st.config.session_absolute_days);
-    request::redirect("/");
+    let outcome = service::reset_password(&st, &token, password, &client()).await?;
+    open_or_ask_code(outcome, "/");
     Ok(())
 }
 

@@ -71,13 +71,14 @@ pub async fn insert_user(
     Ok(row.map(|r| r.0))
 }
 
+/// Grants a role; false when it was held already.
 pub async fn insert_role(
     tx: &mut Transaction<'_, Any>,
     user_id: UserId,
     role: &str,
     now: i64,
-) -> sqlx::Result<()> {
-    sqlx::query(
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
         "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
     .bind(user_id)
@@ -85,18 +86,7 @@ pub async fn insert_role(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    Ok(())
-}
-
-pub async fn delete_role(db: &Db, user_id: UserId, role: &str) -> sqlx::Result<u64> {
-    Ok(
-        sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
-            .bind(user_id)
-            .bind(role)
-            .execute(db.w())
-            .await?
-            .rows_affected(),
-    )
+    Ok(r.rows_affected() == 1)
 }
 
 pub async fn select_login(db: &Db, email: &str) -> sqlx::Result<Option<LoginRow>> {
@@ -474,4 +464,153 @@ pub async fn demo_accounts_exist(db: &Db) -> sqlx::Result<bool> {
         .fetch_optional(db.r())
         .await?;
     Ok(row.is_some())
+}
+
+// --- two-factor authentication -------------------------------------------------------------------
+
+#[derive(sqlx::FromRow)]
+pub struct MfaRow {
+    pub secret: String,
+    pub created_at: i64,
+    pub enabled_at: Option<i64>,
+}
+
+pub async fn select_mfa(db: &Db, user: UserId) -> sqlx::Result<Option<MfaRow>> {
+    sqlx::query_as("SELECT secret, created_at, enabled_at FROM user_mfa WHERE user_id = $1")
+        .bind(user)
+        .fetch_optional(db.r())
+        .await
+}
+
+/// Starts (or restarts) an enrolment; never touches an enabled one.
+pub async fn upsert_pending_mfa(db: &Db, user: UserId, sealed: &str, now: i64) -> sqlx::Result<()> {
+    sqlx::query(
+        "INSERT INTO user_mfa (user_id, secret, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (user_id) DO UPDATE SET secret = excluded.secret, created_at = excluded.created_at \
+         WHERE user_mfa.enabled_at IS NULL",
+    )
+    .bind(user)
+    .bind(sealed)
+    .bind(now)
+    .execute(db.w())
+    .await?;
+    Ok(())
+}
+
+/// Turns the enrolment begun at `created_at` on; false when it was turned on (or replaced) meanwhile.
+pub async fn enable_mfa(
+    tx: &mut Transaction<'_, Any>,
+    user: UserId,
+    created_at: i64,
+    step: i64,
+    now: i64,
+) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE user_mfa SET enabled_at = $1, last_step = $2 \
+         WHERE user_id = $3 AND created_at = $4 AND enabled_at IS NULL",
+    )
+    .bind(now)
+    .bind(step)
+    .bind(user)
+    .bind(created_at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Accepts a code of `step` once: false when that step (or a later one) was used already.
+pub async fn advance_mfa_step(db: &Db, user: UserId, step: i64) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE user_mfa SET last_step = $1 WHERE user_id = $2 AND enabled_at IS NOT NULL AND last_step < $1",
+    )
+    .bind(step)
+    .bind(user)
+    .execute(db.w())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+/// Spends a recovery code; false when it is unknown or spent.
+pub async fn use_recovery_code(db: &Db, user: UserId, hash: &str, now: i64) -> sqlx::Result<bool> {
+    let r = sqlx::query(
+        "UPDATE mfa_recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+    )
+    .bind(now)
+    .bind(user)
+    .bind(hash)
+    .execute(db.w())
+    .await?;
+    Ok(r.rows_affected() == 1)
+}
+
+pub async fn count_recovery_codes(db: &Db, user: UserId) -> sqlx::Result<i64> {
+    let (n,): (i64,) = sqlx::query_as(
+        "SELECT COUNT(*) FROM mfa_recovery_codes WHERE user_id = $1 AND used_at IS NULL",
+    )
+    .bind(user)
+    .fetch_one(db.r())
+    .await?;
+    Ok(n)
+}
+
+pub async fn replace_recovery_codes(
+    tx: &mut Transaction<'_, Any>,
+    user: UserId,
+    hashes: &[String],
+) -> sqlx::Result<()> {
+    sqlx::query("DELETE FROM mfa_recovery_codes WHERE user_id = $1")
+        .bind(user)
+        .execute(&mut **tx)
+        .await?;
+    for h in hashes {
+        sqlx::query("INSERT INTO mfa_recovery_codes (user_id, code_hash) VALUES ($1, $2)")
+            .bind(user)
+            .bind(h)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+pub async fn mark_session_mfa(
+    tx: &mut Transaction<'_, Any>,
+    session: SessionId,
+    now: i64,
+) -> sqlx::Result<()> {
+    sqlx::query("UPDATE sessions SET mfa_at = $1 WHERE id = $2")
+        .bind(now)
+        .bind(session)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+pub async fn session_mfa_at(db: &Db, session: SessionId) -> sqlx::Result<Option<i64>> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as("SELECT mfa_at FROM sessions WHERE id = $1")
+        .bind(session)
+        .fetch_optional(db.r())
+        .await?;
+    Ok(row.and_then(|r| r.0))
+}
+
+/// Removes a second factor and its recovery codes; no session of the person stays verified.
+pub async fn delete_mfa(tx: &mut Transaction<'_, Any>, user: UserId) -> sqlx::Result<()> {
+    for q in [
+        "DELETE FROM user_mfa WHERE user_id = $1",
+        "DELETE FROM mfa_recovery_codes WHERE user_id = $1",
+        "UPDATE sessions SET mfa_at = NULL WHERE user_id = $1",
+    ] {
+        sqlx::query(q).bind(user).execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// The ban of an account: (when, reason), if banned.
+pub async fn select_ban(db: &Db, user: UserId) -> sqlx::Result<Option<(i64, String)>> {
+    let row: Option<(Option<i64>, Option<String>)> =
+        sqlx::query_as("SELECT banned_at, banned_reason FROM users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(db.r())
+            .await?;
+    Ok(row.and_then(|(at, reason)| at.map(|at| (at, reason.unwrap_or_default()))))
 }

@@ -7,9 +7,15 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AccountMsg {
     EmailInvalid,
-    PasswordTooShort { min: u32 },
-    PasswordTooLong { max: u32 },
-    PasswordWeak { reason: WeakReason },
+    PasswordTooShort {
+        min: u32,
+    },
+    PasswordTooLong {
+        max: u32,
+    },
+    PasswordWeak {
+        reason: WeakReason,
+    },
     InvalidCredentials,
     WrongCurrentPassword,
     CodeInvalid,
@@ -18,6 +24,18 @@ pub enum AccountMsg {
     AlreadyConfirmed,
     ResetLinkInvalid,
     RoleInvalid,
+    /// A staff role is held, but this session has not proved a second factor.
+    MfaRequiredForStaff,
+    /// The account is banned; the staff's reason is shown beside this.
+    Suspended,
+    /// A wrong (or already used) authenticator or recovery code.
+    MfaCodeInvalid,
+    /// The log-in waiting for its second step expired (or never began).
+    MfaLoginExpired,
+    MfaAlreadyEnabled,
+    MfaNotEnabled,
+    /// Staff cannot turn two-factor authentication off.
+    MfaStaffMustKeep,
 }
 
 impl AccountMsg {
@@ -86,6 +104,31 @@ impl AccountMsg {
             RoleInvalid => s(
                 "Choose student or tutor.",
                 "Выберите: ученик или репетитор.",
+            ),
+            MfaRequiredForStaff => s(
+                "Staff tools need two-factor authentication: set it up in Settings → Security, or enter a code from your authenticator app.",
+                "Для инструментов персонала нужна двухфакторная аутентификация: включите её в «Настройки → Безопасность» или введите код из приложения-аутентификатора.",
+            ),
+            Suspended => s("Your account is suspended.", "Ваш аккаунт заблокирован."),
+            MfaCodeInvalid => s(
+                "This code is wrong or was already used. Enter the current 6-digit code from your authenticator app, or one of your recovery codes.",
+                "Код неверный или уже использован. Введите текущий 6-значный код из приложения-аутентификатора или один из кодов восстановления.",
+            ),
+            MfaLoginExpired => s(
+                "This log-in has expired. Enter your e-mail and password again.",
+                "Время входа истекло. Введите почту и пароль ещё раз.",
+            ),
+            MfaAlreadyEnabled => s(
+                "Two-factor authentication is already on.",
+                "Двухфакторная аутентификация уже включена.",
+            ),
+            MfaNotEnabled => s(
+                "Two-factor authentication is not on.",
+                "Двухфакторная аутентификация не включена.",
+            ),
+            MfaStaffMustKeep => s(
+                "Staff accounts must keep two-factor authentication on. You can set up a new authenticator or new recovery codes instead.",
+                "Для аккаунтов персонала двухфакторная аутентификация обязательна. Можно подключить новое приложение или получить новые коды восстановления.",
             ),
         }
     }

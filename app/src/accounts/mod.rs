@@ -17,6 +17,8 @@ pub use messages::{AccountMsg, WeakReason};
 pub mod api;
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod mfa;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod password;
@@ -44,7 +46,11 @@ pub struct CurrentUser {
     pub display_name: String,
     pub handle: String,
     pub email_confirmed: bool,
+    /// The roles that count in this session.
     pub roles: Vec<Role>,
+    /// Staff roles held but locked until this session proves a second factor.
+    #[serde(default)]
+    pub locked: Vec<Role>,
     pub avatar_url: Option<String>,
 }
 
@@ -53,6 +59,35 @@ impl CurrentUser {
     pub fn has(&self, role: Role) -> bool {
         holds(&self.roles, role)
     }
+}
+
+impl CurrentUser {
+    /// Whether this person holds a staff role, counting or locked (staff links are shown).
+    pub fn is_staff(&self) -> bool {
+        crate::roles::holds_staff(&self.roles) || !self.locked.is_empty()
+    }
+}
+
+/// Two-factor authentication of the signed-in person.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MfaStatus {
+    pub enabled: bool,
+    /// Unused recovery codes.
+    pub recovery_left: u32,
+    /// They hold a staff role: two-factor authentication is required.
+    pub required: bool,
+    /// This session proved a second factor.
+    pub session_verified: bool,
+}
+
+/// A started enrolment: the secret as a QR code and as text to type.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct MfaEnrolment {
+    /// Base32 in groups of four.
+    pub secret: String,
+    pub otpauth_url: String,
+    /// The QR code, an SVG made on the server from the otpauth URL.
+    pub qr_svg: String,
 }
 
 /// One of the signed-in person's sessions, for the sessions list.

@@ -115,6 +115,7 @@ pub fn LoginPage() -> impl IntoView {
             <h1>{tr!("Welcome back", "С возвращением")}</h1>
             <ActionForm action=action attr:class="form" attr:novalidate=true>
                 <FormError msg=form_error(value, &["email", "password"]) />
+                <SuspendedReason error=Signal::derive(move || value.get().and_then(|r| r.err())) />
                 <input type="hidden" name="next" prop:value=next />
                 <TextField
                     label=tr!("E-mail", "Электронная почта")
@@ -145,6 +146,67 @@ pub fn LoginPage() -> impl IntoView {
                 {tr!("New to Tutorium?", "Впервые в Tutorium?")} " "
                 <a href="/signup">{tr!("Create an account", "Создайте аккаунт")}</a>
             </p>
+        </section>
+    }
+}
+
+/// The staff's reason, under "Your account is suspended", when log-in answers so.
+#[component]
+fn SuspendedReason(#[prop(into)] error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
+    move || match error.get() {
+        Some(crate::error::AppError::Suspended { reason }) => Some(view! {
+            <p class="form__suspended" role="alert">
+                <strong>{tr!("Reason:", "Причина:")}</strong> " " {reason} " "
+                {tr!(
+                    "If you think this is a mistake, reply to any e-mail from us.",
+                    "Если вы считаете это ошибкой, ответьте на любое наше письмо."
+                )}
+            </p>
+        }),
+        _ => None,
+    }
+}
+
+/// The second step of a log-in with two-factor authentication: a code from the authenticator
+/// app, or a recovery code.
+#[component]
+pub fn LoginCodePage() -> impl IntoView {
+    let action = use_auth().login_code;
+    let value = action.value();
+    let pending = action.pending();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let l = use_i18n();
+    view! {
+        <Seo
+            title=title("Two-factor authentication", "Двухфакторная аутентификация")
+            description=title("Enter the code from your authenticator app.", "Введите код из приложения-аутентификатора.")
+            path="/login/code"
+            noindex=true
+        />
+        <section class="page page--narrow auth-card">
+            <h1>{tr!("Enter your code", "Введите код")}</h1>
+            <p class="muted">{tr!(
+                "Open your authenticator app and enter the 6-digit code for Tutorium. Lost your phone? Enter one of your recovery codes instead.",
+                "Откройте приложение-аутентификатор и введите 6-значный код Tutorium. Потеряли телефон? Введите один из кодов восстановления."
+            )}</p>
+            <ActionForm action=action attr:class="form" attr:novalidate=true>
+                <FormError msg=form_error(value, &["code"]) />
+                <SuspendedReason error=Signal::derive(move || value.get().and_then(|r| r.err())) />
+                <input type="hidden" name="next" prop:value=next />
+                <TextField
+                    label=tr!("Authentication code", "Код аутентификации")
+                    name="code"
+                    autocomplete="one-time-code"
+                    required=true
+                    maxlength=12
+                    error=field_error(value, "code")
+                />
+                <button type="submit" class="button button--wide" disabled=move || pending.get()>
+                    {move || if pending.get() { l.get().pick("Checking…", "Проверяем…") } else { l.get().pick("Log in", "Войти") }}
+                </button>
+            </ActionForm>
+            <p class="auth-card__alt"><a href="/login">{tr!("Start again", "Начать заново")}</a></p>
         </section>
     }
 }

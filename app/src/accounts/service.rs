@@ -400,16 +400,34 @@ pub async fn confirm_sign_up(
     Ok(session::create(state, user.id, &client.user_agent, &client.ip).await?)
 }
 
-/// Checks e-mail and password and opens a session; returns its token.
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum LoginOutcome {
+    /// A session: its cookie token.
+    Session(String),
+    /// Two-factor authentication is on: the code step follows (`mfa::log_in_with_code`).
+    NeedsCode(UserId),
+}
+
+/// `Suspended` with the staff's reason when the account is banned.
+pub async fn refuse_banned(state: &AppState, user: UserId) -> Result<(), AppError> {
+    match db::select_ban(&state.db, user).await? {
+        Some((_, reason)) => Err(AppError::Suspended { reason }),
+        None => Ok(()),
+    }
+}
+
+/// Checks e-mail and password and opens a session (or asks for the second factor).
 /// Unknown e-mail and wrong password get the same answer, in the same time. Each attempt is
 /// counted before the password is checked (per address, and per account from that address), so
-/// parallel guesses are refused once they reach a limit instead of all being tried.
+/// parallel guesses are refused once they reach a limit instead of all being tried. A banned
+/// account is told so — with the reason — only once its password was right.
 pub async fn log_in(
     state: &AppState,
     email: &str,
     password_input: String,
     client: &Client,
-) -> Result<String, AppError> {
+) -> Result<LoginOutcome, AppError> {
     let email = normalize_email(email)
         .map_err(|_| AppError::BadRequest(Msg::Account(AccountMsg::InvalidCredentials)))?;
     if password_input.is_empty() || password_input.chars().count() > super::PASSWORD_MAX {
@@ -443,7 +461,13 @@ pub async fn log_in(
         Some(r) if ok => {
             db::delete_login_throttle(&state.db, &email, &bucket).await?;
             rate_limit::refund(&state.db, &ip_key).await?;
-            Ok(session::create(state, r.id, &client.user_agent, &client.ip).await?)
+            refuse_banned(state, r.id).await?;
+            if super::mfa::is_enabled(state, r.id).await? {
+                return Ok(LoginOutcome::NeedsCode(r.id));
+            }
+            Ok(LoginOutcome::Session(
+                session::create(state, r.id, &client.user_agent, &client.ip).await?,
+            ))
         }
         _ => Err(AppError::BadRequest(Msg::Account(
             AccountMsg::InvalidCredentials,
@@ -561,13 +585,14 @@ pub async fn reset_token_valid(state: &AppState, token: &str) -> Result<bool, Ap
     )
 }
 
-/// Sets a new password with a reset token, ends every session, and opens a new one.
+/// Sets a new password with a reset token, ends every session, and opens a new one (or asks
+/// for the second factor when it is on).
 pub async fn reset_password(
     state: &AppState,
     token: &str,
     new: String,
     client: &Client,
-) -> Result<String, AppError> {
+) -> Result<LoginOutcome, AppError> {
     if token.is_empty() || token.len() > 100 {
         return Err(AppError::BadRequest(Msg::Account(
             AccountMsg::ResetLinkInvalid,
@@ -594,7 +619,14 @@ pub async fn reset_password(
     sessions_ended(state, user_id).await;
     // The link proved the mailbox: log-ins are no longer slowed down, from any address.
     db::delete_login_throttles(&state.db, &user.email).await?;
-    Ok(session::create(state, user_id, &client.user_agent, &client.ip).await?)
+    refuse_banned(state, user_id).await?;
+    // A mailbox is one factor: with two-factor authentication on, the code step follows.
+    if super::mfa::is_enabled(state, user_id).await? {
+        return Ok(LoginOutcome::NeedsCode(user_id));
+    }
+    Ok(LoginOutcome::Session(
+        session::create(state, user_id, &client.user_agent, &client.ip).await?,
+    ))
 }
 
 /// The signed-in user as the UI shows them.
@@ -602,7 +634,6 @@ pub async fn current_user(state: &AppState, auth: &Actor) -> Result<Option<Curre
     let Some(u) = db::select_user(&state.db, auth.user).await? else {
         return Ok(None);
     };
-    let roles = session::roles(state, u.id).await?;
     let avatar_url = crate::profiles::db::select_avatar_key(&state.db, u.id)
         .await?
         .map(|k| crate::profiles::avatar_url(&k, 64));
@@ -612,36 +643,22 @@ pub async fn current_user(state: &AppState, auth: &Actor) -> Result<Option<Curre
         display_name: u.display_name,
         handle: u.handle,
         email_confirmed: u.email_confirmed_at.is_some(),
-        roles,
+        roles: auth.roles.clone(),
+        locked: auth.locked.clone(),
         avatar_url,
     }))
 }
 
-/// Grants a role to the account with this e-mail (CLI: `tutorium user grant EMAIL ROLE`).
+/// Grants a role to the account with this e-mail (CLI: `tutorium user grant EMAIL ROLE`);
+/// audited as done by the command line.
 pub async fn grant_role(state: &AppState, email: &str, role: Role) -> anyhow::Result<()> {
-    let email = normalize_email(email).map_err(|_| anyhow::anyhow!("invalid e-mail"))?;
-    let user = db::select_user_by_email(&state.db, &email)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
-    let mut tx = state.db.w().begin().await?;
-    db::insert_role(&mut tx, user.id, role.code(), now_ms()).await?;
-    tx.commit().await?;
-    if role == Role::Tutor {
-        crate::profiles::db::set_tutor(&state.db, user.id, true).await?;
-    }
+    crate::admin::service::set_role_by_email(state, email, role, true).await?;
     Ok(())
 }
 
-/// Takes a role away (CLI).
+/// Takes a role away (CLI); audited as done by the command line.
 pub async fn revoke_role(state: &AppState, email: &str, role: Role) -> anyhow::Result<()> {
-    let email = normalize_email(email).map_err(|_| anyhow::anyhow!("invalid e-mail"))?;
-    let user = db::select_user_by_email(&state.db, &email)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("no account with e-mail {email}"))?;
-    db::delete_role(&state.db, user.id, role.code()).await?;
-    if role == Role::Tutor {
-        crate::profiles::db::set_tutor(&state.db, user.id, false).await?;
-    }
+    crate::admin::service::set_role_by_email(state, email, role, false).await?;
     Ok(())
 }
 

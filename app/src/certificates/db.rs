@@ -109,7 +109,13 @@ pub async fn set_pdf_key(db: &Db, id: CertificateId, key: &str) -> sqlx::Result<
 
 /// Revokes a valid certificate; false when it is unknown or already revoked (the first
 /// revocation stays).
-pub async fn revoke(db: &Db, code: &str, reason: &str, by: UserId, now: i64) -> sqlx::Result<bool> {
+pub async fn revoke(
+    ex: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    code: &str,
+    reason: &str,
+    by: UserId,
+    now: i64,
+) -> sqlx::Result<bool> {
     let n = sqlx::query(
         "UPDATE certificates SET revoked_at = $1, revoked_reason = $2, revoked_by = $3 \
          WHERE code = $4 AND revoked_at IS NULL",
@@ -118,7 +124,7 @@ pub async fn revoke(db: &Db, code: &str, reason: &str, by: UserId, now: i64) -> 
     .bind(reason)
     .bind(by)
     .bind(code)
-    .execute(db.w())
+    .execute(ex)
     .await?
     .rows_affected();
     Ok(n == 1)

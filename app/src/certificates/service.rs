@@ -313,10 +313,24 @@ pub async fn revoke(
     }
     actor.require(Role::Admin)?;
     let code = code.trim().to_ascii_uppercase();
-    if db::revoke(&st.db, &code, reason, actor.user, now_ms()).await? {
+    let mut tx = st.db.w().begin().await?;
+    if db::revoke(&mut *tx, &code, reason, actor.user, now_ms()).await? {
+        let entry = crate::audit::Entry {
+            target_label: code.clone(),
+            ..crate::audit::Entry::user(crate::audit::Action::CertificateRevoked, actor.user)
+        };
+        let entry = crate::audit::Entry {
+            target_kind: "certificate",
+            target_id: None,
+            ..entry
+        }
+        .reason(reason);
+        crate::audit::record(&mut tx, &crate::audit::By::actor(actor), entry).await?;
+        tx.commit().await?;
         tracing::info!(%code, by = %actor.user, "certificate revoked");
         return Ok(());
     }
+    drop(tx);
     match db::select_by_code(&st.db, &code).await? {
         Some(_) => Err(AppError::conflict(CertificateMsg::AlreadyRevoked)),
         None => Err(AppError::NotFound),

@@ -240,7 +240,7 @@ pub async fn review_queue(db: &Db) -> sqlx::Result<Vec<CourseRow>> {
 
 /// Moves a course from `from` to `to` (with the given side effects); false when it was not in `from`.
 pub async fn set_status(
-    db: &Db,
+    ex: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: CourseId,
     from: Status,
     to: Status,
@@ -258,7 +258,7 @@ pub async fn set_status(
     .bind(now)
     .bind(id)
     .bind(from.code())
-    .execute(db.w())
+    .execute(ex)
     .await?
     .rows_affected();
     Ok(n == 1)
@@ -267,7 +267,7 @@ pub async fn set_status(
 /// Moves the pending title/description of a published course: submit (editing/returned → review),
 /// approve (review → applied), return (review → returned).
 pub async fn set_changes(
-    db: &Db,
+    ex: impl sqlx::Executor<'_, Database = sqlx::Any>,
     id: CourseId,
     from: &[Changes],
     to: Changes,
@@ -299,7 +299,7 @@ pub async fn set_changes(
         .bind(flag(apply))
         .bind(html)
         .bind(id)
-        .execute(db.w())
+        .execute(ex)
         .await?
         .rows_affected();
     Ok(n == 1)

@@ -73,10 +73,14 @@ pub async fn upload_cover(
     let too_large = AppError::BadRequest(Msg::ImageTooLarge {
         max_mb: (max / (1024 * 1024)) as u32,
     });
-    let bytes = match crate::server::request::multipart_file(&mut multipart, "cover", max).await {
-        Ok(Some((b, _))) if !b.is_empty() => b,
-        Ok(_) => return AppError::field("cover", Msg::Required).into_response(),
-        Err(_) => return too_large.into_response(),
+    let upload =
+        match crate::server::uploads::spool(&state, &mut multipart, "cover", max as u64).await {
+            Ok(Some(u)) => u,
+            Ok(None) => return AppError::field("cover", Msg::Required).into_response(),
+            Err(e) => return e.into_app(too_large).into_response(),
+        };
+    let Ok(bytes) = upload.read().await else {
+        return AppError::Internal.into_response();
     };
     let sizes = match crate::server::images::run(move || process_cover(&bytes)).await {
         Ok(s) => s,
@@ -230,24 +234,35 @@ pub async fn upload_attachment(
             max_mb: (ATTACHMENT_MAX_BYTES / (1024 * 1024)) as u32,
         }),
     );
-    let (bytes, name) =
-        match crate::server::request::multipart_file(&mut multipart, "file", ATTACHMENT_MAX_BYTES)
-            .await
-        {
-            Ok(Some((b, n))) if !b.is_empty() => (b, n),
-            Ok(_) => return AppError::field("file", Msg::Required).into_response(),
-            Err(_) => return too_large.into_response(),
-        };
-    let Some((mime, fits)) = sniff(&bytes, &name) else {
+    // Streamed to a temporary file (never whole in memory), then to storage from there.
+    let upload = match crate::server::uploads::spool(
+        &state,
+        &mut multipart,
+        "file",
+        ATTACHMENT_MAX_BYTES as u64,
+    )
+    .await
+    {
+        Ok(Some(u)) => u,
+        Ok(None) => return AppError::field("file", Msg::Required).into_response(),
+        Err(e) => return e.into_app(too_large).into_response(),
+    };
+    let Some((mime, fits)) = sniff(&upload.head, &upload.file_name) else {
         return AppError::field("file", Msg::Course(CourseMsg::AttachmentType)).into_response();
     };
-    let name = clean_name(&name, fits);
-    let size = bytes.len() as i64;
-    if let Err(e) = crate::server::quota::reserve(&state, c.author_id, size, "file").await {
-        return e.into_response();
-    }
+    let name = clean_name(&upload.file_name, fits);
+    let size = upload.size as i64;
+    // Held until the attachment's row (which the quota counts) is written.
+    let _reserved = match crate::server::quota::reserve(&state, c.author_id, size, "file").await {
+        Ok(r) => r,
+        Err(e) => return e.into_response(),
+    };
     let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
-    if let Err(e) = state.storage.put(&format!("{key}/file"), bytes).await {
+    if let Err(e) = state
+        .storage
+        .put_file(&format!("{key}/file"), &upload.path)
+        .await
+    {
         tracing::error!(error = %e, "storing an attachment failed");
         return AppError::Internal.into_response();
     }

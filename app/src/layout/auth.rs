@@ -1,7 +1,9 @@
 //! The signed-in user, shared by the whole app, and the actions that change who is signed in.
 
 use crate::accounts::CurrentUser;
-use crate::accounts::api::{ConfirmEmail, LogIn, LogOut, ResetPassword, SignUp, get_me};
+use crate::accounts::api::{
+    ConfirmEmail, LogIn, LogInCode, LogOut, MfaEnable, MfaUnlock, ResetPassword, SignUp, get_me,
+};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -9,6 +11,11 @@ use leptos::prelude::*;
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
     pub login: ServerAction<LogIn>,
+    /// The code step of a log-in with two-factor authentication.
+    pub login_code: ServerAction<LogInCode>,
+    /// Turning two-factor on and unlocking staff tools change the roles that count.
+    pub mfa_enable: ServerAction<MfaEnable>,
+    pub mfa_unlock: ServerAction<MfaUnlock>,
     pub logout: ServerAction<LogOut>,
     pub signup: ServerAction<SignUp>,
     pub confirm: ServerAction<ConfirmEmail>,
@@ -19,6 +26,9 @@ pub struct Auth {
 
 pub fn provide_auth() -> Auth {
     let login = ServerAction::<LogIn>::new();
+    let login_code = ServerAction::<LogInCode>::new();
+    let mfa_enable = ServerAction::<MfaEnable>::new();
+    let mfa_unlock = ServerAction::<MfaUnlock>::new();
     let logout = ServerAction::<LogOut>::new();
     let signup = ServerAction::<SignUp>::new();
     let confirm = ServerAction::<ConfirmEmail>::new();
@@ -28,6 +38,9 @@ pub fn provide_auth() -> Auth {
         move || {
             (
                 login.version().get(),
+                login_code.version().get(),
+                mfa_enable.version().get(),
+                mfa_unlock.version().get(),
                 logout.version().get(),
                 signup.version().get(),
                 confirm.version().get(),
@@ -40,6 +53,9 @@ pub fn provide_auth() -> Auth {
     let auth = Auth {
         user,
         login,
+        login_code,
+        mfa_enable,
+        mfa_unlock,
         logout,
         signup,
         confirm,

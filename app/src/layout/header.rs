@@ -32,7 +32,14 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     // A resource (not a direct call) so that the server's answer is reused when the page hydrates.
     let unread = Resource::new(
-        move || auth.user.get().map(|u| u.ok().flatten().map(|u| u.id)),
+        // `try_get`: on the server the user may resolve after the response was sent and this
+        // page's reactive graph was disposed; reading it then must not panic.
+        move || {
+            auth.user
+                .try_get()
+                .flatten()
+                .map(|u| u.ok().flatten().map(|u| u.id))
+        },
         |_| crate::notifications::api::unread_count(),
     );
     let l = use_i18n();
@@ -118,9 +125,12 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
                         <a href="/studio/courses">{tr!("My courses", "Мои курсы")}</a>
                         <a href="/studio/videos">{tr!("My videos", "Мои видео")}</a>
                     })}
-                {user.has(crate::accounts::Role::Moderator)
+                {(user.has(crate::accounts::Role::Moderator) || user.locked.iter().any(|r| *r == crate::accounts::Role::Moderator || *r == crate::accounts::Role::Admin))
                     .then(|| view! { <a href="/moderation/courses">{tr!("Course reviews", "Проверка курсов")}</a> })}
+                {user.is_staff()
+                    .then(|| view! { <a href="/admin">{tr!("Staff area", "Раздел персонала")}</a> })}
                 <a href="/settings/account">{tr!("Settings", "Настройки")}</a>
+                <a href="/settings/security">{tr!("Security", "Безопасность")}</a>
                 <ActionForm action=auth.logout>
                     <button type="submit" class="user-menu__logout">{tr!("Log out", "Выйти")}</button>
                 </ActionForm>

@@ -102,12 +102,14 @@ pub async fn upload(
             max_mb: (max / (1024 * 1024)) as u32,
         })
     };
-    let data = match crate::server::request::multipart_file(&mut multipart, "avatar", max).await {
-        Ok(d) => d.map(|(bytes, _)| bytes),
-        Err(_) => return fail(html, too_large()),
-    };
-    let Some(bytes) = data.filter(|d| !d.is_empty()) else {
-        return fail(html, AppError::field("avatar", Msg::Required));
+    let upload =
+        match crate::server::uploads::spool(&state, &mut multipart, "avatar", max as u64).await {
+            Ok(Some(u)) => u,
+            Ok(None) => return fail(html, AppError::field("avatar", Msg::Required)),
+            Err(e) => return fail(html, e.into_app(too_large())),
+        };
+    let Ok(bytes) = upload.read().await else {
+        return fail(html, AppError::Internal);
     };
     let processed = match images::run(move || process(&bytes)).await {
         Ok(p) => p,

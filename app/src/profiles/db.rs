@@ -23,6 +23,8 @@ pub struct ProfileRow {
     pub visibility: String,
     pub followers_count: i64,
     pub following_count: i64,
+    /// Set while the account is banned: the profile is hidden from everyone but staff.
+    pub banned_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -40,7 +42,7 @@ pub struct TutorRow {
 
 const PROFILE_COLUMNS: &str = "p.user_id, u.handle, u.display_name, u.created_at, p.headline, p.bio, p.avatar_key, \
      p.is_tutor, p.languages, p.years_experience, p.hourly_rate_minor, p.currency, p.visibility, \
-     p.followers_count, p.following_count";
+     p.followers_count, p.following_count, u.banned_at";
 
 pub async fn insert_profile(
     tx: &mut Transaction<'_, Any>,
@@ -116,11 +118,16 @@ pub async fn replace_avatar_key(
     Ok(old.and_then(|r| r.0))
 }
 
-pub async fn set_tutor(db: &Db, user_id: UserId, is_tutor: bool) -> sqlx::Result<()> {
+/// Switches the teaching card (with the tutor role, in the role change's transaction).
+pub async fn set_tutor(
+    ex: impl sqlx::Executor<'_, Database = Any>,
+    user_id: UserId,
+    is_tutor: bool,
+) -> sqlx::Result<()> {
     sqlx::query("UPDATE profiles SET is_tutor = $1 WHERE user_id = $2")
         .bind(is_tutor as i64)
         .bind(user_id)
-        .execute(db.w())
+        .execute(ex)
         .await?;
     Ok(())
 }
@@ -264,7 +271,7 @@ pub async fn list_tutors(
     let (count, id) = after.unwrap_or((i64::MAX, i64::MAX));
     let columns = "p.user_id, u.handle, u.display_name, p.headline, p.avatar_key, p.years_experience, \
                    p.hourly_rate_minor, p.currency, p.followers_count";
-    let filter = "p.is_tutor = 1 AND p.visibility = 'public' AND u.email_confirmed_at IS NOT NULL \
+    let filter = "p.is_tutor = 1 AND p.visibility = 'public' AND u.email_confirmed_at IS NOT NULL AND u.banned_at IS NULL \
                   AND (p.followers_count < $1 OR (p.followers_count = $1 AND p.user_id < $2))";
     let order = "ORDER BY p.followers_count DESC, p.user_id DESC LIMIT $3";
     match subject {
@@ -402,7 +409,7 @@ pub async fn list_sitemap_profiles(
 ) -> sqlx::Result<Vec<(i64, String, i64)>> {
     sqlx::query_as(
         "SELECT u.id, u.handle, p.updated_at FROM users u JOIN profiles p ON p.user_id = u.id \
-         WHERE p.visibility = 'public' AND u.email_confirmed_at IS NOT NULL AND u.id > $1 ORDER BY u.id LIMIT $2",
+         WHERE p.visibility = 'public' AND u.email_confirmed_at IS NOT NULL AND u.banned_at IS NULL AND u.id > $1 ORDER BY u.id LIMIT $2",
     )
     .bind(after_id)
     .bind(limit)

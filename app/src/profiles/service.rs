@@ -48,6 +48,10 @@ pub async fn profile(
     let row = db::select_by_handle(&st.db, handle)
         .await?
         .ok_or(AppError::NotFound)?;
+    // A banned person's profile is hidden from everyone but staff.
+    if row.banned_at.is_some() && !viewer.is_some_and(|v| crate::roles::holds_staff(&v.roles)) {
+        return Err(AppError::NotFound);
+    }
     if row.visibility == "members" && viewer.is_none() {
         return Ok(ProfileLookup::MembersOnly {
             display_name: row.display_name,

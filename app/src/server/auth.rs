@@ -25,8 +25,14 @@ pub struct Actor {
     pub user: UserId,
     /// The session the request came with (`SessionId(0)` outside a request).
     pub session: SessionId,
+    /// The roles that count in this session: staff roles only when it proved a second factor.
     pub roles: Vec<Role>,
+    /// Staff roles held but locked in this session: it has not proved a second factor (MFA is
+    /// required for staff, ASVS 6.3.3). Staff pages ask to set up or enter a code.
+    pub locked: Vec<Role>,
     pub email_confirmed: bool,
+    /// The client's address (empty outside a request), for the audit log.
+    pub ip: String,
 }
 
 impl Actor {
@@ -36,7 +42,19 @@ impl Actor {
             user,
             session: SessionId(0),
             roles,
+            locked: Vec::new(),
             email_confirmed: true,
+            ip: String::new(),
+        }
+    }
+
+    /// Splits `held` roles into those that count and those locked: staff roles count only
+    /// when the session proved a second factor (`mfa`).
+    pub fn effective_roles(held: Vec<Role>, mfa: bool) -> (Vec<Role>, Vec<Role>) {
+        if mfa {
+            (held, Vec::new())
+        } else {
+            held.into_iter().partition(|r| !r.is_staff())
         }
     }
 
@@ -59,10 +77,24 @@ impl Actor {
         }
     }
 
-    /// `Forbidden` unless this person holds `role`.
+    /// `Forbidden` unless this person holds `role`; `MfaRequired` when they hold it but this
+    /// session has not proved a second factor.
     pub fn require(&self, role: Role) -> Result<(), AppError> {
         if self.holds(role) {
             Ok(())
+        } else if crate::roles::holds(&self.locked, role) {
+            Err(AppError::MfaRequired)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
+    /// `Forbidden` unless this person holds one of `roles` (`MfaRequired` as in [`Self::require`]).
+    pub fn require_any(&self, roles: &[Role]) -> Result<(), AppError> {
+        if roles.iter().any(|r| self.holds(*r)) {
+            Ok(())
+        } else if roles.iter().any(|r| crate::roles::holds(&self.locked, *r)) {
+            Err(AppError::MfaRequired)
         } else {
             Err(AppError::Forbidden)
         }
@@ -122,7 +154,7 @@ macro_rules! role_marker {
     )*};
 }
 
-role_marker!(Tutor => Role::Tutor, Moderator => Role::Moderator, Admin => Role::Admin);
+role_marker!(Tutor => Role::Tutor, Moderator => Role::Moderator, Support => Role::Support, Admin => Role::Admin);
 
 /// Extracts the actor when they hold `R`'s role: `RequireRole(actor, _): RequireRole<Tutor>`.
 /// Rejects with `NotAuthenticated` (401) or `Forbidden` (403).
@@ -196,5 +228,32 @@ mod tests {
             .await
             .unwrap();
         assert!(a.holds(Role::Tutor) && a.holds(Role::Moderator) && a.is_admin());
+    }
+
+    #[test]
+    fn staff_roles_count_only_after_a_second_factor() {
+        let held = vec![Role::Student, Role::Moderator, Role::Admin];
+        let (roles, locked) = Actor::effective_roles(held.clone(), false);
+        assert_eq!(
+            (roles.clone(), locked.clone()),
+            (vec![Role::Student], vec![Role::Moderator, Role::Admin])
+        );
+        let a = Actor {
+            roles,
+            locked,
+            ..person(vec![])
+        };
+        assert!(!a.holds(Role::Moderator) && !a.holds(Role::Tutor));
+        assert_eq!(a.require(Role::Moderator), Err(AppError::MfaRequired));
+        assert_eq!(
+            a.require(Role::Tutor),
+            Err(AppError::MfaRequired),
+            "admin would hold it"
+        );
+        assert_eq!(
+            person(vec![Role::Student]).require(Role::Moderator),
+            Err(AppError::Forbidden)
+        );
+        assert_eq!(Actor::effective_roles(held.clone(), true), (held, vec![]));
     }
 }

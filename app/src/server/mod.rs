@@ -25,6 +25,7 @@ pub mod sql;
 pub mod state;
 pub mod storage;
 pub mod streams;
+pub mod uploads;
 pub mod worker;
 
 pub use state::{AppState, state};

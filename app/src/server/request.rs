@@ -138,35 +138,6 @@ pub fn set_status(code: u16) {
     }
 }
 
-/// The first multipart field named `name`: its bytes and file name. Bigger than `max` bytes →
-/// `Err(true)` (the rest is read and dropped, so the client gets a clear answer instead of a reset
-/// connection); a broken body → `Err(false)`; no such field → `Ok(None)`.
-pub async fn multipart_file(
-    multipart: &mut axum::extract::Multipart,
-    name: &str,
-    max: usize,
-) -> Result<Option<(Vec<u8>, String)>, bool> {
-    let mut found = None;
-    let mut too_large = false;
-    while let Some(mut field) = multipart.next_field().await.map_err(|_| too_large)? {
-        if field.name() != Some(name) || found.is_some() {
-            continue;
-        }
-        let file_name = field.file_name().unwrap_or_default().to_string();
-        let mut buf = Vec::new();
-        while let Some(chunk) = field.chunk().await.map_err(|_| too_large)? {
-            if buf.len() + chunk.len() > max {
-                too_large = true;
-                buf = Vec::new();
-            } else if !too_large {
-                buf.extend_from_slice(&chunk);
-            }
-        }
-        found = Some((buf, file_name));
-    }
-    if too_large { Err(true) } else { Ok(found) }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -30,7 +30,7 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<Actor> {
     let hash = sha256_hex(token);
     // One row per role (or one row with a NULL role): the session and the roles in one round trip.
     let rows = sqlx::query(
-        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email_confirmed_at, r.role \
+        "SELECT s.id, s.user_id, s.last_seen_at, s.expires_at, u.email_confirmed_at, r.role, s.mfa_at, u.banned_at \
          FROM sessions s JOIN users u ON u.id = s.user_id \
          LEFT JOIN user_roles r ON r.user_id = s.user_id WHERE s.token_hash = $1",
     )
@@ -46,6 +46,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<Actor> {
         row.try_get(3).ok()?,
     );
     let confirmed: Option<i64> = row.try_get(4).ok()?;
+    let mfa_at: Option<i64> = row.try_get(6).ok()?;
+    let banned_at: Option<i64> = row.try_get(7).ok()?;
     let mut roles: Vec<Role> = rows
         .iter()
         .filter_map(|r| r.try_get::<Option<String>, _>(5).ok().flatten())
@@ -54,7 +56,8 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<Actor> {
     roles.sort();
     let now = now_ms();
     let idle_limit = state.config.session_idle_days * DAY_MS;
-    if expires <= now || last_seen + idle_limit <= now {
+    // A ban ends every session; one that slipped past it (made meanwhile) ends here.
+    if expires <= now || last_seen + idle_limit <= now || banned_at.is_some() {
         let _ = sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(state.db.w())
@@ -68,11 +71,14 @@ pub async fn resolve(state: &AppState, token: &str) -> Option<Actor> {
             .execute(state.db.w())
             .await;
     }
+    let (roles, locked) = Actor::effective_roles(roles, mfa_at.is_some());
     Some(Actor {
         user: UserId(user_id),
         session: SessionId(id),
         roles,
+        locked,
         email_confirmed: confirmed.is_some(),
+        ip: String::new(),
     })
 }
 
@@ -83,11 +89,22 @@ pub async fn create(
     user_agent: &str,
     ip: &str,
 ) -> sqlx::Result<String> {
+    create_with(state, user_id, user_agent, ip, false).await
+}
+
+/// Creates a session, marked as having proved a second factor when `mfa`; returns its token.
+pub async fn create_with(
+    state: &AppState,
+    user_id: UserId,
+    user_agent: &str,
+    ip: &str,
+    mfa: bool,
+) -> sqlx::Result<String> {
     let token = random_token(32);
     let now = now_ms();
     sqlx::query(
-        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, user_agent, ip) \
-         VALUES ($1, $2, $3, $3, $4, $5, $6)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, user_agent, ip, mfa_at) \
+         VALUES ($1, $2, $3, $3, $4, $5, $6, $7)",
     )
     .bind(sha256_hex(&token))
     .bind(user_id)
@@ -95,6 +112,7 @@ pub async fn create(
     .bind(now + state.config.session_absolute_days * DAY_MS)
     .bind(user_agent)
     .bind(ip)
+    .bind(mfa.then_some(now))
     .execute(state.db.w())
     .await?;
     Ok(token)

@@ -43,6 +43,15 @@ impl Signer {
         Ok(Signer::new(k.as_bytes()))
     }
 
+    /// A 32-byte key for `purpose`, derived from the signing key (HMAC-SHA256 of the purpose):
+    /// one secret, separate keys per use.
+    pub fn derive(&self, purpose: &str) -> [u8; 32] {
+        let mut m = Hmac::<Sha256>::new_from_slice(&self.key).expect("hmac takes any key");
+        m.update(b"derive|");
+        m.update(purpose.as_bytes());
+        m.finalize().into_bytes().into()
+    }
+
     fn mac(&self, prefix: &str, expires_s: i64) -> String {
         let mut m = Hmac::<Sha256>::new_from_slice(&self.key).expect("hmac takes any key");
         m.update(prefix.as_bytes());

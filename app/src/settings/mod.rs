@@ -2,7 +2,10 @@
 //! and privacy. They call the accounts and profiles features' server functions; every one of those
 //! checks the session on the server.
 
-use crate::accounts::api::{ChangePassword, RevokeOtherSessions, RevokeSession, list_sessions};
+use crate::accounts::api::{
+    ChangePassword, MfaBegin, MfaDisable, MfaRenewRecovery, RevokeOtherSessions, RevokeSession,
+    get_mfa_status, list_sessions,
+};
 use crate::i18n::use_i18n;
 use crate::layout::{ErrorPanel, use_auth};
 use crate::profiles::api::{UpdateProfile, UpdateSettings, get_my_profile, get_settings};
@@ -32,9 +35,10 @@ fn SettingsShell(
     let me = Resource::new(|| (), |_| crate::accounts::api::get_me());
     let location = use_location();
     let children = StoredValue::new(children);
-    let tabs: [(&str, &str, &str); 4] = [
+    let tabs: [(&str, &str, &str); 5] = [
         ("/settings/profile", "Profile", "Профиль"),
         ("/settings/account", "Account", "Аккаунт"),
+        ("/settings/security", "Security", "Безопасность"),
         ("/settings/sessions", "Sessions", "Сеансы"),
         (
             "/settings/notifications",
@@ -384,5 +388,154 @@ fn NotificationForm() -> impl IntoView {
                 }.into_any()
             }
         </Load>
+    }
+}
+
+#[component]
+pub fn SecuritySettingsPage() -> impl IntoView {
+    view! {
+        <SettingsShell title=tr!("Security", "Безопасность") path="/settings/security">
+            <MfaSection />
+        </SettingsShell>
+    }
+}
+
+/// Recovery codes, shown once after they are made.
+#[component]
+fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
+    view! {
+        <div class="recovery-codes" role="region" aria-labelledby="recovery-h">
+            <h3 id="recovery-h">{tr!("Your recovery codes", "Ваши коды восстановления")}</h3>
+            <p>{tr!(
+                "Each code logs you in once if you lose your phone. Save them somewhere safe now: they are not shown again.",
+                "Каждый код позволяет один раз войти, если вы потеряете телефон. Сохраните их в надёжном месте сейчас: больше они не будут показаны."
+            )}</p>
+            <ul class="recovery-codes__list" aria-label="recovery codes">
+                {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Two-factor authentication: set up with a QR code, recovery codes, unlock staff tools,
+/// turn off (not for staff).
+#[component]
+fn MfaSection() -> impl IntoView {
+    let auth = use_auth();
+    let begin = ServerAction::<MfaBegin>::new();
+    let enable = auth.mfa_enable;
+    let unlock = auth.mfa_unlock;
+    let renew = ServerAction::<MfaRenewRecovery>::new();
+    let disable = ServerAction::<MfaDisable>::new();
+    let status = Resource::new(
+        move || {
+            (
+                enable.version().get(),
+                unlock.version().get(),
+                renew.version().get(),
+                disable.version().get(),
+            )
+        },
+        |_| get_mfa_status(),
+    );
+    let begin_value = begin.value();
+    let enable_value = enable.value();
+    let unlock_value = unlock.value();
+    let renew_value = renew.value();
+    let disable_value = disable.value();
+    let new_codes = Signal::derive(move || match (enable_value.get(), renew_value.get()) {
+        (_, Some(Ok(c))) | (Some(Ok(c)), _) => Some(c),
+        _ => None,
+    });
+    view! {
+        <section class="card settings__section" aria-labelledby="mfa-h">
+            <h2 id="mfa-h">{tr!("Two-factor authentication", "Двухфакторная аутентификация")}</h2>
+            <p class="muted">{tr!(
+                "Besides your password, log-in asks for a code from an authenticator app on your phone (Google Authenticator, Aegis, 1Password, Яндекс Ключ…). Required for staff.",
+                "Кроме пароля, при входе нужен код из приложения-аутентификатора на телефоне (Google Authenticator, Aegis, 1Password, Яндекс Ключ…). Обязательна для персонала."
+            )}</p>
+            {move || new_codes.get().map(|c| view! { <RecoveryCodes codes=c /> })}
+            <Load resource=status transition=true let:st>
+                {
+                    if st.enabled {
+                        view! {
+                            <p class="mfa-state"><span class="badge badge--ok">{tr!("On", "Включена")}</span> " "
+                                {move || {
+                                    let l = use_i18n().get();
+                                    format!("{} {}", l.pick("Unused recovery codes:", "Неиспользованных кодов восстановления:"), st.recovery_left)
+                                }}
+                            </p>
+                            {(!st.session_verified && st.required).then(|| view! {
+                                <ActionForm action=unlock attr:class="form" attr:novalidate=true>
+                                    <h3>{tr!("Unlock staff tools on this device", "Открыть инструменты персонала на этом устройстве")}</h3>
+                                    <FormError msg=form_error(unlock_value, &["code"]) />
+                                    <TextField label=tr!("Authentication code", "Код аутентификации") name="code"
+                                        autocomplete="one-time-code" required=true maxlength=12 error=field_error(unlock_value, "code") />
+                                    <button type="submit" class="button">{tr!("Unlock", "Открыть")}</button>
+                                </ActionForm>
+                            })}
+                            <ActionForm action=renew attr:class="form" attr:novalidate=true>
+                                <h3>{tr!("New recovery codes", "Новые коды восстановления")}</h3>
+                                <FormError msg=form_error(renew_value, &["code"]) />
+                                <TextField label=tr!("Code from your app", "Код из приложения") name="code"
+                                    autocomplete="one-time-code" required=true maxlength=12 error=field_error(renew_value, "code") />
+                                <button type="submit" class="button button--ghost">{tr!("Make new recovery codes", "Получить новые коды")}</button>
+                            </ActionForm>
+                            {if st.required {
+                                view! { <p class="muted">{tr!(
+                                    "Your staff role needs two-factor authentication, so it cannot be turned off. Lost your phone? Use a recovery code, or ask an admin to reset it.",
+                                    "Для вашей роли персонала двухфакторная аутентификация обязательна, её нельзя выключить. Потеряли телефон? Войдите с кодом восстановления или попросите администратора сбросить её."
+                                )}</p> }.into_any()
+                            } else {
+                                view! {
+                                    <ActionForm action=disable attr:class="form" attr:novalidate=true>
+                                        <h3>{tr!("Turn off", "Выключить")}</h3>
+                                        <FormError msg=form_error(disable_value, &["code"]) />
+                                        <TextField label=tr!("Code to turn it off", "Код для выключения") name="code"
+                                            autocomplete="one-time-code" required=true maxlength=12 error=field_error(disable_value, "code") />
+                                        <button type="submit" class="button button--danger">{tr!("Turn off two-factor authentication", "Выключить двухфакторную аутентификацию")}</button>
+                                    </ActionForm>
+                                }.into_any()
+                            }}
+                        }.into_any()
+                    } else {
+                        view! {
+                            {st.required.then(|| view! {
+                                <p class="notice notice--warning" role="status">{tr!(
+                                    "You hold a staff role: staff pages open once two-factor authentication is on.",
+                                    "У вас роль персонала: инструменты персонала откроются после включения двухфакторной аутентификации."
+                                )}</p>
+                            })}
+                            <FormError msg=form_error(begin_value, &[]) />
+                            {move || match begin_value.get() {
+                                Some(Ok(e)) => view! {
+                                    <ol class="mfa-steps">
+                                        <li>{tr!("Scan this QR code with your authenticator app:", "Отсканируйте QR-код приложением-аутентификатором:")}
+                                            <div class="mfa-qr" inner_html=e.qr_svg.clone()></div>
+                                            <p class="muted">{tr!("Or type this key into the app:", "Или введите в приложение этот ключ:")} " "
+                                                <code class="mfa-secret" aria-label="secret key">{e.secret.clone()}</code></p>
+                                        </li>
+                                        <li>{tr!("Enter the 6-digit code the app shows:", "Введите 6-значный код из приложения:")}
+                                            <ActionForm action=enable attr:class="form" attr:novalidate=true>
+                                                <FormError msg=form_error(enable_value, &["code"]) />
+                                                <TextField label=tr!("Code from your app", "Код из приложения") name="code" inputmode="numeric"
+                                                    autocomplete="one-time-code" required=true maxlength=6 error=field_error(enable_value, "code") />
+                                                <button type="submit" class="button">{tr!("Turn on", "Включить")}</button>
+                                            </ActionForm>
+                                        </li>
+                                    </ol>
+                                }.into_any(),
+                                _ => view! {
+                                    <button type="button" class="button" disabled=move || begin.pending().get()
+                                        on:click=move |_| { begin.dispatch(MfaBegin {}); }>
+                                        {tr!("Set up two-factor authentication", "Включить двухфакторную аутентификацию")}
+                                    </button>
+                                }.into_any(),
+                            }}
+                        }.into_any()
+                    }
+                }
+            </Load>
+        </section>
     }
 }

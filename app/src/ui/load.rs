@@ -19,6 +19,17 @@ pub fn ErrorPanel(#[prop(into)] error: AppError) -> impl IntoView {
     let l = use_i18n();
     let not_found = error == AppError::NotFound;
     let msg = error.msg();
+    if error == AppError::MfaRequired {
+        // Staff pages in a session without a second factor: say how to unlock them.
+        return view! {
+            <section class="page page--narrow empty-state" role="alert">
+                <h1>{crate::tr!("Two-factor authentication required", "Нужна двухфакторная аутентификация")}</h1>
+                <p>{move || msg.text(l.get())}</p>
+                <a class="button" href="/settings/security">{crate::tr!("Open security settings", "Открыть настройки безопасности")}</a>
+            </section>
+        }
+        .into_any();
+    }
     view! {
         <section class="page page--narrow empty-state" role="alert">
             {not_found.then(|| view! { <p class="empty-state__code" aria-hidden="true">"404"</p> })}
@@ -31,6 +42,7 @@ pub fn ErrorPanel(#[prop(into)] error: AppError) -> impl IntoView {
             <a class="button" href="/">{crate::tr!("Go to the home page", "На главную")}</a>
         </section>
     }
+    .into_any()
 }
 
 /// "Log in to see …" with a button that comes back to `next` after log-in.

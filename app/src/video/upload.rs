@@ -151,11 +151,16 @@ pub async fn create(
     {
         return error(e);
     }
-    if let Err(e) = crate::server::quota::reserve(&state, a.user, length as i64, "file").await {
-        let mut r = error(e);
-        *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
-        return r;
-    }
+    // Held until the upload's row (which the quota counts) is written.
+    let _reserved = match crate::server::quota::reserve(&state, a.user, length as i64, "file").await
+    {
+        Ok(r) => r,
+        Err(e) => {
+            let mut r = error(e);
+            *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+            return r;
+        }
+    };
     let public_id = uuid::Uuid::new_v4().simple().to_string();
     let dir = state.config.uploads_dir();
     if let Err(e) = tokio::fs::create_dir_all(&dir).await.and(

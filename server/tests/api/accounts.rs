@@ -679,11 +679,28 @@ async fn roles_are_granted_from_the_command_line(b: Backend) {
     app::accounts::service::grant_role(&app.state, &email, Role::Admin)
         .await
         .unwrap();
+    // A staff role counts only once this session proved a second factor.
+    let me = c.me().await.unwrap();
+    assert!(
+        !me.has(Role::Admin) && me.locked == vec![Role::Admin],
+        "{me:?}"
+    );
+    c.turn_on_mfa().await;
     assert!(c.me().await.unwrap().has(Role::Admin));
     app::accounts::service::revoke_role(&app.state, &email, Role::Admin)
         .await
         .unwrap();
     assert!(!c.me().await.unwrap().has(Role::Admin));
+    // Each change is in the audit log, done by the command line (the repeated grant changed nothing).
+    assert_eq!(
+        app.count_text(
+            "SELECT COUNT(*) FROM audit_log WHERE actor_label = 'command line' AND target_label = $1 \
+             AND action IN ('role.granted', 'role.revoked')",
+            &email
+        )
+        .await,
+        2
+    );
     assert!(
         app::accounts::service::grant_role(&app.state, "nobody@example.com", Role::Admin)
             .await

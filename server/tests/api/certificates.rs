@@ -102,6 +102,7 @@ async fn admin(app: &TestApp) -> Client {
     app::accounts::service::grant_role(&app.state, &e, app::accounts::Role::Admin)
         .await
         .unwrap();
+    c.turn_on_mfa().await;
     c
 }
 

@@ -55,6 +55,7 @@ async fn moderator(app: &TestApp) -> Client {
     app::accounts::service::grant_role(&app.state, &e, app::accounts::Role::Moderator)
         .await
         .unwrap();
+    c.turn_on_mfa().await;
     c
 }
 
@@ -1086,6 +1087,7 @@ async fn every_server_function_checks_who_calls_it(b: Backend) {
     app::accounts::service::grant_role(&app.state, &own_email, app::accounts::Role::Moderator)
         .await
         .unwrap();
+    sm.turn_on_mfa().await;
     let (own, _, _) = course_with(&sm, &form("Свой курс", "Описание"), &[("Р", &["У1"])]).await;
     submit(&sm, own).await.unwrap();
     assert!(queue(&sm).await.unwrap().iter().all(|c| c.id != own));

@@ -560,6 +560,7 @@ async fn moderators_hide_posts_and_hidden_posts_cannot_be_liked(b: Backend) {
     app::accounts::service::grant_role(&app.state, &mod_email, app::accounts::Role::Moderator)
         .await
         .unwrap();
+    moderator.turn_on_mfa().await;
     let r: Call<()> = moderator
         .call("feed/hide", &[("id", &id), ("hidden", "true")])
         .await;

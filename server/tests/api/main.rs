@@ -15,4 +15,5 @@ mod quizzes;
 mod security;
 mod security_http;
 mod shell;
+mod staff;
 mod video;

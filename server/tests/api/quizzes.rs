@@ -57,6 +57,7 @@ pub(crate) async fn moderator(app: &TestApp) -> Client {
     app::accounts::service::grant_role(&app.state, &e, app::accounts::Role::Moderator)
         .await
         .unwrap();
+    c.turn_on_mfa().await;
     c
 }
 

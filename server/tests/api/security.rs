@@ -15,6 +15,8 @@ both!(
     pages_may_connect_only_to_the_site_itself,
     image_bombs_are_refused_from_their_header,
     uploads_stop_at_the_owners_storage_quota,
+    upload_bodies_are_streamed_to_disk_and_leave_nothing_behind,
+    parallel_uploads_cannot_pass_the_quota_together,
 );
 
 async fn enroll(c: &Client, course: i64) -> Call<Enrolled> {
@@ -503,4 +505,86 @@ async fn uploads_stop_at_the_owners_storage_quota(b: Backend) {
 
 async fn storage(c: &Client) -> app::video::StorageUse {
     c.call("videos/storage", &[]).await.unwrap()
+}
+
+/// Temporary upload files (`DATA_DIR/uploads/form-*`) left behind.
+fn spooled_files(app: &TestApp) -> Vec<String> {
+    let dir = app.state.config.uploads_dir();
+    std::fs::read_dir(dir)
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .map(|e| e.file_name().to_string_lossy().to_string())
+                .filter(|n| n.starts_with("form-"))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn upload_bodies_are_streamed_to_disk_and_leave_nothing_behind(b: Backend) {
+    let app = spawn_app(b).await;
+    let c = a_tutor(&app, "Streaming Tutor").await;
+    let (course, _, lessons) = crate::quizzes::course(&c, None, "Курс с большим файлом", 1).await;
+    // A 30 MB lesson file goes through a temporary file into storage, byte for byte.
+    let mut big = b"%PDF-1.7\n".to_vec();
+    big.extend((0..30 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8));
+    let r = crate::courses::upload_attachment(&c, course, lessons[0], "big.pdf", big.clone()).await;
+    assert_eq!(r.status(), 200);
+    let a: app::courses::Attachment = r.json().await.unwrap();
+    assert_eq!(a.size_bytes, big.len() as i64);
+    let got = c.get(&a.url).await.bytes().await.unwrap();
+    assert!(got == big.as_slice(), "the stored file differs");
+    assert!(spooled_files(&app).is_empty(), "{:?}", spooled_files(&app));
+    // Over the limit: refused with the limit named, and the partial file is gone too.
+    let mut huge = b"%PDF-1.7\n".to_vec();
+    huge.resize(app::courses::ATTACHMENT_MAX_BYTES + 1024, b' ');
+    let r = crate::courses::upload_attachment(&c, course, lessons[0], "huge.pdf", huge).await;
+    assert_eq!(r.status(), 422);
+    assert_eq!(
+        r.json::<AppError>().await.unwrap().field_msg("file"),
+        Some(Msg::Course(app::courses::CourseMsg::AttachmentTooBig {
+            max_mb: 50
+        }))
+    );
+    // A fake file (not what its name says) is refused from its first bytes, and removed.
+    let r = crate::courses::upload_attachment(&c, course, lessons[0], "fake.pdf", vec![0u8; 4096])
+        .await;
+    assert_eq!(r.status(), 422);
+    assert!(spooled_files(&app).is_empty(), "{:?}", spooled_files(&app));
+    app.cleanup().await;
+}
+
+async fn parallel_uploads_cannot_pass_the_quota_together(b: Backend) {
+    let app = spawn_app_with(b, |c| c.storage_quota_mb = 1).await;
+    let c = a_tutor(&app, "Racing Tutor").await;
+    let (course, _, lessons) = crate::quizzes::course(&c, None, "Курс гонки", 1).await;
+    // Eight lesson files of 300 kB at once against 1 MB: each alone fits, together only three.
+    let mut pdf = b"%PDF-1.4\n".to_vec();
+    pdf.resize(300_000, b' ');
+    let names: Vec<String> = (0..8).map(|i| format!("part{i}.pdf")).collect();
+    let uploads = names
+        .iter()
+        .map(|n| crate::courses::upload_attachment(&c, course, lessons[0], n, pdf.clone()));
+    let statuses: Vec<u16> = futures::future::join_all(uploads)
+        .await
+        .iter()
+        .map(|r| r.status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        3,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 422).count(),
+        5,
+        "{statuses:?}"
+    );
+    let used = app
+        .count(
+            "SELECT CAST(COALESCE(SUM(a.size_bytes), 0) AS BIGINT) FROM lesson_attachments a WHERE a.lesson_id = $1",
+            lessons[0],
+        )
+        .await;
+    assert!(used <= 1024 * 1024, "{used}");
+    app.cleanup().await;
 }

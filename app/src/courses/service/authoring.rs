@@ -333,7 +333,7 @@ pub async fn delete_course(
     }
     if c.status == Status::Published {
         let (from, to) = (Status::Published, Status::Archived);
-        db::set_status(&st.db, id, from, to, None, now_ms()).await?;
+        db::set_status(st.db.w(), id, from, to, None, now_ms()).await?;
         forget_counts(st);
     }
     Ok(Deleted::Archived)

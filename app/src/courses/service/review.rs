@@ -2,6 +2,7 @@
 //! a moderator approves or returns it with feedback, the author or a moderator archives it.
 
 use super::{cards, course, illegal, reindex};
+use crate::audit::{self, Action};
 use crate::courses::{
     Changes, CourseCard, CourseMsg, Status, Transition, access, db, forget_counts, next_status,
 };
@@ -24,7 +25,7 @@ pub async fn submit_course(st: &AppState, actor: &Actor, id: CourseId) -> Result
         && matches!(c.changes_state, Changes::Editing | Changes::Returned)
     {
         let from = [Changes::Editing, Changes::Returned];
-        db::set_changes(&st.db, id, &from, Changes::Review, None, None, now).await?;
+        db::set_changes(st.db.w(), id, &from, Changes::Review, None, None, now).await?;
         return Ok(());
     }
     let from = c.status;
@@ -35,7 +36,7 @@ pub async fn submit_course(st: &AppState, actor: &Actor, id: CourseId) -> Result
             Msg::Course(CourseMsg::Incomplete),
         ));
     }
-    if !db::set_status(&st.db, id, from, to, None, now).await? {
+    if !db::set_status(st.db.w(), id, from, to, None, now).await? {
         return Err(illegal());
     }
     Ok(())
@@ -50,9 +51,20 @@ pub async fn archive_course(st: &AppState, actor: &Actor, id: CourseId) -> Resul
     }
     let from = c.status;
     let to = next_status(from, Transition::Archive).ok_or_else(illegal)?;
-    if !db::set_status(&st.db, id, from, to, None, now_ms()).await? {
+    let mut tx = st.db.w().begin().await?;
+    if !db::set_status(&mut *tx, id, from, to, None, now_ms()).await? {
         return Err(illegal());
     }
+    // Staff archiving someone else's course is a staff action: it goes to the audit log.
+    if c.author_id != actor.user {
+        let entry = audit::Entry::on(Action::CourseArchived, "course", id.get(), c.title.clone())
+            .change(
+                serde_json::json!({ "status": from.code() }),
+                serde_json::json!({ "status": to.code() }),
+            );
+        audit::record(&mut tx, &audit::By::actor(actor), entry).await?;
+    }
+    tx.commit().await?;
     forget_counts(st);
     Ok(())
 }
@@ -60,6 +72,8 @@ pub async fn archive_course(st: &AppState, actor: &Actor, id: CourseId) -> Resul
 /// The review queue, oldest first, without the moderator's own courses (admins see all).
 /// Moderators. Errors: `Forbidden`.
 pub async fn review_queue(st: &AppState, actor: &Actor) -> Result<Vec<CourseCard>, AppError> {
+    // `MfaRequired` for a moderator whose session has not proved a second factor.
+    actor.require(crate::roles::Role::Moderator)?;
     if !access::may_moderate(actor) {
         return Err(AppError::Forbidden);
     }
@@ -79,6 +93,8 @@ pub async fn moderate_course(
     approve: bool,
     feedback: &str,
 ) -> Result<(), AppError> {
+    // `MfaRequired` for a moderator whose session has not proved a second factor.
+    actor.require(crate::roles::Role::Moderator)?;
     if !access::may_moderate(actor) {
         return Err(AppError::Forbidden);
     }
@@ -94,9 +110,23 @@ pub async fn moderate_course(
         let max = FEEDBACK_MAX as u32;
         return Err(AppError::field("feedback", Msg::TooLong { max }));
     }
-    if !decide(st, &c, approve, feedback).await? {
+    let mut tx = st.db.w().begin().await?;
+    if !decide(&mut tx, &c, approve, feedback).await? {
         return Err(illegal());
     }
+    let action = if approve {
+        Action::CourseApproved
+    } else {
+        Action::CourseReturned
+    };
+    let entry = audit::Entry::on(action, "course", id.get(), c.title.clone())
+        .change(
+            serde_json::json!({ "status": c.status.code(), "changes": c.changes_state.code() }),
+            serde_json::json!({ "approved": approve }),
+        )
+        .reason(feedback);
+    audit::record(&mut tx, &audit::By::actor(actor), entry).await?;
+    tx.commit().await?;
     reindex(st, id).await?;
     let kind = if approve {
         Kind::CourseApproved
@@ -111,7 +141,7 @@ pub async fn moderate_course(
 /// Applies the verdict: to a published course's pending changes, else as a lifecycle move.
 /// False when the course moved meanwhile.
 async fn decide(
-    st: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     c: &db::CourseRow,
     approve: bool,
     feedback: &str,
@@ -122,10 +152,10 @@ async fn decide(
         return Ok(if approve {
             let html = c.pending_description.as_deref().map(markdown);
             let to = Changes::None;
-            db::set_changes(&st.db, c.id, &review, to, None, html.as_deref(), now).await?
+            db::set_changes(&mut **tx, c.id, &review, to, None, html.as_deref(), now).await?
         } else {
             let (to, fb) = (Changes::Returned, Some(feedback));
-            db::set_changes(&st.db, c.id, &review, to, fb, None, now).await?
+            db::set_changes(&mut **tx, c.id, &review, to, fb, None, now).await?
         });
     }
     let t = if approve {
@@ -136,5 +166,5 @@ async fn decide(
     let from = c.status;
     let to = next_status(from, t).ok_or_else(illegal)?;
     let fb = (!approve).then_some(feedback);
-    Ok(db::set_status(&st.db, c.id, from, to, fb, now).await?)
+    Ok(db::set_status(&mut **tx, c.id, from, to, fb, now).await?)
 }

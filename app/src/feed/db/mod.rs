@@ -55,7 +55,12 @@ pub struct CommentRow {
 }
 
 const POST_COLS: &str = "p.id, p.author_id, p.body, p.body_html, p.video_id, p.status, p.likes_count, p.comments_count, p.hot, p.created_at, p.edited_at";
-const COMMENT_COLS: &str = "id, post_id, parent_id, author_id, body, body_html, depth, likes_count, replies_count, deleted, created_at, edited_at";
+/// A banned author's comments read as deleted (their text hidden, their place kept) until the
+/// ban is lifted.
+const COMMENT_COLS: &str = "id, post_id, parent_id, author_id, \
+     CASE WHEN hidden_by_ban = 1 THEN '' ELSE body END AS body, \
+     CASE WHEN hidden_by_ban = 1 THEN '' ELSE body_html END AS body_html, \
+     depth, likes_count, replies_count, CASE WHEN hidden_by_ban = 1 THEN 1 ELSE deleted END AS deleted, created_at, edited_at";
 
 /// Newest-first keyset cursor: (created_at, id); `None` starts at the top.
 pub type TimeCursor = Option<(i64, PostId)>;

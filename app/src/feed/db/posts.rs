@@ -95,13 +95,18 @@ pub async fn delete_post(db: &Db, id: PostId) -> sqlx::Result<u64> {
 }
 
 /// Hides or shows a post; the rows changed (0: no such post).
-pub async fn set_status(db: &Db, id: PostId, status: PostStatus, now: i64) -> sqlx::Result<u64> {
+pub async fn set_status(
+    ex: impl sqlx::Executor<'_, Database = sqlx::Any>,
+    id: PostId,
+    status: PostStatus,
+    now: i64,
+) -> sqlx::Result<u64> {
     Ok(
         sqlx::query("UPDATE posts SET status = $1, updated_at = $2 WHERE id = $3")
             .bind(status.code())
             .bind(now)
             .bind(id)
-            .execute(db.w())
+            .execute(ex)
             .await?
             .rows_affected(),
     )

@@ -215,9 +215,18 @@ pub async fn set_post_hidden(
     } else {
         PostStatus::Published
     };
-    if db::set_status(&st.db, id, status, now_ms()).await? == 0 {
+    let mut tx = st.db.w().begin().await?;
+    if db::set_status(&mut *tx, id, status, now_ms()).await? == 0 {
         return Err(AppError::NotFound);
     }
+    let action = if hidden {
+        crate::audit::Action::PostHidden
+    } else {
+        crate::audit::Action::PostShown
+    };
+    let entry = crate::audit::Entry::on(action, "post", id.get(), String::new());
+    crate::audit::record(&mut tx, &crate::audit::By::actor(actor), entry).await?;
+    tx.commit().await?;
     crate::seo::forget_sitemap(st);
     Ok(())
 }

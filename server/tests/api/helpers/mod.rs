@@ -436,6 +436,24 @@ impl Client {
         .await
     }
 
+    /// Sets up two-factor authentication like a person with an authenticator app (reading the
+    /// key the page shows) and proves it in this session; returns the secret and the recovery
+    /// codes.
+    pub async fn turn_on_mfa(&self) -> (Vec<u8>, Vec<String>) {
+        let e: app::accounts::MfaEnrolment = self
+            .call("accounts/mfa-begin", &[])
+            .await
+            .expect("mfa begin");
+        let secret = app::accounts::mfa::secret_from_text(&e.secret).expect("base32 secret");
+        let code = totp_now(&secret);
+        let codes: Vec<String> = self
+            .call("accounts/mfa-enable", &[("code", &code)])
+            .await
+            .expect("mfa enable");
+        assert_eq!(codes.len(), 10);
+        (secret, codes)
+    }
+
     pub async fn me(&self) -> Option<app::accounts::CurrentUser> {
         self.call::<Option<app::accounts::CurrentUser>>("accounts/me", &[])
             .await
@@ -453,6 +471,15 @@ async fn decode<T: DeserializeOwned>(res: reqwest::Response) -> Call<T> {
             .unwrap_or_else(|_| panic!("status {status}: {text}"));
         Err((status, err))
     }
+}
+
+/// The current authenticator code of a secret.
+pub fn totp_now(secret: &[u8]) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("clock")
+        .as_secs();
+    app::accounts::mfa::code_at(secret, now)
 }
 
 pub const PASSWORD: &str = "correct horse battery staple";

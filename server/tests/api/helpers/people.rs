@@ -20,6 +20,10 @@ pub async fn person_with(app: &TestApp, name: &str, signup_role: &str, extra: &[
             .await
             .expect("grant role");
     }
+    // Staff roles count only in a session that proved a second factor.
+    if app::roles::holds_staff(extra) {
+        c.turn_on_mfa().await;
+    }
     c
 }
 
