@@ -108,13 +108,21 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
     let l = use_i18n();
     let profile_href = format!("/u/{}", user.handle);
     let name = user.display_name.clone();
+    // The menu closes once a choice is made (links navigate inside the app, so the page that
+    // holds it stays and the menu would stay open over the next page).
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move |_| {
+        if let Some(d) = menu.get() {
+            let _ = d.remove_attribute("open");
+        }
+    };
     view! {
-        <details class="user-menu">
+        <details class="user-menu" node_ref=menu>
             <summary class="user-menu__button" aria-label=move || l.get().pick("Account menu", "Меню аккаунта")>
                 <Avatar url=user.avatar_url.clone() name=name.clone() size=32/>
                 <span class="user-menu__name">{name.clone()}</span>
             </summary>
-            <div class="user-menu__panel">
+            <div class="user-menu__panel" on:click=close>
                 <p class="user-menu__email">{user.email.clone()}</p>
                 <a href=profile_href>{tr!("My profile", "Мой профиль")}</a>
                 <a href="/settings/profile">{tr!("Edit profile", "Редактировать профиль")}</a>
