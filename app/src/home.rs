@@ -80,7 +80,8 @@ pub fn HomePage() -> impl IntoView {
                 })}
             </Transition>
         </section>
-        <section class="page features">
+        <section class="page features" aria-labelledby="features-h">
+            <h2 id="features-h" class="visually-hidden">{tr!("What Tutorium offers", "Что есть в Tutorium")}</h2>
             <div class="feature">
                 <h3>{tr!("Short lessons", "Короткие уроки")}</h3>
                 <p>{tr!("Tutors show how they teach in short videos. Follow the ones you like.", "Репетиторы показывают, как они учат, в коротких видео. Подписывайтесь на понравившихся.")}</p>

@@ -190,3 +190,27 @@ export async function apiMfa(request: APIRequestContext): Promise<string> {
   expect(enable.status(), await enable.text()).toBe(200);
   return secret;
 }
+
+/** Calls a server function with a form; expects 200 and returns the JSON answer. */
+export async function call(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
+  const r = await request.post(`/api/${endpoint}`, { form });
+  expect(r.status(), `${endpoint}: ${await r.text()}`).toBe(200);
+  return r.json();
+}
+
+/** A published course with one lesson, built through the API (the course UI has its own test). */
+export async function publishedCourse(tutor: APIRequestContext, moderator: APIRequestContext): Promise<{ id: number; slug: string; lesson: number; title: string }> {
+  const title = `Дроби ${Date.now().toString(36)}`;
+  const created = await tutor.post('/api/courses/create', {
+    data: { form: { title, slug: '', description: 'Всё о дробях.', outcomes: '', category: 'math', level: 'beginner', language: 'ru', price: '', currency: 'RUB' } },
+  });
+  expect(created.status()).toBe(200);
+  const id: number = await created.json();
+  const section: number = await call(tutor, 'courses/section-add', { course: String(id), title: 'Дроби' });
+  const lesson: number = await call(tutor, 'courses/lesson-add', { course: String(id), section: String(section), title: 'Что такое дробь' });
+  await call(tutor, 'courses/submit', { id: String(id) });
+  await call(moderator, 'courses/moderate', { id: String(id), approve: 'true' });
+  const draft = await call(tutor, 'courses/draft', { id: String(id) });
+  return { id, slug: draft.slug, lesson, title };
+}
+

@@ -3,7 +3,7 @@ import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole, apiMfa } from './helpers';
+import { test, expect, uniqueEmail, goto, hydrated, apiUser, watchErrors, grantRole, apiMfa, call, publishedCourse } from './helpers';
 
 const EXAM = `title: Итоговый экзамен по дробям
 pass: 75
@@ -29,28 +29,6 @@ explain: Верхняя часть — числитель, нижняя — зн
 2. 1/2
 3. 3/4
 `;
-
-async function call(request: APIRequestContext, endpoint: string, form: Record<string, string>) {
-  const r = await request.post(`/api/${endpoint}`, { form });
-  expect(r.status(), `${endpoint}: ${await r.text()}`).toBe(200);
-  return r.json();
-}
-
-/** A published course with one lesson, built through the API (the course UI has its own test). */
-async function publishedCourse(tutor: APIRequestContext, moderator: APIRequestContext): Promise<{ id: number; slug: string; lesson: number; title: string }> {
-  const title = `Дроби ${Date.now().toString(36)}`;
-  const created = await tutor.post('/api/courses/create', {
-    data: { form: { title, slug: '', description: 'Всё о дробях.', outcomes: '', category: 'math', level: 'beginner', language: 'ru', price: '', currency: 'RUB' } },
-  });
-  expect(created.status()).toBe(200);
-  const id: number = await created.json();
-  const section: number = await call(tutor, 'courses/section-add', { course: String(id), title: 'Дроби' });
-  const lesson: number = await call(tutor, 'courses/lesson-add', { course: String(id), section: String(section), title: 'Что такое дробь' });
-  await call(tutor, 'courses/submit', { id: String(id) });
-  await call(moderator, 'courses/moderate', { id: String(id), approve: 'true' });
-  const draft = await call(tutor, 'courses/draft', { id: String(id) });
-  return { id, slug: draft.slug, lesson, title };
-}
 
 /** Puts the shown items of an ordering question into `target` order with the arrow buttons. */
 async function order(group: ReturnType<Page['getByRole']>, target: string[]) {

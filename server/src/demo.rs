@@ -10,7 +10,8 @@ use app::server::{AppState, now_ms, session};
 pub const PASSWORD: &str = "demo-password-2026";
 
 pub const SUMMARY: &str = concat!(
-    "Demo data added: 6 tutors, 4 students (one of them a moderator) and 4 courses.\n",
+    "Demo data added: 6 tutors, 4 students (one of them a moderator), 4 courses, and tutors' posts\n",
+    "with short videos, likes and comments (the videos are transcoded by the server's worker).\n",
     "Log in as any of them with the password demo-password-2026, e.g.\n",
     "  anna.petrova@demo.tutorium.local (tutor)\n",
     "  maria.ivanova@demo.tutorium.local (student)\n",
@@ -664,7 +665,215 @@ pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
     app::accounts::service::mark_demo(state, &ids).await?;
     let raw: Vec<i64> = ids.iter().map(|i| i.get()).collect();
     add_courses(state, &raw, now).await?;
+    add_posts(state, &ids).await?;
     Ok(true)
+}
+
+/// A short clip for a demo post, made offline by ffmpeg from one of its generated sources
+/// (`lavfi`), with a silent soundtrack; it then goes through the real upload checks and
+/// transcoding like any upload.
+struct DemoClip {
+    file: &'static str,
+    source: &'static str,
+    title: &'static str,
+}
+
+const CLIPS: [DemoClip; 3] = [
+    DemoClip {
+        file: "mandelbrot.mp4",
+        source: "mandelbrot=s=640x360:r=25:end_scale=0.02",
+        title: "Фрактал Мандельброта",
+    },
+    DemoClip {
+        file: "life.mp4",
+        source: "life=s=640x360:mold=10:r=25:ratio=0.1:death_color=#4f46e5:life_color=#f5f3ff",
+        title: "Game of Life",
+    },
+    DemoClip {
+        file: "gradients.mp4",
+        source: "gradients=s=640x360:r=25:speed=0.03:n=4",
+        title: "Speaking warm-up",
+    },
+];
+
+async fn make_clip(
+    state: &AppState,
+    dir: &std::path::Path,
+    c: &DemoClip,
+) -> anyhow::Result<std::path::PathBuf> {
+    let out = dir.join(c.file);
+    let status = tokio::process::Command::new(&state.config.ffmpeg)
+        .args([
+            "-nostdin",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            c.source,
+        ])
+        .args(["-f", "lavfi", "-i", "anullsrc=r=44100:cl=mono"])
+        .args([
+            "-t", "6", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p",
+        ])
+        .args(["-c:a", "aac", "-shortest", "-movflags", "+faststart"])
+        .arg(&out)
+        .status()
+        .await?;
+    anyhow::ensure!(
+        status.success(),
+        "ffmpeg could not make the demo clip {}",
+        c.file
+    );
+    Ok(out)
+}
+
+/// A demo post: its author (index into PEOPLE), text, tags, and the clip it carries.
+struct DemoPost {
+    author: usize,
+    body: &'static str,
+    tags: &'static str,
+    clip: Option<usize>,
+    /// (commenter, comment, reply by the author)
+    comments: &'static [(usize, &'static str, &'static str)],
+    likers: &'static [usize],
+}
+
+const POSTS: &[DemoPost] = &[
+    DemoPost {
+        author: 1,
+        body: "Phrasal verb of the week: **figure out** — to understand or solve something.\n\n> I finally *figured out* the Present Perfect!\n\nWrite your own sentence in the comments and I will check it.",
+        tags: "english, vocabulary",
+        clip: None,
+        comments: &[(
+            7,
+            "I can't figure out why my code doesn't work :)",
+            "Perfect sentence — and very true for programmers!",
+        )],
+        likers: &[6, 7],
+    },
+    DemoPost {
+        author: 4,
+        body: "Перед сочинением ЕГЭ: план за пять минут.\n\n1. Сформулируйте проблему одним предложением.\n2. Два примера из текста — с номерами предложений.\n3. Связь между примерами: «дополняет» или «противопоставляет».\n4. Своё мнение и аргумент из литературы.",
+        tags: "литература, егэ",
+        clip: None,
+        comments: &[(
+            8,
+            "А если пример из текста всего один?",
+            "Тогда возьмите две детали одного эпизода — проверяющие это засчитывают.",
+        )],
+        likers: &[6, 8],
+    },
+    DemoPost {
+        author: 5,
+        body: "Tones matter in Mandarin: **mā** (mother), **má** (hemp), **mǎ** (horse), **mà** (to scold). Same syllable, four words. Say them aloud, slowly, then fast.",
+        tags: "chinese, pronunciation",
+        clip: None,
+        comments: &[],
+        likers: &[7],
+    },
+    DemoPost {
+        author: 1,
+        body: "Warm-up for today's speaking club: describe what you see for **30 seconds** without pausing — colours, movement, how it makes you feel. Record yourself and listen back.",
+        tags: "english, speaking",
+        clip: Some(2),
+        comments: &[(
+            7,
+            "Slow waves of purple and orange, like the sea at sunset.",
+            "Lovely! Now say it again using \"as if\".",
+        )],
+        likers: &[6, 7, 8],
+    },
+    DemoPost {
+        author: 2,
+        body: "«Жизнь» Конвея: четыре правила — и узоры рождаются, живут и умирают сами. На Python это двадцать строк; разбираем их в курсе «Python с нуля».",
+        tags: "python, программирование",
+        clip: Some(1),
+        comments: &[(
+            8,
+            "Запустил у себя — работает! А как сделать поле бесконечным?",
+            "Храните только живые клетки в множестве (set) — и у поля нет границ.",
+        )],
+        likers: &[6, 8, 9],
+    },
+    DemoPost {
+        author: 0,
+        body: "Фрактал Мандельброта: одна формула **z → z² + c**, а граница бесконечно сложная. Приближаем — и узор повторяется снова и снова. Так выглядит математика, которую не проходят в школе.",
+        tags: "математика, фракталы",
+        clip: Some(0),
+        comments: &[
+            (
+                6,
+                "Красиво! А где это применяется?",
+                "В компьютерной графике, при сжатии изображений и даже в моделировании береговой линии.",
+            ),
+            (
+                7,
+                "Can you explain what c is?",
+                "c is the point of the plane we test: it belongs to the set if z stays small.",
+            ),
+        ],
+        likers: &[6, 7, 8, 9],
+    },
+];
+
+/// Tutors' posts with tags, short videos, likes and threaded comments — through the feed's use
+/// cases, as the people themselves. Skipped when the demo's first tutor already posted.
+async fn add_posts(state: &AppState, ids: &[UserId]) -> anyhow::Result<()> {
+    let (existing,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM posts WHERE author_id = $1")
+        .bind(ids[0])
+        .fetch_one(state.db.r())
+        .await?;
+    if existing > 0 {
+        return Ok(());
+    }
+    let dir = state.config.work_dir().join("demo-clips");
+    tokio::fs::create_dir_all(&dir).await?;
+    let mut clips = Vec::new();
+    for (i, c) in CLIPS.iter().enumerate() {
+        let author = POSTS
+            .iter()
+            .find(|p| p.clip == Some(i))
+            .map(|p| p.author)
+            .unwrap_or(0);
+        let actor = acting(state, ids[author].get()).await?;
+        let file = make_clip(state, &dir, c).await?;
+        let id = app::video::service::ingest_file(state, &actor, &file, c.title)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo clip {}: {e:?}", c.file))?;
+        clips.push(id);
+    }
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    for p in POSTS {
+        let author = acting(state, ids[p.author].get()).await?;
+        let video = p.clip.map(|i| clips[i].as_str()).unwrap_or("");
+        let post = app::feed::service::create_post(state, &author, p.body, p.tags, video)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo post: {e:?}"))?;
+        for (who, text, reply) in p.comments {
+            let reader = acting(state, ids[*who].get()).await?;
+            let c = app::feed::service::add_comment(state, &reader, post, None, text)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo comment: {e:?}"))?;
+            app::feed::service::add_comment(
+                state,
+                &author,
+                post,
+                Some(app::ids::CommentId(c.id)),
+                reply,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo reply: {e:?}"))?;
+        }
+        for who in p.likers {
+            let reader = acting(state, ids[*who].get()).await?;
+            app::feed::service::like_post(state, &reader, post, true)
+                .await
+                .map_err(|e| anyhow::anyhow!("demo like: {e:?}"))?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -153,7 +153,7 @@ fn CertificateDetails(
             {match revoked.clone() {
                 None => view! {
                     <p class="certificate__status certificate__status--valid" role="status">
-                        "✓ "{tr!("Valid certificate", "Сертификат действителен")}
+                        <crate::ui::Icon kind=crate::ui::IconKind::Check />" "{tr!("Valid certificate", "Сертификат действителен")}
                     </p>
                 }.into_any(),
                 Some((at, reason)) => view! {

@@ -171,6 +171,12 @@ pub async fn moderate_course(
 
 // ---------------- learners ----------------
 
+/// A tutor's published courses, for their profile. Anyone. Errors: `NotFound`.
+#[server(endpoint = "courses/by-tutor")]
+pub async fn courses_by_tutor(handle: String) -> Result<Vec<CourseCard>, AppError> {
+    service::by_tutor(&state(), auth::current().as_ref(), &handle).await
+}
+
 /// A catalog page: published courses matching the query, with the number of matches. Anyone.
 /// Errors: `BadRequest` (a malformed cursor or filter).
 #[server(endpoint = "courses/catalog", input = Json)]

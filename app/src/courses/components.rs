@@ -69,7 +69,7 @@ pub fn CourseCardView(card: CourseCard, #[prop(optional)] href: Option<String>) 
                 <div class="course-card__body">
                     <h3 class="course-card__title">{card.title.clone()}</h3>
                     <p class="course-card__author">
-                        <Avatar url=card.author.avatar_url.clone() name=card.author.display_name.clone() size=24 />
+                        <Avatar url=card.author.avatar_url.clone() name=card.author.display_name.clone() size=24 decorative=true />
                         <span>{card.author.display_name.clone()}</span>
                     </p>
                     <p class="course-card__meta">
@@ -79,7 +79,7 @@ pub fn CourseCardView(card: CourseCard, #[prop(optional)] href: Option<String>) 
                     </p>
                     <p class="course-card__foot">
                         <strong class="course-card__price">{move || c.with_value(|c| price_text(c.price_minor, &c.currency, l.get()))}</strong>
-                        {card.rating_avg.map(|r| view! { <span class="course-card__rating" aria-label=move || format!("{} {r:.1}", l.get().pick("Rating", "Рейтинг"))>{format!("★ {r:.1}")}</span> })}
+                        {card.rating_avg.map(|r| view! { <span class="course-card__rating" aria-label=move || format!("{} {r:.1}", l.get().pick("Rating", "Рейтинг"))><crate::ui::Icon kind=crate::ui::IconKind::Star class="icon--star" />{format!(" {r:.1}")}</span> })}
                         <span class="muted">{move || c.with_value(|c| learners_text(c.enrollments_count, l.get()))}</span>
                     </p>
                 </div>
@@ -131,7 +131,13 @@ pub fn Syllabus(
                             let length = (lesson.duration_ms > 0).then_some(lesson.duration_ms);
                             view! {
                                 <li class="syllabus__lesson" class:syllabus__lesson--done=lesson.completed class:syllabus__lesson--current=is_current>
-                                    <span class="syllabus__tick" aria-hidden="true">{if lesson.completed { "✓" } else if can_open { "▷" } else { "🔒" }}</span>
+                                    <span class="syllabus__tick" aria-hidden="true">{if lesson.completed {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Check /> }
+                                    } else if can_open {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Play /> }
+                                    } else {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Lock /> }
+                                    }}</span>
                                     {if can_open {
                                         view! { <a href=href aria-current=is_current.then_some("page")>{lesson.title.clone()}</a> }.into_any()
                                     } else {
@@ -148,4 +154,38 @@ pub fn Syllabus(
             }
         })
         .collect_view()
+}
+
+/// A tutor's published courses on their profile: cards, or nothing when there are none.
+#[component]
+pub fn TutorCourses(handle: String) -> impl IntoView {
+    let courses = Resource::new(move || handle.clone(), super::api::courses_by_tutor);
+    let l = use_i18n();
+    // Not `Load`: a section of the profile, which shows nothing unless there are courses.
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                match courses.await {
+                    Ok(list) if !list.is_empty() => {
+                        let n = list.len() as i64;
+                        view! {
+                            <section class="profile__courses" aria-labelledby="courses-h">
+                                <h2 id="courses-h">
+                                    {tr!("Courses", "Курсы")}
+                                    <span class="badge" aria-label=move || match l.get() {
+                                        Locale::En => format!("{n} courses"),
+                                        Locale::Ru => format!("{n} {}", plural_ru(n, "курс", "курса", "курсов")),
+                                    }>{n}</span>
+                                </h2>
+                                <div class="course-grid">
+                                    {list.into_iter().map(|c| view! { <CourseCardView card=c /> }).collect_view()}
+                                </div>
+                            </section>
+                        }.into_any()
+                    }
+                    _ => ().into_any(),
+                }
+            })}
+        </Transition>
+    }
 }

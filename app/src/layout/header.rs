@@ -54,6 +54,7 @@ pub fn Header() -> impl IntoView {
                     </svg>
                     <span class="brand__name">"Tutorium"</span>
                 </a>
+                <SiteMenu/>
                 <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
                     <A href="/courses">{tr!("Courses", "Курсы")}</A>
                     <A href="/feed">{tr!("Feed", "Лента")}</A>
@@ -102,6 +103,52 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// On a phone: one compact row (logo, menu, bell, account), the sections and the language and
+/// theme switches behind "Menu". Hidden on wider screens, where they sit in the header itself.
+#[component]
+fn SiteMenu() -> impl IntoView {
+    let l = use_i18n();
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move |ev: leptos::ev::MouseEvent| {
+        // Close after following a link (a click on the switches keeps it open).
+        let on_link = ev
+            .target()
+            .and_then(|t| wasm_safe_closest_link(&t))
+            .unwrap_or(false);
+        if on_link && let Some(d) = menu.get() {
+            let _ = d.remove_attribute("open");
+        }
+    };
+    view! {
+        <details class="site-menu" node_ref=menu>
+            <summary class="site-menu__button" aria-label=move || l.get().pick("Menu", "Меню")>
+                <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
+                    <path d="M4 7h16M4 12h16M4 17h16"/>
+                </svg>
+                <span>{tr!("Menu", "Меню")}</span>
+            </summary>
+            <div class="site-menu__panel" on:click=close>
+                <nav class="site-menu__nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                    <A href="/courses">{tr!("Courses", "Курсы")}</A>
+                    <A href="/feed">{tr!("Feed", "Лента")}</A>
+                    <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
+                </nav>
+                <div class="site-menu__prefs">
+                    <LanguageSwitch/>
+                    <ThemeToggle/>
+                </div>
+            </div>
+        </details>
+    }
+}
+
+/// Whether a click target is (inside) a link.
+fn wasm_safe_closest_link(t: &leptos::web_sys::EventTarget) -> Option<bool> {
+    use leptos::wasm_bindgen::JsCast;
+    let el = t.dyn_ref::<leptos::web_sys::Element>()?;
+    Some(el.closest("a").ok().flatten().is_some())
+}
+
 #[component]
 fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
     let auth = use_auth();
@@ -119,7 +166,7 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
     view! {
         <details class="user-menu" node_ref=menu>
             <summary class="user-menu__button" aria-label=move || l.get().pick("Account menu", "Меню аккаунта")>
-                <Avatar url=user.avatar_url.clone() name=name.clone() size=32/>
+                <Avatar url=user.avatar_url.clone() name=name.clone() size=32 decorative=true/>
                 <span class="user-menu__name">{name.clone()}</span>
             </summary>
             <div class="user-menu__panel" on:click=close>

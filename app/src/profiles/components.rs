@@ -42,7 +42,7 @@ pub fn TutorCardView(tutor: TutorCard) -> impl IntoView {
     view! {
         <li class="tutor-card">
             <a class="tutor-card__link" href=href>
-                <Avatar url=tutor.avatar_url.clone() name=tutor.display_name.clone() size=72 />
+                <Avatar url=tutor.avatar_url.clone() name=tutor.display_name.clone() size=72 decorative=true />
                 <span class="tutor-card__body">
                     <span class="tutor-card__name">{tutor.display_name.clone()}</span>
                     <span class="tutor-card__headline">{tutor.headline.clone()}</span>

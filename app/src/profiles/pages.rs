@@ -132,7 +132,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         <JsonLd data=json />
         <article class="page profile">
             <header class="profile__header">
-                <Avatar url=p.avatar_url.clone() name=p.display_name.clone() size=128 />
+                <Avatar url=p.avatar_url.clone() name=p.display_name.clone() size=128 decorative=true />
                 <div class="profile__id">
                     <h1 class="profile__name">{p.display_name.clone()}</h1>
                     {p.is_tutor.then(|| view! { <span class="badge">{tr!("Tutor", "Репетитор")}</span> })}
@@ -207,6 +207,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                     }
                 })}
             </div>
+            {p.is_tutor.then(|| view! { <crate::courses::components::TutorCourses handle=p.handle.clone() /> })}
             <crate::feed::pages::UserPosts handle=p.handle.clone() />
             <p class="muted profile__joined">{move || match l.get() {
                 Locale::En => format!("Joined {}", format_date(joined, Locale::En)),

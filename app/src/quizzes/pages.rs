@@ -392,7 +392,7 @@ fn AttemptRunner(
                     view! {
                         <span class="quiz-run__timer" class:quiz-run__timer--urgent=urgent role="timer"
                             aria-label=move || l.get().pick("Time left", "Осталось времени")>
-                            {format!("⏱ {}:{:02}", s / 60, s % 60)}
+                            <crate::ui::Icon kind=crate::ui::IconKind::Clock />{format!(" {}:{:02}", s / 60, s % 60)}
                         </span>
                     }
                 })}

@@ -2,11 +2,13 @@
 //! metadata, sizes and dates.
 
 mod form;
+mod icons;
 mod load;
 mod seo;
 pub mod upload;
 
 pub use form::*;
+pub use icons::*;
 pub use load::*;
 pub use seo::*;
 
@@ -18,6 +20,10 @@ pub fn Avatar(
     #[prop(into)] url: Signal<Option<String>>,
     #[prop(into)] name: Signal<String>,
     #[prop(default = 48)] size: u32,
+    /// The name is written right beside it: the picture says nothing more (empty alt, hidden
+    /// from screen readers), so the name is not read twice.
+    #[prop(optional)]
+    decorative: bool,
 ) -> impl IntoView {
     let initials = move || {
         name.get()
@@ -37,10 +43,10 @@ pub fn Avatar(
     view! {
         {move || match url.get() {
             Some(u) => view! {
-                <img class="avatar" src=u alt=move || name.get() width=size height=size style=style loading="lazy" />
+                <img class="avatar" src=u alt=move || if decorative { String::new() } else { name.get() } width=size height=size style=style loading="lazy" />
             }.into_any(),
             None => view! {
-                <span class="avatar avatar--initials" role="img" aria-label=move || name.get() style=style>
+                <span class="avatar avatar--initials" role=(!decorative).then_some("img") aria-hidden=decorative.then_some("true") aria-label=move || (!decorative).then(|| name.get()) style=style>
                     <span aria-hidden="true" style=format!("font-size:{}px", size * 2 / 5)>{initials}</span>
                 </span>
             }.into_any(),

@@ -326,3 +326,45 @@ pub async fn save_position(
     db::upsert_position(&st.db, actor.user, v.id, pos, now_ms()).await?;
     Ok(())
 }
+
+/// Adds a video file from the server's disk as `actor`'s upload, through the same checks and
+/// transcoding as a browser upload (the demo and imports use it); returns its public id.
+/// The file is copied; the transcoding job renders the ladder and poster.
+/// Errors: `Validation(file)` when ffprobe refuses it, `Validation(StorageFull)`.
+pub async fn ingest_file(
+    st: &AppState,
+    actor: &Actor,
+    src: &std::path::Path,
+    title: &str,
+) -> Result<String, AppError> {
+    let size = tokio::fs::metadata(src)
+        .await
+        .map_err(|_| AppError::field("file", Msg::Required))?
+        .len() as i64;
+    let _reserved = crate::server::quota::reserve(st, actor.user, size, "file").await?;
+    let public_id = uuid::Uuid::new_v4().simple().to_string();
+    let dir = st.config.uploads_dir();
+    let path = dir.join(&public_id);
+    tokio::fs::create_dir_all(&dir)
+        .await
+        .and(tokio::fs::copy(src, &path).await.map(|_| ()))
+        .map_err(|e| anyhow::anyhow!("copying {}: {e}", src.display()))?;
+    let now = now_ms();
+    let id = db::insert_upload(&st.db, &public_id, actor.user, title, size, now).await?;
+    db::advance_offset(&st.db, id, 0, size, now).await?;
+    let limits = super::probe::Limits {
+        max_seconds: st.config.video_max_seconds,
+    };
+    match super::probe::probe(&st.config.ffprobe, &path, &limits).await {
+        Ok(p) => {
+            db::start_processing(&st.db, id, p.duration_ms, p.width, p.height, now_ms()).await?;
+            super::changed(st, id).await;
+            Ok(public_id)
+        }
+        Err(msg) => {
+            let _ = tokio::fs::remove_file(&path).await;
+            db::delete(&st.db, id).await?;
+            Err(AppError::field("file", msg))
+        }
+    }
+}

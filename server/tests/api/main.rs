@@ -9,6 +9,7 @@ mod accounts;
 mod architecture;
 mod certificates;
 mod courses;
+mod demo;
 mod feed;
 mod profiles;
 mod quizzes;

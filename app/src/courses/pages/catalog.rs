@@ -247,6 +247,8 @@ fn CatalogResults(first: Page, query: CatalogQuery) -> impl IntoView {
                 <a class="button button--ghost" href="/courses">{tr!("Reset filters", "Сбросить фильтры")}</a>
             </div>
         })}
+        // The cards' titles are h3: their section needs a heading of its own (heading order).
+        <h2 class="visually-hidden">{tr!("Courses found", "Найденные курсы")}</h2>
         <div class="course-grid">
             <For each=move || items.get() key=|c| c.id let:card>
                 <CourseCardView card />

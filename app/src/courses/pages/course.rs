@@ -91,7 +91,7 @@ fn CourseView(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
                         {(card.duration_ms > 0).then(|| view! { <li>{move || c.with_value(|c| format_length(c.card.duration_ms, l.get()))}</li> })}
                         <li>{COURSE_LANGUAGES.iter().find(|x| x.0 == card.language).map(|x| x.1).unwrap_or("")}</li>
                         <li>{move || c.with_value(|c| learners_text(c.card.enrollments_count, l.get()))}</li>
-                        {card.rating_avg.map(|r| view! { <li>{format!("★ {r:.1}")}</li> })}
+                        {card.rating_avg.map(|r| view! { <li><crate::ui::Icon kind=crate::ui::IconKind::Star class="icon--star" />{format!(" {r:.1}")}</li> })}
                     </ul>
                     {(card.status == Status::Archived).then(|| view! {
                         <p class="notice">{tr!("This course is archived: it takes no new learners. Enrolled learners keep access.", "Курс в архиве: новые ученики не принимаются, записавшиеся сохраняют доступ.")}</p>
@@ -124,7 +124,7 @@ fn CourseView(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
                     <section class="card tutor-box" aria-labelledby="tutor-h">
                         <h2 id="tutor-h">{tr!("Your tutor", "Ваш преподаватель")}</h2>
                         <a class="tutor-box__link" href=format!("/u/{}", card.author.handle)>
-                            <Avatar url=card.author.avatar_url.clone() name=card.author.display_name.clone() size=56 />
+                            <Avatar url=card.author.avatar_url.clone() name=card.author.display_name.clone() size=56 decorative=true />
                             <span>
                                 <strong>{card.author.display_name.clone()}</strong>
                                 <span class="muted">{course.author_headline.clone()}</span>

@@ -149,7 +149,11 @@ fn LessonView(lesson: crate::courses::LessonView) -> impl IntoView {
                         <span>{move || match l.get() { Locale::En => format!("{}% complete", percent.get()), Locale::Ru => format!("Пройдено {}%", percent.get()) }}</span>
                     </div>
                 })}
-                <LessonList slug=course.card.slug.clone() course=course.clone() current=id done />
+                // Collapsible: on a phone the outline comes after the lesson, folded away on demand.
+                <details class="player-page__outline" open=true>
+                    <summary>{tr!("Course contents", "Содержание курса")}</summary>
+                    <LessonList slug=course.card.slug.clone() course=course.clone() current=id done />
+                </details>
             </aside>
             <article class="player-page__main">
                 {lesson.preview_only.then(|| view! {
@@ -220,7 +224,13 @@ fn LessonList(
                             let is_done = move || done.with(|d| d.contains(&lid));
                             view! {
                                 <li class="syllabus__lesson" class:syllabus__lesson--done=is_done class:syllabus__lesson--current=lid == current>
-                                    <span class="syllabus__tick" aria-hidden="true">{move || if is_done() { "✓" } else if can_open { "▷" } else { "🔒" }}</span>
+                                    <span class="syllabus__tick" aria-hidden="true">{move || if is_done() {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Check /> }
+                                    } else if can_open {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Play /> }
+                                    } else {
+                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Lock /> }
+                                    }}</span>
                                     {if can_open {
                                         view! { <a href=format!("/learn/{slug}/{lid}") aria-current=(lid == current).then_some("page")>{x.title.clone()}</a> }.into_any()
                                     } else {

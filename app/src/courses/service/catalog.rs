@@ -142,3 +142,21 @@ pub(super) async fn detail(
     };
     Ok((detail, last_lesson))
 }
+
+/// A tutor's published courses, newest first, as cards — for their profile. Anyone; nothing for
+/// a banned tutor, and for visitors of a members-only profile. Errors: `NotFound` (no such handle).
+pub async fn by_tutor(
+    st: &AppState,
+    viewer: Option<&Actor>,
+    handle: &str,
+) -> Result<Vec<crate::courses::CourseCard>, AppError> {
+    let p = crate::profiles::db::select_by_handle(&st.db, handle)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if p.banned_at.is_some() || (p.visibility == "members" && viewer.is_none()) {
+        return Ok(Vec::new());
+    }
+    let mut rows = db::list_by_author(&st.db, p.user_id).await?;
+    rows.retain(|c| c.status == Status::Published);
+    cards(st, &rows).await
+}

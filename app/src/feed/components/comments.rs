@@ -192,7 +192,7 @@ fn CommentItem(comment: Comment, depth_base: i64, items: RwSignal<Vec<Comment>>)
             {match comment.author.clone() {
                 Some(a) => view! {
                     <div class="comment__head">
-                        <Avatar url=a.avatar_url.clone() name=a.display_name.clone() size=28 />
+                        <Avatar url=a.avatar_url.clone() name=a.display_name.clone() size=28 decorative=true />
                         <a class="comment__author" href=format!("/u/{}", a.handle)>{a.display_name.clone()}</a>
                         <span class="muted comment__time">{move || format_datetime(at, l.get())}</span>
                     </div>

@@ -69,7 +69,7 @@ pub fn PostCardView(
         <article class="post" class:post--hidden=move || hidden.get() aria-labelledby=format!("post-{id}-author")>
             <header class="post__header">
                 <a href=author_href.clone() tabindex="-1" aria-hidden="true">
-                    <Avatar url=post.author.avatar_url.clone() name=post.author.display_name.clone() size=40 />
+                    <Avatar url=post.author.avatar_url.clone() name=post.author.display_name.clone() size=40 decorative=true />
                 </a>
                 <div>
                     <a class="post__author" id=format!("post-{id}-author") href=author_href>{post.author.display_name.clone()}</a>

@@ -1,0 +1,62 @@
+//! `tutorium demo`: what a newcomer sees — a feed with videos, likes and threads, tutors with
+//! courses and posts — made once, through the features' own use cases.
+
+use crate::both;
+use crate::helpers::*;
+use app::courses::CourseCard;
+use app::feed::{CommentPage, FeedPage};
+
+both!(the_demo_fills_the_feed_and_tutors_profiles_once);
+
+async fn totals(app: &TestApp) -> Vec<i64> {
+    let mut out = Vec::new();
+    for sql in [
+        "SELECT COUNT(*) FROM posts WHERE id > $1",
+        "SELECT COUNT(*) FROM comments WHERE id > $1",
+        "SELECT COUNT(*) FROM post_likes WHERE post_id > $1",
+        "SELECT COUNT(*) FROM videos WHERE id > $1",
+        "SELECT COUNT(*) FROM courses WHERE id > $1",
+    ] {
+        out.push(app.count(sql, 0).await);
+    }
+    out
+}
+
+async fn the_demo_fills_the_feed_and_tutors_profiles_once(b: Backend) {
+    let app = spawn_app(b).await;
+    assert!(server::demo::fill(&app.state, false).await.unwrap());
+    let visitor = app.client();
+    // The feed: tutors' posts, three with a short video made by ffmpeg and accepted by the
+    // upload checks (queued for transcoding), with likes and threaded comments.
+    let page: FeedPage = visitor
+        .call("feed/list", &[("tab", "popular"), ("cursor", "")])
+        .await
+        .unwrap();
+    assert!(page.items.len() >= 6, "{}", page.items.len());
+    assert_eq!(page.items.iter().filter(|p| p.video.is_some()).count(), 3);
+    assert!(page.items.iter().all(|p| !p.tags.is_empty()));
+    let busiest = page.items.iter().max_by_key(|p| p.comments_count).unwrap();
+    assert!(busiest.comments_count >= 4 && busiest.likes_count >= 3);
+    let thread: CommentPage = visitor
+        .call("feed/comments", &[("post", &busiest.id.to_string())])
+        .await
+        .unwrap();
+    assert!(
+        thread.items.iter().any(|c| c.replies_count >= 1),
+        "answered by the author"
+    );
+    // A tutor's profile lists their courses.
+    let courses: Vec<CourseCard> = visitor
+        .call("courses/by-tutor", &[("handle", "anna-petrova")])
+        .await
+        .unwrap();
+    assert_eq!(courses.len(), 1);
+    assert!(courses[0].title.starts_with("Алгебра"));
+    let html = visitor.get("/u/anna-petrova").await.text().await.unwrap();
+    assert!(html.contains("Алгебра 8–9 класс") && html.contains("Фрактал Мандельброта"));
+    // Running it again adds nothing.
+    let before = totals(&app).await;
+    server::demo::fill(&app.state, false).await.unwrap();
+    assert_eq!(totals(&app).await, before);
+    app.cleanup().await;
+}
