@@ -10,8 +10,9 @@ use app::server::{AppState, now_ms, session};
 pub const PASSWORD: &str = "demo-password-2026";
 
 pub const SUMMARY: &str = concat!(
-    "Demo data added: 6 tutors, 4 students (one of them a moderator), 4 courses, and tutors' posts\n",
-    "with short videos, likes and comments (the videos are transcoded by the server's worker).\n",
+    "Demo data added: 6 tutors, 4 students (one of them a moderator), 4 courses (a learner part-way\n",
+    "through the algebra course, another with its certificate), and tutors' posts with short\n",
+    "videos, likes and comments (the videos are transcoded by the server's worker).\n",
     "Log in as any of them with the password demo-password-2026, e.g.\n",
     "  anna.petrova@demo.tutorium.local (tutor)\n",
     "  maria.ivanova@demo.tutorium.local (student)\n",
@@ -208,6 +209,7 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
     use app::error::Msg;
     let moderator = acting(state, ids[9]).await?;
     let student = acting(state, ids[6]).await?;
+    let graduate = acting(state, ids[7]).await?;
     for (i, c) in COURSES.iter().enumerate() {
         let tutor = acting(state, ids[c.author]).await?;
         let form = CourseForm {
@@ -231,10 +233,16 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
             let sid = courses::add_section(state, &tutor, id, section).await?;
             for (title, body, free) in *lessons {
                 let lid = courses::add_lesson(state, &tutor, id, sid, title).await?;
+                // The first course's first lesson (a free preview) is a video lesson.
+                let video = if i == 0 && lesson_ids.is_empty() {
+                    demo_clip(state, &tutor, &LESSON_CLIP).await?
+                } else {
+                    String::new()
+                };
                 let lesson = LessonUpdate {
                     title: title.to_string(),
                     body: body.to_string(),
-                    video: String::new(),
+                    video,
                     free_preview: *free,
                 };
                 courses::update_lesson(state, &tutor, id, lid, &lesson).await?;
@@ -244,15 +252,29 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
         courses::submit_course(state, &tutor, id).await?;
         courses::moderate_course(state, &moderator, id, true, "").await?;
         if i == 0 {
-            add_final_exam(state, id, now).await?;
-            if let Some(&second) = lesson_ids.get(1) {
-                add_lesson_quiz(state, id, second).await?;
-            }
+            let (exam, exam_spec) = add_final_exam(state, id, now).await?;
+            let quiz = match lesson_ids.get(1) {
+                Some(&second) => Some((second, add_lesson_quiz(state, id, second).await?)),
+                None => None,
+            };
+            // Мария is part-way: the first lesson done.
             let enrolled = courses::enroll(state, &student, id).await?;
             anyhow::ensure!(enrolled == Enrolled::Done, "the first demo course is free");
             if let Some(&first) = lesson_ids.first() {
                 courses::complete_lesson(state, &student, first).await?;
             }
+            // Alex went the whole way: every lesson (the second by passing its quiz), then the
+            // final exam — the certificate follows.
+            courses::enroll(state, &graduate, id).await?;
+            for &lesson in &lesson_ids {
+                match &quiz {
+                    Some((with_quiz, (quiz_id, spec))) if *with_quiz == lesson => {
+                        pass_quiz(state, &graduate, *quiz_id, spec).await?
+                    }
+                    _ => courses::complete_lesson(state, &graduate, lesson).await?,
+                }
+            }
+            pass_quiz(state, &graduate, exam, &exam_spec).await?;
         }
     }
     Ok(())
@@ -270,7 +292,7 @@ async fn add_lesson_quiz(
     state: &AppState,
     course: CourseId,
     lesson: app::ids::LessonId,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<(app::ids::QuizId, app::quizzes::QuizSpec)> {
     use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let spec = QuizSpec {
@@ -305,10 +327,10 @@ async fn add_lesson_quiz(
         ],
     };
     let tutor = author_of(state, course).await?;
-    app::quizzes::service::save_quiz(state, &tutor, course, Some(lesson), spec)
+    let id = app::quizzes::service::save_quiz(state, &tutor, course, Some(lesson), spec.clone())
         .await
         .map_err(|e| anyhow::anyhow!("demo lesson quiz: {e:?}"))?;
-    Ok(())
+    Ok((id, spec))
 }
 
 /// The course's author, acting as a tutor.
@@ -324,7 +346,11 @@ async fn author_of(state: &AppState, course: CourseId) -> anyhow::Result<Actor> 
 /// certificate: complete every lesson, pass the exam (60 %), download the PDF.
 /// Saved through the quizzes' use case, acting as the course's tutor; the version is stamped
 /// at the real time, not the course's backdated `_now`.
-async fn add_final_exam(state: &AppState, course: CourseId, _now: i64) -> anyhow::Result<()> {
+async fn add_final_exam(
+    state: &AppState,
+    course: CourseId,
+    _now: i64,
+) -> anyhow::Result<(app::ids::QuizId, app::quizzes::QuizSpec)> {
     use app::quizzes::{Question, QuestionKind, QuizSettings, QuizSpec};
     let options = |o: &[&str]| o.iter().map(|s| s.to_string()).collect::<Vec<_>>();
     let spec = QuizSpec {
@@ -361,9 +387,57 @@ async fn add_final_exam(state: &AppState, course: CourseId, _now: i64) -> anyhow
         ],
     };
     let tutor = author_of(state, course).await?;
-    app::quizzes::service::save_quiz(state, &tutor, course, None, spec)
+    let id = app::quizzes::service::save_quiz(state, &tutor, course, None, spec.clone())
         .await
         .map_err(|e| anyhow::anyhow!("demo exam: {e:?}"))?;
+    Ok((id, spec))
+}
+
+/// Takes quiz `quiz` as `learner`, answering every question right (matched to `spec` by its
+/// prompt, options by their text in the order the attempt shows them), and submits.
+async fn pass_quiz(
+    state: &AppState,
+    learner: &Actor,
+    quiz: app::ids::QuizId,
+    spec: &app::quizzes::QuizSpec,
+) -> anyhow::Result<()> {
+    use app::quizzes::{Answer, QuestionKind};
+    let attempt = app::quizzes::service::start_attempt(state, learner, quiz)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo attempt: {e:?}"))?;
+    let mut answers = Vec::new();
+    for q in &attempt.questions {
+        let s = spec
+            .questions
+            .iter()
+            .find(|s| s.prompt == q.prompt)
+            .ok_or_else(|| anyhow::anyhow!("demo quiz: no question {}", q.prompt))?;
+        let shown = |i: usize| q.options.iter().position(|o| *o == s.options[i]);
+        let answer = match s.kind {
+            QuestionKind::Single => Answer::Single(shown(s.correct[0]).unwrap_or(0)),
+            QuestionKind::Multiple => {
+                Answer::Multiple(s.correct.iter().filter_map(|i| shown(*i)).collect())
+            }
+            QuestionKind::Text => Answer::Text(s.accepted[0].clone()),
+            QuestionKind::Ordering => {
+                Answer::Ordering((0..s.options.len()).filter_map(shown).collect())
+            }
+        };
+        answers.push((q.id, answer));
+    }
+    let result = app::quizzes::service::submit_attempt(
+        state,
+        learner,
+        app::ids::AttemptId(attempt.id),
+        &answers,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("demo submit: {e:?}"))?;
+    anyhow::ensure!(
+        result.passed,
+        "the demo learner should pass {}",
+        attempt.title
+    );
     Ok(())
 }
 
@@ -678,6 +752,31 @@ struct DemoClip {
     title: &'static str,
 }
 
+/// The demo's video lesson (the algebra course's first lesson).
+const LESSON_CLIP: DemoClip = DemoClip {
+    file: "lesson.mp4",
+    source: "cellauto=s=640x360:rule=90:r=25:scroll=1:pattern=1",
+    title: "Линейные уравнения",
+};
+
+/// Makes `clip` and adds it as `owner`'s video (upload checks and transcoding); its public id.
+async fn demo_clip(state: &AppState, owner: &Actor, clip: &DemoClip) -> anyhow::Result<String> {
+    let dir = state
+        .config
+        .work_dir()
+        .join(format!("demo-{}", app::server::random_token(9)));
+    tokio::fs::create_dir_all(&dir).await?;
+    let made = make_clip(state, &dir, clip).await;
+    let id = match made {
+        Ok(file) => app::video::service::ingest_file(state, owner, &file, clip.title)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo clip {}: {e:?}", clip.file)),
+        Err(e) => Err(e),
+    };
+    let _ = tokio::fs::remove_dir_all(&dir).await;
+    id
+}
+
 const CLIPS: [DemoClip; 3] = [
     DemoClip {
         file: "mandelbrot.mp4",
@@ -828,8 +927,6 @@ async fn add_posts(state: &AppState, ids: &[UserId]) -> anyhow::Result<()> {
     if existing > 0 {
         return Ok(());
     }
-    let dir = state.config.work_dir().join("demo-clips");
-    tokio::fs::create_dir_all(&dir).await?;
     let mut clips = Vec::new();
     for (i, c) in CLIPS.iter().enumerate() {
         let author = POSTS
@@ -838,13 +935,8 @@ async fn add_posts(state: &AppState, ids: &[UserId]) -> anyhow::Result<()> {
             .map(|p| p.author)
             .unwrap_or(0);
         let actor = acting(state, ids[author].get()).await?;
-        let file = make_clip(state, &dir, c).await?;
-        let id = app::video::service::ingest_file(state, &actor, &file, c.title)
-            .await
-            .map_err(|e| anyhow::anyhow!("demo clip {}: {e:?}", c.file))?;
-        clips.push(id);
+        clips.push(demo_clip(state, &actor, c).await?);
     }
-    let _ = tokio::fs::remove_dir_all(&dir).await;
     for p in POSTS {
         let author = acting(state, ids[p.author].get()).await?;
         let video = p.clip.map(|i| clips[i].as_str()).unwrap_or("");

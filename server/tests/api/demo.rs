@@ -16,6 +16,8 @@ async fn totals(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM post_likes WHERE post_id > $1",
         "SELECT COUNT(*) FROM videos WHERE id > $1",
         "SELECT COUNT(*) FROM courses WHERE id > $1",
+        "SELECT COUNT(*) FROM certificates WHERE id > $1",
+        "SELECT COUNT(*) FROM enrollments WHERE user_id > $1",
     ] {
         out.push(app.count(sql, 0).await);
     }
@@ -54,6 +56,31 @@ async fn the_demo_fills_the_feed_and_tutors_profiles_once(b: Backend) {
     assert!(courses[0].title.starts_with("Алгебра"));
     let html = visitor.get("/u/anna-petrova").await.text().await.unwrap();
     assert!(html.contains("Алгебра 8–9 класс") && html.contains("Фрактал Мандельброта"));
+    // The first course: a video lesson; Мария part-way, Alex through it with a certificate.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM lessons WHERE video_id IS NOT NULL AND id > $1",
+            0
+        )
+        .await,
+        1
+    );
+    let progress = |email: &'static str| {
+        app.count_text(
+            "SELECT e.completed_lessons FROM enrollments e JOIN users u ON u.id = e.user_id WHERE u.email = $1",
+            email,
+        )
+    };
+    assert_eq!(progress("maria.ivanova@demo.tutorium.local").await, 1);
+    assert_eq!(progress("alex.kim@demo.tutorium.local").await, 4);
+    assert_eq!(
+        app.count_text(
+            "SELECT COUNT(*) FROM certificates c JOIN users u ON u.id = c.user_id WHERE u.email = $1",
+            "alex.kim@demo.tutorium.local"
+        )
+        .await,
+        1
+    );
     // Running it again adds nothing.
     let before = totals(&app).await;
     server::demo::fill(&app.state, false).await.unwrap();
