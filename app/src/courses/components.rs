@@ -131,13 +131,7 @@ pub fn Syllabus(
                             let length = (lesson.duration_ms > 0).then_some(lesson.duration_ms);
                             view! {
                                 <li class="syllabus__lesson" class:syllabus__lesson--done=lesson.completed class:syllabus__lesson--current=is_current>
-                                    <span class="syllabus__tick" aria-hidden="true">{if lesson.completed {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Check /> }
-                                    } else if can_open {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Play /> }
-                                    } else {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Lock /> }
-                                    }}</span>
+                                    <span class="syllabus__tick" aria-hidden="true"><crate::ui::Icon kind=lesson_tick(lesson.completed, can_open) /></span>
                                     {if can_open {
                                         view! { <a href=href aria-current=is_current.then_some("page")>{lesson.title.clone()}</a> }.into_any()
                                     } else {
@@ -187,5 +181,17 @@ pub fn TutorCourses(handle: String) -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// The syllabus symbol of a lesson: done, open, or locked.
+pub fn lesson_tick(done: bool, can_open: bool) -> crate::ui::IconKind {
+    use crate::ui::IconKind;
+    if done {
+        IconKind::Check
+    } else if can_open {
+        IconKind::Play
+    } else {
+        IconKind::Lock
     }
 }

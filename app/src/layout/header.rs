@@ -56,9 +56,7 @@ pub fn Header() -> impl IntoView {
                 </a>
                 <SiteMenu/>
                 <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
-                    <A href="/courses">{tr!("Courses", "Курсы")}</A>
-                    <A href="/feed">{tr!("Feed", "Лента")}</A>
-                    <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
+                    <NavLinks/>
                 </nav>
                 <div class="site-header__tools">
                     <LanguageSwitch/>
@@ -103,6 +101,16 @@ pub fn Header() -> impl IntoView {
     }
 }
 
+/// The site's sections, in the header on wide screens and in the phone menu.
+#[component]
+fn NavLinks() -> impl IntoView {
+    view! {
+        <A href="/courses">{tr!("Courses", "Курсы")}</A>
+        <A href="/feed">{tr!("Feed", "Лента")}</A>
+        <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
+    }
+}
+
 /// On a phone: one compact row (logo, menu, bell, account), the sections and the language and
 /// theme switches behind "Menu". Hidden on wider screens, where they sit in the header itself.
 #[component]
@@ -129,9 +137,7 @@ fn SiteMenu() -> impl IntoView {
             </summary>
             <div class="site-menu__panel" on:click=close>
                 <nav class="site-menu__nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
-                    <A href="/courses">{tr!("Courses", "Курсы")}</A>
-                    <A href="/feed">{tr!("Feed", "Лента")}</A>
-                    <A href="/tutors">{tr!("Tutors", "Репетиторы")}</A>
+                    <NavLinks/>
                 </nav>
                 <div class="site-menu__prefs">
                     <LanguageSwitch/>

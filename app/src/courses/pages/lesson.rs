@@ -224,12 +224,8 @@ fn LessonList(
                             let is_done = move || done.with(|d| d.contains(&lid));
                             view! {
                                 <li class="syllabus__lesson" class:syllabus__lesson--done=is_done class:syllabus__lesson--current=lid == current>
-                                    <span class="syllabus__tick" aria-hidden="true">{move || if is_done() {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Check /> }
-                                    } else if can_open {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Play /> }
-                                    } else {
-                                        view! { <crate::ui::Icon kind=crate::ui::IconKind::Lock /> }
+                                    <span class="syllabus__tick" aria-hidden="true">{move || view! {
+                                        <crate::ui::Icon kind=crate::courses::components::lesson_tick(is_done(), can_open) />
                                     }}</span>
                                     {if can_open {
                                         view! { <a href=format!("/learn/{slug}/{lid}") aria-current=(lid == current).then_some("page")>{x.title.clone()}</a> }.into_any()
