@@ -37,6 +37,8 @@ pub fn AppRoutes() -> impl IntoView {
             <Route path=path!("/reset-password") view=ResetPasswordPage ssr=SsrMode::Async/>
             <Route path=path!("/tutors") view=TutorsPage ssr=SsrMode::Async/>
             <Route path=path!("/u/:handle") view=ProfilePage ssr=SsrMode::Async/>
+            <Route path=path!("/u/:handle/followers") view=|| view! { <FollowsPage followers=true /> } ssr=SsrMode::Async/>
+            <Route path=path!("/u/:handle/following") view=|| view! { <FollowsPage followers=false /> } ssr=SsrMode::Async/>
             <Route path=path!("/settings/profile") view=ProfileSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/account") view=AccountSettingsPage ssr=SsrMode::Async/>
             <Route path=path!("/settings/security") view=SecuritySettingsPage ssr=SsrMode::Async/>

@@ -27,6 +27,15 @@ test('a second user follows the first and the count changes', async ({ browser, 
   // Everyone sees the new count.
   await goto(page, '/u/follow-me-tutor');
   await expect(page.getByText('1 follower', { exact: true })).toBeVisible();
+  // The count leads to the list of followers, and the tabs to whom the tutor follows.
+  await page.getByRole('link', { name: '1 follower', exact: true }).click();
+  await expect(page).toHaveURL(/\/u\/follow-me-tutor\/followers$/);
+  await expect(page.getByRole('heading', { name: "Follow Me Tutor's followers" })).toBeVisible();
+  await expect(page.getByRole('link', { name: 'Big Fan' })).toBeVisible();
+  await page.getByRole('link', { name: 'Following', exact: true }).click();
+  await expect(page.getByText('Not following anyone yet.')).toBeVisible();
+  await page.getByRole('link', { name: '← Follow Me Tutor' }).click();
+  await expect(page.getByRole('heading', { name: 'Follow Me Tutor', level: 1 })).toBeVisible();
   // Unfollow.
   await fanPage.getByRole('button', { name: 'Following' }).click();
   await expect(fanPage.getByText('0 followers')).toBeVisible();

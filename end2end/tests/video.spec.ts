@@ -41,17 +41,27 @@ test('a tutor uploads a video, sees it processed, and it plays', async ({ page }
   await goto(page, '/studio/videos');
   await expect(page.getByText(/^Storage: \d+(\.\d)? (KB|MB) of 10\.0 GB used/)).toBeVisible();
   await expect(page.getByText('Storage: 0 KB of 10.0 GB used (videos and lesson files).')).toHaveCount(0);
+  // hls.js (~150 kB) is fetched only once someone plays, where the browser has no HLS of its own.
+  const hlsJs: string[] = [];
+  page.on('request', (r) => { if (r.url().includes('hls.min.js')) hlsJs.push(r.url()); });
   await row.getByRole('link', { name: 'lesson.mp4' }).click();
   await hydrated(page);
   const player = page.getByRole('figure', { name: 'Video player' });
   await expect(player.getByRole('button', { name: 'Play' })).toBeVisible();
   await expect(player.getByLabel('Quality')).toBeVisible();
+  expect(hlsJs).toEqual([]);
   await player.getByRole('button', { name: 'Play' }).click();
   await page.waitForFunction(() => {
     const v = document.querySelector('video');
     return !!v && v.readyState >= 2 && v.currentTime > 0.2;
   }, undefined, { timeout: 30_000 });
   await expect(player.getByRole('button', { name: 'Pause' })).toBeVisible();
+  // It then streams the adaptive ladder through hls.js (a MediaSource), still playing.
+  await page.waitForFunction(() => {
+    const v = document.querySelector('video');
+    return !!v && v.currentSrc.startsWith('blob:') && !v.paused && v.readyState >= 2;
+  }, undefined, { timeout: 30_000 });
+  expect(hlsJs).toHaveLength(1);
   // Keyboard: space pauses.
   await player.focus();
   await page.keyboard.press(' ');

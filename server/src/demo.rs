@@ -34,7 +34,14 @@ struct DemoCourse {
     currency: &'static str,
     /// (section title, its lessons)
     sections: &'static [(&'static str, &'static [DemoLesson])],
+    /// The cover's hue.
+    hue: u16,
+    /// PDF handouts attached to its lessons.
+    handouts: &'static [Handout],
 }
+
+/// (lesson index in the course, file name, title, paragraphs)
+type Handout = (usize, &'static str, &'static str, &'static [&'static str]);
 
 /// (lesson title, Markdown body, free preview)
 type DemoLesson = (&'static str, &'static str, bool);
@@ -51,6 +58,36 @@ const COURSES: &[DemoCourse] = &[
         language: "ru",
         price: "",
         currency: "RUB",
+        hue: 235,
+        handouts: &[
+            (
+                0,
+                "lineinye-uravneniya.pdf",
+                "Линейные уравнения: шаги решения",
+                &[
+                    "Линейное уравнение имеет вид ax + b = 0, где a и b — числа, a ≠ 0.",
+                    "- Раскройте скобки и приведите подобные слагаемые.",
+                    "- Перенесите слагаемые с x влево, числа — вправо, меняя знак.",
+                    "- Разделите обе части на коэффициент при x.",
+                    "- Проверьте ответ: подставьте его в исходное уравнение.",
+                    "Пример: 3(x − 2) = x + 4 → 3x − 6 = x + 4 → 2x = 10 → x = 5. Проверка: 3 · 3 = 9 и 5 + 4 = 9.",
+                    "Для самопроверки: 5x + 7 = 2x − 8 (ответ: x = −5); 4(x + 1) = 2x (ответ: x = −2).",
+                ],
+            ),
+            (
+                1,
+                "kvadratnye-uravneniya.pdf",
+                "Памятка: квадратные уравнения",
+                &[
+                    "Уравнение ax² + bx + c = 0 (a ≠ 0) решается через дискриминант D = b² − 4ac.",
+                    "- D > 0: два корня, x = (−b ± √D) / 2a.",
+                    "- D = 0: один корень, x = −b / 2a.",
+                    "- D < 0: действительных корней нет.",
+                    "Теорема Виета: x₁ + x₂ = −b / a, x₁ · x₂ = c / a — удобно для проверки.",
+                    "Пример: x² − 5x + 6 = 0. D = 25 − 24 = 1, x₁ = 2, x₂ = 3. Проверка: 2 + 3 = 5, 2 · 3 = 6.",
+                ],
+            ),
+        ],
         sections: &[
             (
                 "Уравнения",
@@ -95,6 +132,33 @@ const COURSES: &[DemoCourse] = &[
         language: "ru",
         price: "1990",
         currency: "RUB",
+        hue: 150,
+        handouts: &[
+            (
+                0,
+                "python-shpargalka.pdf",
+                "Шпаргалка по Python: первые команды",
+                &[
+                    "print(\"Привет\") — вывести текст; input() — прочитать строку, которую ввёл человек.",
+                    "- int(\"42\") и float(\"3.5\") превращают строку в число, str(42) — число в строку.",
+                    "- len(\"текст\") — длина строки или списка.",
+                    "- # — комментарий: Python пропускает всё после этого знака.",
+                    "Запуск программы: python3 hello.py в терминале или кнопка Run в редакторе.",
+                ],
+            ),
+            (
+                3,
+                "zadachi-na-cikly.pdf",
+                "Задачи на циклы",
+                &[
+                    "1. Выведите числа от 1 до 10, каждое на своей строке (for и range).",
+                    "2. Посчитайте сумму чисел от 1 до 100. Ответ: 5050.",
+                    "3. Спрашивайте число, пока человек не введёт 0 (while).",
+                    "4. Выведите таблицу умножения на 7.",
+                    "Подсказка: range(1, 11) даёт числа от 1 до 10 — правая граница не входит.",
+                ],
+            ),
+        ],
         sections: &[
             (
                 "Первые шаги",
@@ -144,6 +208,20 @@ const COURSES: &[DemoCourse] = &[
         language: "en",
         price: "2490",
         currency: "RUB",
+        hue: 20,
+        handouts: &[(
+            0,
+            "small-talk-phrases.pdf",
+            "Small talk: phrases that work",
+            &[
+                "Open questions keep a conversation going; yes/no questions end it.",
+                "- How was your weekend? — It was great, I finally went hiking. And yours?",
+                "- What are you working on at the moment? — A new project at work, actually.",
+                "- Have you been here before? — No, it's my first time. What do you recommend?",
+                "Follow-ups: Really? How come? / That sounds fun — what was the best part?",
+                "Practice: ask a friend all three questions today and add one follow-up to each answer.",
+            ],
+        )],
         sections: &[
             (
                 "Everyday conversations",
@@ -181,6 +259,20 @@ const COURSES: &[DemoCourse] = &[
         language: "ru",
         price: "",
         currency: "RUB",
+        hue: 330,
+        handouts: &[(
+            0,
+            "plan-sochineniya.pdf",
+            "План сочинения ЕГЭ",
+            &[
+                "- Проблема: один вопрос, над которым размышляет автор.",
+                "- Комментарий: два примера из текста с номерами предложений и пояснением к каждому.",
+                "- Связь между примерами: «дополняет» или «противопоставляет», и почему.",
+                "- Позиция автора: одно-два предложения, без цитат.",
+                "- Своё мнение и аргумент: из литературы или жизненного опыта.",
+                "Объём — не меньше 150 слов. Проверьте грамотность: критерии К7–К10 дают до 9 баллов.",
+            ],
+        )],
         sections: &[(
             "Структура сочинения",
             &[
@@ -249,6 +341,10 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
                 lesson_ids.push(lid);
             }
         }
+        courses::set_cover(state, &tutor, id, cover_png(c.hue)).await?;
+        for handout in c.handouts {
+            add_handout(state, &tutor, id, lesson_ids[handout.0], c, handout).await?;
+        }
         courses::submit_course(state, &tutor, id).await?;
         courses::moderate_course(state, &moderator, id, true, "").await?;
         if i == 0 {
@@ -277,6 +373,39 @@ async fn add_courses(state: &AppState, ids: &[i64], now: i64) -> anyhow::Result<
             pass_quiz(state, &graduate, exam, &exam_spec).await?;
         }
     }
+    Ok(())
+}
+
+/// A one-page PDF handout made by the certificate renderer, attached to a lesson through the
+/// courses use case (type check, quota, storage) as the tutor would upload it.
+async fn add_handout(
+    state: &AppState,
+    tutor: &Actor,
+    course: CourseId,
+    lesson: app::ids::LessonId,
+    c: &DemoCourse,
+    &(_, file, title, paragraphs): &Handout,
+) -> anyhow::Result<()> {
+    let handout = app::certificates::pdf::Handout {
+        title,
+        subtitle: c.title,
+        paragraphs,
+        locale_ru: c.language == "ru",
+    };
+    let pdf = app::certificates::pdf::render_handout(&handout).map_err(anyhow::Error::msg)?;
+    let dir = state.config.work_dir();
+    tokio::fs::create_dir_all(&dir).await?;
+    let path = dir.join(format!("demo-{}.pdf", app::server::random_token(9)));
+    tokio::fs::write(&path, &pdf).await?;
+    let new = app::courses::service::NewFile {
+        name: file,
+        path: &path,
+        size: pdf.len() as u64,
+        head: &pdf[..pdf.len().min(64)],
+    };
+    let added = app::courses::service::attach_file(state, tutor, course, lesson, &new).await;
+    let _ = tokio::fs::remove_file(&path).await;
+    added.map_err(|e| anyhow::anyhow!("demo handout {file}: {e:?}"))?;
     Ok(())
 }
 
@@ -608,28 +737,57 @@ const FOLLOWS: &[(usize, usize)] = &[
     (4, 0),
 ];
 
+/// A colour from hue (degrees), saturation and lightness (0–1).
+fn hsl(h: f32, s: f32, l: f32) -> [u8; 3] {
+    let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
+    let hp = (h % 360.0) / 60.0;
+    let x = c * (1.0 - (hp % 2.0 - 1.0).abs());
+    let (r, g, b) = match hp as u32 {
+        0 => (c, x, 0.0),
+        1 => (x, c, 0.0),
+        2 => (0.0, c, x),
+        3 => (0.0, x, c),
+        4 => (x, 0.0, c),
+        _ => (c, 0.0, x),
+    };
+    let m = l - c / 2.0;
+    [
+        ((r + m) * 255.0) as u8,
+        ((g + m) * 255.0) as u8,
+        ((b + m) * 255.0) as u8,
+    ]
+}
+
+/// A course cover (16:9): a diagonal gradient in the course's hue with soft rings and a dot
+/// grid, drawn so that no image file is needed.
+fn cover_png(hue: u16) -> Vec<u8> {
+    let (w, h) = (1280u32, 720u32);
+    let base = hue as f32;
+    let rings = [(0.78, 0.3, 0.34), (0.9, 0.78, 0.22), (0.18, 0.85, 0.16)];
+    let img = image::RgbImage::from_fn(w, h, |x, y| {
+        let (fx, fy) = (x as f32 / w as f32, y as f32 / h as f32);
+        let t = (fx + fy) / 2.0;
+        let mut light = 0.42 + t * 0.16;
+        for (cx, cy, r) in rings {
+            let d = ((fx - cx) * 16.0 / 9.0).hypot(fy - cy);
+            if (d - r).abs() < 0.012 || d < r * 0.55 {
+                light += 0.06;
+            }
+        }
+        if x % 48 < 3 && y % 48 < 3 && fx < 0.45 {
+            light += 0.1;
+        }
+        image::Rgb(hsl(base + t * 50.0, 0.55, light.min(0.9)))
+    });
+    let mut buf = Vec::new();
+    let _ = image::DynamicImage::ImageRgb8(img)
+        .write_to(&mut std::io::Cursor::new(&mut buf), image::ImageFormat::Png);
+    buf
+}
+
 /// A soft gradient portrait placeholder with circles, drawn so that no image file is needed.
 fn avatar_png(hue: u16, seed: u32) -> Vec<u8> {
     let size = 320u32;
-    let hsl = |h: f32, s: f32, l: f32| -> [u8; 3] {
-        let c = (1.0 - (2.0 * l - 1.0).abs()) * s;
-        let hp = (h % 360.0) / 60.0;
-        let x = c * (1.0 - (hp % 2.0 - 1.0).abs());
-        let (r, g, b) = match hp as u32 {
-            0 => (c, x, 0.0),
-            1 => (x, c, 0.0),
-            2 => (0.0, c, x),
-            3 => (0.0, x, c),
-            4 => (x, 0.0, c),
-            _ => (c, 0.0, x),
-        };
-        let m = l - c / 2.0;
-        [
-            ((r + m) * 255.0) as u8,
-            ((g + m) * 255.0) as u8,
-            ((b + m) * 255.0) as u8,
-        ]
-    };
     let base = hue as f32;
     let img = image::RgbImage::from_fn(size, size, |x, y| {
         let t = (x + y) as f32 / (2 * size) as f32;
@@ -730,8 +888,12 @@ pub async fn fill(state: &AppState, if_empty: bool) -> anyhow::Result<bool> {
         }
         ids.push(id);
     }
+    // Through the use case, so that each followed person gets their "new follower" notice.
     for (a, b) in FOLLOWS {
-        profiles_db::insert_follow(&state.db, ids[*a], ids[*b], now).await?;
+        let follower = acting(state, ids[*a].get()).await?;
+        app::profiles::service::follow(state, &follower, ids[*b])
+            .await
+            .map_err(|e| anyhow::anyhow!("demo follow: {e:?}"))?;
     }
     let mut tx = state.db.w().begin().await?;
     accounts_db::insert_role(&mut tx, ids[9], Role::Moderator.code(), now).await?;

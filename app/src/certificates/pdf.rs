@@ -60,7 +60,121 @@ pub fn render(c: &CertificateData) -> Result<Vec<u8>, String> {
 
     let mut canvas = Canvas::new()?;
     let links = draw(&mut canvas, labels, &data, &qr);
-    canvas.finish(c, labels, &data, &links)
+    let heading = format!("{} {}", labels.heading, labels.heading_sub).to_lowercase();
+    let mut heading_chars = heading.chars();
+    let heading: String = heading_chars
+        .next()
+        .map(|first| first.to_uppercase().chain(heading_chars).collect())
+        .unwrap_or_default();
+    let meta = Meta {
+        lang: if c.locale_ru { "ru" } else { "en" },
+        title: format!("{heading}: {} — {}", data.learner_name, data.course_title),
+        subject: data.code.clone(),
+        link_uri: &data.verify_url,
+    };
+    canvas.finish(&meta, &links)
+}
+
+/// A one-page handout for learners (A4 landscape, in the certificate's frame): the Tutorium
+/// mark, a heading, a line under it and paragraphs; a paragraph starting with "- " is a bullet.
+/// The demo attaches these to its lessons; any "cheat sheet" of a lesson fits one.
+pub struct Handout<'a> {
+    pub title: &'a str,
+    /// Under the heading, e.g. the course's name.
+    pub subtitle: &'a str,
+    pub paragraphs: &'a [&'a str],
+    pub locale_ru: bool,
+}
+
+/// Renders a handout; text that does not fit the page is cut with an ellipsis.
+pub fn render_handout(h: &Handout) -> Result<Vec<u8>, String> {
+    const LEFT: f32 = 78.0;
+    const WIDTH: f32 = PAGE_W - 2.0 * LEFT;
+    const BOTTOM: f32 = PAGE_H - 62.0;
+    let mut cv = Canvas::new()?;
+    draw_frame(&mut cv);
+    logo(&mut cv, LEFT, 52.0, 20.0);
+    cv.text(
+        Style(F::SansBold, 13.0, 0.0, INK),
+        LEFT + 27.0,
+        66.5,
+        "Tutorium",
+    );
+    let title = cv.fit_or_ellipsize(F::SerifBold, 0.0, &clean(h.title), WIDTH, 30.0, 16.0);
+    cv.text(
+        Style(F::SerifBold, title.size, 0.0, INDIGO),
+        LEFT,
+        116.0,
+        &title.text,
+    );
+    let subtitle = cv.fit_or_ellipsize(F::Sans, 0.0, &clean(h.subtitle), WIDTH, 12.0, 8.0);
+    cv.text(
+        Style(F::Sans, subtitle.size, 0.0, MUTED),
+        LEFT,
+        138.0,
+        &subtitle.text,
+    );
+    cv.stroke(LINE, 0.8);
+    cv.line(LEFT, 152.0, LEFT + WIDTH, 152.0);
+
+    let size = 13.0;
+    let lead = size * 1.45;
+    let mut baseline = 184.0;
+    'page: for para in h.paragraphs {
+        let (bullet, text) = match para.strip_prefix("- ") {
+            Some(rest) => (true, rest),
+            None => (false, *para),
+        };
+        let indent = if bullet { 16.0 } else { 0.0 };
+        let lines = cv.wrap(F::Sans, &clean(text), (WIDTH - indent) / size);
+        for (i, line) in lines.iter().enumerate() {
+            if baseline > BOTTOM {
+                break 'page;
+            }
+            let last_room = baseline + lead > BOTTOM && i + 1 < lines.len();
+            let line = if last_room {
+                cv.fit_or_ellipsize(
+                    F::Sans,
+                    0.0,
+                    &format!("{line} …"),
+                    WIDTH - indent,
+                    size,
+                    size,
+                )
+                .text
+            } else {
+                line.clone()
+            };
+            if bullet && i == 0 {
+                cv.fill(INDIGO);
+                cv.circle(LEFT + 4.0, baseline - size * 0.33, 2.4);
+                cv.c.fill_nonzero();
+            }
+            cv.text(
+                Style(F::Sans, size, 0.0, INK),
+                LEFT + indent,
+                baseline,
+                &line,
+            );
+            baseline += lead;
+        }
+        baseline += size * 0.6;
+    }
+    let meta = Meta {
+        lang: if h.locale_ru { "ru" } else { "en" },
+        title: clean(h.title),
+        subject: clean(h.subtitle),
+        link_uri: "",
+    };
+    cv.finish(&meta, &Links(Vec::new()))
+}
+
+/// What a document says about itself: its language, title and subject, and where its links go.
+struct Meta<'a> {
+    lang: &'a str,
+    title: String,
+    subject: String,
+    link_uri: &'a str,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -870,13 +984,7 @@ impl Canvas {
     }
 
     /// Writes the document: page, fonts (subset), metadata and the verification links.
-    fn finish(
-        self,
-        c: &CertificateData,
-        l: &Labels,
-        d: &Cleaned,
-        links: &Links,
-    ) -> Result<Vec<u8>, String> {
+    fn finish(self, meta: &Meta, links: &Links) -> Result<Vec<u8>, String> {
         let mut pdf = Pdf::new();
         let mut alloc = Ref::new(1);
         let catalog_id = alloc.bump();
@@ -893,7 +1001,7 @@ impl Canvas {
 
         pdf.catalog(catalog_id)
             .pages(tree_id)
-            .lang(TextStr(if c.locale_ru { "ru" } else { "en" }));
+            .lang(TextStr(meta.lang));
         pdf.pages(tree_id).kids([page_id]).count(1);
 
         let mut page = pdf.page(page_id);
@@ -922,7 +1030,7 @@ impl Canvas {
                 .border(0.0, 0.0, 0.0, None);
             link.action()
                 .action_type(ActionType::Uri)
-                .uri(Str(d.verify_url.as_bytes()));
+                .uri(Str(meta.link_uri.as_bytes()));
         }
 
         for (font, id) in self.fonts.iter().zip(&font_ids) {
@@ -931,17 +1039,10 @@ impl Canvas {
             }
         }
 
-        let heading = format!("{} {}", l.heading, l.heading_sub).to_lowercase();
-        let mut heading_chars = heading.chars();
-        let heading: String = heading_chars
-            .next()
-            .map(|first| first.to_uppercase().chain(heading_chars).collect())
-            .unwrap_or_default();
-        let title = format!("{heading}: {} — {}", d.learner_name, d.course_title);
         let mut info = pdf.document_info(info_id);
-        info.title(TextStr(&title));
+        info.title(TextStr(&meta.title));
         info.author(TextStr("Tutorium"));
-        info.subject(TextStr(&d.code));
+        info.subject(TextStr(&meta.subject));
         info.creator(TextStr("Tutorium"));
         info.finish();
 
@@ -1177,6 +1278,45 @@ mod tests {
         }
         if let Some(url) = decode_qr(&path) {
             assert_eq!(url, c.verify_url);
+        }
+        std::fs::remove_file(&path).ok();
+    }
+
+    #[test]
+    fn handout_holds_its_text_and_cuts_what_does_not_fit() {
+        let long = "Очень длинный абзац, который повторяется много раз. ".repeat(40);
+        let paragraphs = [
+            "Дискриминант: D = b² − 4ac.",
+            "- D > 0 — два корня;",
+            "- D < 0 — действительных корней нет.",
+            long.as_str(),
+            "Этот абзац уже не помещается на страницу.",
+        ];
+        let h = Handout {
+            title: "Квадратные уравнения",
+            subtitle: "Алгебра 8–9 класс",
+            paragraphs: &paragraphs,
+            locale_ru: true,
+        };
+        let pdf = render_handout(&h).unwrap();
+        check_structure(&pdf);
+        assert_eq!(pdf, render_handout(&h).unwrap(), "deterministic");
+        let path = temp_pdf(&pdf, "handout");
+        if let Some(text) = extracted(&path) {
+            for want in [
+                "Tutorium",
+                "Квадратные уравнения",
+                "Алгебра 8–9 класс",
+                "D = b² − 4ac.",
+                "два корня;",
+            ] {
+                assert!(text.contains(want), "{want:?} not in:\n{text}");
+            }
+            assert!(text.contains('…'), "the overlong paragraph is cut: {text}");
+            assert!(
+                !text.contains("уже не помещается"),
+                "nothing is drawn past the page"
+            );
         }
         std::fs::remove_file(&path).ok();
     }

@@ -163,7 +163,7 @@ pub fn TutorCourses(handle: String) -> impl IntoView {
                     Ok(list) if !list.is_empty() => {
                         let n = list.len() as i64;
                         view! {
-                            <section class="profile__courses" aria-labelledby="courses-h">
+                            <section id="courses" class="profile__courses" aria-labelledby="courses-h">
                                 <h2 id="courses-h">
                                     {tr!("Courses", "Курсы")}
                                     <span class="badge" aria-label=move || match l.get() {

@@ -13,9 +13,9 @@ use super::{ATTACHMENT_MAX_BYTES, db};
 use crate::courses::CourseMsg;
 use crate::error::{AppError, Msg};
 use crate::ids::{AttachmentId, CourseId, LessonId};
+use crate::server::AppState;
 use crate::server::auth::Actor;
 use crate::server::media::{MediaAccess, content_disposition, send};
-use crate::server::{AppState, now_ms};
 use axum::Json;
 use axum::extract::{Multipart, Path, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -29,14 +29,12 @@ pub const ATTACHMENTS_MAX: i64 = 20;
 /// Oversized uploads are drained up to this many bytes to answer clearly.
 pub const DRAIN_LIMIT: usize = ATTACHMENT_MAX_BYTES + 16 * 1024 * 1024;
 
-/// The course of `id` if `auth` may edit it (its author or an admin: `access::may_edit`).
-async fn editable(
-    state: &AppState,
-    auth: Option<Actor>,
-    id: CourseId,
-) -> Result<db::CourseRow, AppError> {
+/// Who may edit course `id` (its author or an admin: `access::may_edit`), checked before an
+/// upload's body is read.
+async fn editor(state: &AppState, auth: Option<Actor>, id: CourseId) -> Result<Actor, AppError> {
     let auth = auth.ok_or(AppError::NotAuthenticated)?;
-    super::service::authored(state, &auth, id).await
+    super::service::authored(state, &auth, id).await?;
+    Ok(auth)
 }
 
 /// Crops to 16:9 and encodes every cover width.
@@ -65,8 +63,8 @@ pub async fn upload_cover(
     Path(course): Path<CourseId>,
     mut multipart: Multipart,
 ) -> Response {
-    let c = match editable(&state, auth, course).await {
-        Ok(c) => c,
+    let actor = match editor(&state, auth, course).await {
+        Ok(a) => a,
         Err(e) => return e.into_response(),
     };
     let max = state.config.avatar_max_bytes;
@@ -82,30 +80,9 @@ pub async fn upload_cover(
     let Ok(bytes) = upload.read().await else {
         return AppError::Internal.into_response();
     };
-    let sizes = match crate::server::images::run(move || process_cover(&bytes)).await {
-        Ok(s) => s,
-        Err(Msg::Internal) => return AppError::Internal.into_response(),
-        Err(m) => return AppError::field("cover", m).into_response(),
-    };
-    let key = format!("covers/{}", uuid::Uuid::new_v4().simple());
-    let stored = async {
-        for (w, b) in sizes {
-            state.storage.put(&format!("{key}/{w}.jpg"), b).await?;
-        }
-        if let Some(old) = db::set_cover(&state.db, c.id, Some(&key), now_ms()).await? {
-            state.storage.delete_prefix(&old).await?;
-        }
-        anyhow::Ok(())
-    };
-    match stored.await {
-        Ok(()) => {
-            Json(serde_json::json!({ "cover_url": super::service::cover_url(&Some(key), 640) }))
-                .into_response()
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "storing a cover failed");
-            AppError::Internal.into_response()
-        }
+    match super::service::set_cover(&state, &actor, course, bytes).await {
+        Ok(url) => Json(serde_json::json!({ "cover_url": url })).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 
@@ -206,28 +183,10 @@ pub async fn upload_attachment(
     Path((course, lesson)): Path<(CourseId, LessonId)>,
     mut multipart: Multipart,
 ) -> Response {
-    let c = match editable(&state, auth, course).await {
-        Ok(c) => c,
+    let actor = match editor(&state, auth, course).await {
+        Ok(a) => a,
         Err(e) => return e.into_response(),
     };
-    match db::select_lesson(&state.db, lesson).await {
-        Ok(Some((cid, _))) if cid == c.id => {}
-        Ok(_) => return AppError::NotFound.into_response(),
-        Err(e) => return AppError::from(e).into_response(),
-    }
-    match db::attachments(&state.db, &[lesson]).await {
-        Ok(list) if list.len() as i64 >= ATTACHMENTS_MAX => {
-            return AppError::field(
-                "file",
-                Msg::TooMany {
-                    max: ATTACHMENTS_MAX as u32,
-                },
-            )
-            .into_response();
-        }
-        Ok(_) => {}
-        Err(e) => return AppError::from(e).into_response(),
-    }
     let too_large = AppError::field(
         "file",
         Msg::Course(CourseMsg::AttachmentTooBig {
@@ -247,37 +206,15 @@ pub async fn upload_attachment(
         Ok(None) => return AppError::field("file", Msg::Required).into_response(),
         Err(e) => return e.into_app(too_large).into_response(),
     };
-    let Some((mime, fits)) = sniff(&upload.head, &upload.file_name) else {
-        return AppError::field("file", Msg::Course(CourseMsg::AttachmentType)).into_response();
+    let file = super::service::NewFile {
+        name: &upload.file_name,
+        path: &upload.path,
+        size: upload.size,
+        head: &upload.head,
     };
-    let name = clean_name(&upload.file_name, fits);
-    let size = upload.size as i64;
-    // Held until the attachment's row (which the quota counts) is written.
-    let _reserved = match crate::server::quota::reserve(&state, c.author_id, size, "file").await {
-        Ok(r) => r,
-        Err(e) => return e.into_response(),
-    };
-    let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
-    if let Err(e) = state
-        .storage
-        .put_file(&format!("{key}/file"), &upload.path)
-        .await
-    {
-        tracing::error!(error = %e, "storing an attachment failed");
-        return AppError::Internal.into_response();
-    }
-    match db::insert_attachment(&state.db, lesson, &name, &key, size, mime, now_ms()).await {
-        Ok(id) => Json(super::Attachment {
-            id: id.get(),
-            name,
-            size_bytes: size,
-            url: format!("/api/courses/attachments/{id}"),
-        })
-        .into_response(),
-        Err(e) => {
-            let _ = state.storage.delete_prefix(&key).await;
-            AppError::from(e).into_response()
-        }
+    match super::service::attach_file(&state, &actor, course, lesson, &file).await {
+        Ok(a) => Json(a).into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

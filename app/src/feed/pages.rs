@@ -134,7 +134,7 @@ pub fn UserPosts(handle: String) -> impl IntoView {
                             });
                             let next_href = Callback::new(move |_c: String| format!("/u/{handle}"));
                             view! {
-                                <section class="profile__posts" aria-labelledby="posts-h">
+                                <section id="posts" class="profile__posts" aria-labelledby="posts-h">
                                     <h2 id="posts-h">{tr!("Posts", "Публикации")}</h2>
                                     <PostList first load more next_href />
                                 </section>

@@ -22,6 +22,10 @@ pub struct Auth {
     pub reset: ServerAction<ResetPassword>,
     /// Bumped when something the header shows changes (name, avatar).
     pub refresh: RwSignal<u32>,
+    /// Moves whenever `user` is fetched again: a source for resources that follow the user
+    /// without reading `user` itself outside a Suspense (which would not wait for it when
+    /// hydrating).
+    pub generation: Signal<usize>,
 }
 
 pub fn provide_auth() -> Auth {
@@ -34,24 +38,22 @@ pub fn provide_auth() -> Auth {
     let confirm = ServerAction::<ConfirmEmail>::new();
     let reset = ServerAction::<ResetPassword>::new();
     let refresh = RwSignal::new(0u32);
-    let user = Resource::new(
-        move || {
-            (
-                login.version().get(),
-                login_code.version().get(),
-                mfa_enable.version().get(),
-                mfa_unlock.version().get(),
-                logout.version().get(),
-                signup.version().get(),
-                confirm.version().get(),
-                reset.version().get(),
-                refresh.get(),
-            )
-        },
-        |_| get_me(),
-    );
+    // Everything that can change who is signed in (or what the header shows of them).
+    let generation = Signal::derive(move || {
+        login.version().get()
+            + login_code.version().get()
+            + mfa_enable.version().get()
+            + mfa_unlock.version().get()
+            + logout.version().get()
+            + signup.version().get()
+            + confirm.version().get()
+            + reset.version().get()
+            + refresh.get() as usize
+    });
+    let user = Resource::new(move || generation.get(), |_| get_me());
     let auth = Auth {
         user,
+        generation,
         login,
         login_code,
         mfa_enable,

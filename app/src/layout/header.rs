@@ -32,14 +32,9 @@ pub fn Header() -> impl IntoView {
     let auth = use_auth();
     // A resource (not a direct call) so that the server's answer is reused when the page hydrates.
     let unread = Resource::new(
-        // `try_get`: on the server the user may resolve after the response was sent and this
-        // page's reactive graph was disposed; reading it then must not panic.
-        move || {
-            auth.user
-                .try_get()
-                .flatten()
-                .map(|u| u.ok().flatten().map(|u| u.id))
-        },
+        // `try_get`: on the server this may run after the response was sent and this page's
+        // reactive graph was disposed; reading it then must not panic.
+        move || auth.generation.try_get(),
         |_| crate::notifications::api::unread_count(),
     );
     let l = use_i18n();

@@ -1,7 +1,7 @@
 //! Server functions of the profiles feature: thin adapters over `service`. Each states who may
 //! call it.
 
-use super::{FollowState, ProfileLookup, ProfileUpdate, Settings, TutorPage};
+use super::{FollowPage, FollowState, ProfileLookup, ProfileUpdate, Settings, TutorPage};
 use crate::error::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
@@ -50,6 +50,25 @@ pub async fn follow(user_id: i64) -> Result<FollowState, AppError> {
 #[server(endpoint = "profiles/unfollow")]
 pub async fn unfollow(user_id: i64) -> Result<FollowState, AppError> {
     service::unfollow(&state(), &auth::actor()?, UserId(user_id)).await
+}
+
+/// A page of someone's followers (`followers`) or of the people they follow. Anyone may call it
+/// for a public profile, members for a members-only one. `after` is the `next` cursor of the
+/// previous page. Errors: `NotFound`, `NotAuthenticated`, `BadRequest` for a bad cursor.
+#[server(endpoint = "profiles/follows")]
+pub async fn list_follows(
+    handle: String,
+    followers: bool,
+    #[server(default)] after: String,
+) -> Result<FollowPage, AppError> {
+    service::follows(
+        &state(),
+        auth::current().as_ref(),
+        &handle,
+        followers,
+        &after,
+    )
+    .await
 }
 
 /// A page of the tutors directory, optionally for one subject. Anyone may call it.

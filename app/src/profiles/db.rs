@@ -300,6 +300,58 @@ pub async fn list_tutors(
     }
 }
 
+/// A person in a followers or following list.
+#[derive(sqlx::FromRow)]
+pub struct FollowRow {
+    pub user_id: UserId,
+    pub handle: String,
+    pub display_name: String,
+    pub headline: String,
+    pub avatar_key: Option<String>,
+    pub is_tutor: i64,
+    /// When the follow was made: the list's order, newest first.
+    pub followed_at: i64,
+}
+
+/// The people who follow `user` (`followers`) or whom `user` follows, newest follow first, after
+/// the keyset `after` (followed_at, user id). Banned people are left out, and members-only
+/// people too unless `members` (a signed-in viewer).
+pub async fn list_follows(
+    db: &Db,
+    user: UserId,
+    followers: bool,
+    members: bool,
+    after: Option<(i64, i64)>,
+    limit: i64,
+) -> sqlx::Result<Vec<FollowRow>> {
+    let (at, id) = after.unwrap_or((i64::MAX, i64::MAX));
+    // followers: the other side is the follower; following: the followee.
+    let (mine, theirs) = if followers {
+        ("followee_id", "follower_id")
+    } else {
+        ("follower_id", "followee_id")
+    };
+    let visible = if members {
+        ""
+    } else {
+        " AND p.visibility = 'public'"
+    };
+    sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT u.id AS user_id, u.handle, u.display_name, p.headline, p.avatar_key, p.is_tutor, \
+         f.created_at AS followed_at \
+         FROM follows f JOIN users u ON u.id = f.{theirs} JOIN profiles p ON p.user_id = u.id \
+         WHERE f.{mine} = $1 AND u.banned_at IS NULL{visible} \
+         AND (f.created_at < $2 OR (f.created_at = $2 AND f.{theirs} < $3)) \
+         ORDER BY f.created_at DESC, f.{theirs} DESC LIMIT $4"
+    )))
+    .bind(user)
+    .bind(at)
+    .bind(id)
+    .bind(limit)
+    .fetch_all(db.r())
+    .await
+}
+
 /// Subjects of several users in one query: (user_id, subject).
 pub async fn select_subjects_of(
     db: &Db,

@@ -134,6 +134,9 @@ pub struct Profile {
     pub currency: String,
     pub followers_count: i64,
     pub following_count: i64,
+    /// Published posts and (for tutors) published courses, for the counts under the name.
+    pub posts_count: i64,
+    pub courses_count: i64,
     pub members_only: bool,
     pub joined_at: i64,
     /// The viewer is this person.
@@ -186,6 +189,31 @@ pub struct TutorCard {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TutorPage {
     pub items: Vec<TutorCard>,
+    pub next: Option<String>,
+}
+
+/// Followers, or the people someone follows.
+pub const FOLLOWS_PAGE: i64 = 30;
+
+/// A person in a followers or following list.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PersonItem {
+    pub handle: String,
+    pub display_name: String,
+    pub headline: String,
+    pub avatar_url: Option<String>,
+    pub is_tutor: bool,
+}
+
+/// A page of someone's followers (or of whom they follow).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FollowPage {
+    /// Whose list it is.
+    pub display_name: String,
+    pub handle: String,
+    /// The count shown on their profile.
+    pub count: i64,
+    pub items: Vec<PersonItem>,
     pub next: Option<String>,
 }
 

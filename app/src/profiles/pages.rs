@@ -1,8 +1,8 @@
 //! The public profile page and the tutors directory.
 
-use super::api::{get_profile, list_tutors};
+use super::api::{get_profile, list_follows, list_tutors};
 use super::components::{FollowButton, TutorCardView, followers_text, rate_text};
-use super::{Profile, ProfileLookup, SUBJECTS, language_name, subject_name};
+use super::{PersonItem, Profile, ProfileLookup, SUBJECTS, language_name, subject_name};
 use crate::error::AppError;
 use crate::i18n::{Locale, plural_ru, use_i18n};
 use crate::layout::{ErrorPanel, use_auth};
@@ -125,6 +125,7 @@ fn ProfileView(profile: Profile) -> impl IntoView {
         .filter(|s| !s.is_empty())
         .collect();
     let following = p.following_count;
+    let (posts, courses) = (p.posts_count, p.courses_count);
     let joined = p.joined_at;
     view! {
         <Seo title=title description=description path=format!("/u/{}", p.handle) og_type="profile"
@@ -138,12 +139,26 @@ fn ProfileView(profile: Profile) -> impl IntoView {
                     {p.is_tutor.then(|| view! { <span class="badge">{tr!("Tutor", "Репетитор")}</span> })}
                     {(!p.headline.is_empty()).then(|| view! { <p class="profile__headline">{p.headline.clone()}</p> })}
                     <p class="profile__counts">
-                        <span data-testid="followers-count">{move || followers_text(followers.get(), l.get())}</span>
+                        {(courses > 0).then(|| view! {
+                            <a href="#courses">{move || match l.get() {
+                                Locale::En => format!("{courses} {}", if courses == 1 { "course" } else { "courses" }),
+                                Locale::Ru => format!("{courses} {}", plural_ru(courses, "курс", "курса", "курсов")),
+                            }}</a>
+                            " · "
+                        })}
+                        {(posts > 0).then(|| view! {
+                            <a href="#posts">{move || match l.get() {
+                                Locale::En => format!("{posts} {}", if posts == 1 { "post" } else { "posts" }),
+                                Locale::Ru => format!("{posts} {}", plural_ru(posts, "публикация", "публикации", "публикаций")),
+                            }}</a>
+                            " · "
+                        })}
+                        <a href=format!("/u/{}/followers", p.handle) data-testid="followers-count">{move || followers_text(followers.get(), l.get())}</a>
                         " · "
-                        <span>{move || match l.get() {
+                        <a href=format!("/u/{}/following", p.handle)>{move || match l.get() {
                             Locale::En => format!("following {following}"),
                             Locale::Ru => format!("{following} {}", plural_ru(following, "подписка", "подписки", "подписок")),
-                        }}</span>
+                        }}</a>
                     </p>
                 </div>
                 <div class="profile__actions">
@@ -298,5 +313,95 @@ pub fn TutorsPage() -> impl IntoView {
                 }}
             </Load>
         </section>
+    }
+}
+
+/// `/u/:handle/followers` and `/u/:handle/following`: the people on either side of someone's
+/// follows, newest first, 30 a page.
+#[component]
+pub fn FollowsPage(followers: bool) -> impl IntoView {
+    let l = use_i18n();
+    let params = use_params_map();
+    let query = use_query_map();
+    let handle = move || params.with(|p| p.get("handle").unwrap_or_default());
+    let after = move || query.with(|q| q.get("after").unwrap_or_default());
+    let page = Resource::new(
+        move || (handle(), after()),
+        move |(h, a)| list_follows(h, followers, a),
+    );
+    let which = if followers { "followers" } else { "following" };
+    view! {
+        <section class="page follows">
+            <Load resource=page transition=true let:p>
+                {
+                    let name = p.display_name.clone();
+                    let title = Signal::derive(move || match (followers, l.get()) {
+                        (true, Locale::En) => format!("{name}'s followers"),
+                        (true, Locale::Ru) => format!("Подписчики — {name}"),
+                        (false, Locale::En) => format!("Followed by {name}"),
+                        (false, Locale::Ru) => format!("Подписки — {name}"),
+                    });
+                    let count = p.count;
+                    let description = Signal::derive(move || match (followers, l.get()) {
+                        (true, Locale::En) => followers_text(count, Locale::En) + " on Tutorium.",
+                        (true, Locale::Ru) => followers_text(count, Locale::Ru) + " в Tutorium.",
+                        (false, Locale::En) => format!("Following {count} on Tutorium."),
+                        (false, Locale::Ru) => format!("{count} {} в Tutorium.", plural_ru(count, "подписка", "подписки", "подписок")),
+                    });
+                    let base = format!("/u/{}/{which}", p.handle);
+                    let profile = format!("/u/{}", p.handle);
+                    let next = p.next.clone().map(|n| format!("{base}?after={n}"));
+                    let not_first = !after().is_empty();
+                    view! {
+                        <Seo title=title description=description path=base.clone() noindex=true />
+                        <header class="page__header">
+                            <p class="follows__back"><a href=profile.clone()>{format!("← {}", p.display_name)}</a></p>
+                            <h1>{move || title.get()}</h1>
+                            <nav class="tabs" aria-label=move || l.get().pick("Follows", "Подписки")>
+                                <a class="tabs__tab" href=format!("{profile}/followers") aria-current=followers.then_some("page")>{tr!("Followers", "Подписчики")}</a>
+                                <a class="tabs__tab" href=format!("{profile}/following") aria-current=(!followers).then_some("page")>{tr!("Following", "Подписки")}</a>
+                            </nav>
+                        </header>
+                        {if p.items.is_empty() {
+                            view! {
+                                <div class="empty-state">
+                                    <p>{if followers {
+                                        tr!("No followers yet.", "Пока нет подписчиков.").into_any()
+                                    } else {
+                                        tr!("Not following anyone yet.", "Пока ни на кого не подписан(а).").into_any()
+                                    }}</p>
+                                </div>
+                            }.into_any()
+                        } else {
+                            view! {
+                                <ul class="person-list">
+                                    {p.items.into_iter().map(|person| view! { <PersonRow person /> }).collect_view()}
+                                </ul>
+                                <nav class="pager" aria-label=move || l.get().pick("Pages", "Страницы")>
+                                    {not_first.then(|| view! { <a class="button button--ghost" href=base.clone()>{tr!("← First page", "← В начало")}</a> })}
+                                    {next.map(|n| view! { <a class="button" href=n rel="next">{tr!("More →", "Ещё →")}</a> })}
+                                </nav>
+                            }.into_any()
+                        }}
+                    }
+                }
+            </Load>
+        </section>
+    }
+}
+
+/// A person in a follows list: avatar, name (to their profile), headline.
+#[component]
+fn PersonRow(person: PersonItem) -> impl IntoView {
+    let href = format!("/u/{}", person.handle);
+    view! {
+        <li class="person-list__item">
+            <Avatar url=person.avatar_url.clone() name=person.display_name.clone() size=48 decorative=true />
+            <div class="person-list__text">
+                <a class="person-list__name" href=href>{person.display_name.clone()}</a>
+                {person.is_tutor.then(|| view! { <span class="badge">{tr!("Tutor", "Репетитор")}</span> })}
+                {(!person.headline.is_empty()).then(|| view! { <p class="muted person-list__headline">{person.headline.clone()}</p> })}
+            </div>
+        </li>
     }
 }

@@ -2,8 +2,8 @@
 //! following, the tutors directory and personal settings.
 
 use super::{
-    FollowState, Profile, ProfileLookup, ProfileMsg, ProfileUpdate, Settings, TutorCard, TutorPage,
-    avatar_url, db,
+    FollowPage, FollowState, PersonItem, Profile, ProfileLookup, ProfileMsg, ProfileUpdate,
+    Settings, TutorCard, TutorPage, avatar_url, db,
 };
 use crate::error::{AppError, Msg};
 use crate::ids::UserId;
@@ -32,6 +32,8 @@ fn to_profile(r: db::ProfileRow, subjects: Vec<String>, is_me: bool, followed: b
         currency: r.currency,
         followers_count: r.followers_count,
         following_count: r.following_count,
+        posts_count: 0,
+        courses_count: 0,
         members_only: r.visibility == "members",
         joined_at: r.created_at,
         is_me,
@@ -63,9 +65,71 @@ pub async fn profile(
         Some(v) => (false, db::is_following(&st.db, v.user, row.user_id).await?),
         None => (false, false),
     };
-    Ok(ProfileLookup::Found(Box::new(to_profile(
-        row, subjects, is_me, followed,
-    ))))
+    let user = row.user_id;
+    let tutor = row.is_tutor != 0;
+    let mut p = to_profile(row, subjects, is_me, followed);
+    p.posts_count = crate::feed::db::count_published_by(&st.db, user).await?;
+    if tutor {
+        p.courses_count = crate::courses::db::count_published_by(&st.db, user).await?;
+    }
+    Ok(ProfileLookup::Found(Box::new(p)))
+}
+
+/// A page of the followers of the person at `handle` (`followers`), or of the people they
+/// follow; `after` is the previous page's `next`. Visible as their profile is: members-only
+/// profiles to signed-in members, banned people's to staff; banned people are left out of
+/// lists, and members-only people are left out for anonymous visitors. Errors: `NotFound`,
+/// `NotAuthenticated` (a members-only profile), `BadRequest` (a bad cursor).
+pub async fn follows(
+    st: &AppState,
+    viewer: Option<&Actor>,
+    handle: &str,
+    followers: bool,
+    after: &str,
+) -> Result<FollowPage, AppError> {
+    let owner = match profile(st, viewer, handle).await? {
+        ProfileLookup::Found(p) => p,
+        ProfileLookup::MembersOnly { .. } => return Err(AppError::NotAuthenticated),
+    };
+    let after = if after.is_empty() {
+        None
+    } else {
+        let parsed = after
+            .split_once('_')
+            .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+        Some(parsed.ok_or(AppError::BadRequest(Msg::BadInput))?)
+    };
+    let limit = super::FOLLOWS_PAGE;
+    let user = UserId(owner.user_id);
+    let mut rows =
+        db::list_follows(&st.db, user, followers, viewer.is_some(), after, limit + 1).await?;
+    let next = if rows.len() as i64 > limit {
+        rows.truncate(limit as usize);
+        rows.last()
+            .map(|r| format!("{}_{}", r.followed_at, r.user_id))
+    } else {
+        None
+    };
+    Ok(FollowPage {
+        count: if followers {
+            owner.followers_count
+        } else {
+            owner.following_count
+        },
+        display_name: owner.display_name,
+        handle: owner.handle,
+        items: rows
+            .into_iter()
+            .map(|r| PersonItem {
+                handle: r.handle,
+                display_name: r.display_name,
+                headline: r.headline,
+                avatar_url: r.avatar_key.map(|k| avatar_url(&k, 64)),
+                is_tutor: r.is_tutor != 0,
+            })
+            .collect(),
+        next,
+    })
 }
 
 /// The actor's own profile, for the edit form.

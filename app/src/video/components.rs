@@ -39,6 +39,35 @@ mod hls {
         pub fn destroy(this: &Hls);
     }
 
+    /// Loads hls.js once, by adding its `<script>` on first use (it is ~150 kB brotli, so pages
+    /// do not fetch it up front); `then` runs once it has loaded (at once when it already has).
+    pub fn load(then: impl FnOnce() + 'static) {
+        if available() {
+            then();
+            return;
+        }
+        let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        let script = match doc.get_element_by_id("hls-js") {
+            Some(s) => s,
+            None => {
+                let Ok(s) = doc.create_element("script") else {
+                    return;
+                };
+                s.set_id("hls-js");
+                let _ = s.set_attribute("src", "/vendor/hls.min.js");
+                let _ = s.set_attribute("async", "");
+                if let Some(body) = doc.body() {
+                    let _ = body.append_child(&s);
+                }
+                s
+            }
+        };
+        let cb = Closure::once_into_js(then);
+        let _ = script.add_event_listener_with_callback("load", cb.unchecked_ref());
+    }
+
     /// Whether `window.Hls` is there and supported.
     pub fn available() -> bool {
         let Some(w) = web_sys::window() else {
@@ -108,7 +137,11 @@ pub fn VideoPlayer(
     let hls_handle: StoredValue<Option<hls::Hls>, leptos::prelude::LocalStorage> =
         StoredValue::new_local(None);
 
-    // Set up streaming once the element is live.
+    // Streaming: browsers that play HLS themselves (Safari) get the HLS ladder at once; others
+    // start on the progressive MP4 and switch to hls.js (loaded then) on the first play, at the
+    // same position — pages with a player do not download hls.js unless someone plays.
+    #[cfg(feature = "hydrate")]
+    let hls_tried = StoredValue::new(false);
     Effect::new(move |prev: Option<()>| {
         #[cfg(not(feature = "hydrate"))]
         let _ = prev;
@@ -116,33 +149,50 @@ pub fn VideoPlayer(
         if prev.is_none() {
             let Some(video) = video_ref.get() else { return };
             hydrated.set(true);
-            let hls_url = hls_url.clone();
-            let video2 = video.clone();
-            let try_hls = move || -> bool {
-                let Some(url) = hls_url.clone() else {
-                    return false;
-                };
-                if !video2
+            if let Some(url) = &hls_url
+                && !video
                     .can_play_type("application/vnd.apple.mpegurl")
                     .is_empty()
-                {
-                    video2.set_src(&url);
-                    using_hls.set(true);
-                    return true;
-                }
-                if !hls::available() {
-                    return false;
+            {
+                hls_tried.set_value(true);
+                video.set_src(url);
+                using_hls.set(true);
+            }
+        }
+    });
+    #[cfg(feature = "hydrate")]
+    let start_hls = {
+        let hls_url = view.hls_url.clone();
+        move || {
+            if hls_tried.get_value() || quality.get_untracked().is_some() {
+                return;
+            }
+            hls_tried.set_value(true);
+            let Some(url) = hls_url.clone() else {
+                return;
+            };
+            hls::load(move || {
+                let Some(video) = video_ref.get_untracked() else {
+                    return;
+                };
+                if !hls::available() || quality.get_untracked().is_some() {
+                    return;
                 }
                 let cfg = js_sys::Object::new();
                 let _ = js_sys::Reflect::set(&cfg, &"startLevel".into(), &0.into());
                 let Ok(h) = hls::Hls::new(&cfg) else {
-                    return false;
+                    return;
                 };
+                // Where the MP4 was: attaching hls.js replaces the element's source.
+                let at = video.current_time();
+                let was_playing = !video.paused();
                 h.load_source(&url);
-                h.attach_media(&video2);
+                h.attach_media(&video);
                 let on_manifest = wasm_bindgen::closure::Closure::<dyn FnMut()>::new({
                     let h2: hls::Hls =
                         wasm_bindgen::JsCast::unchecked_into(wasm_bindgen::JsValue::from(&*h));
+                    let video = video.clone();
+                    let mut first = true;
                     move || {
                         let hs: Vec<i64> = h2
                             .levels()
@@ -152,6 +202,14 @@ pub fn VideoPlayer(
                             .map(|v| v as i64)
                             .collect();
                         levels.set(hs);
+                        if std::mem::take(&mut first) {
+                            if at > 0.0 {
+                                video.set_current_time(at);
+                            }
+                            if was_playing {
+                                let _ = video.play();
+                            }
+                        }
                     }
                 });
                 h.on(
@@ -161,35 +219,9 @@ pub fn VideoPlayer(
                 on_manifest.forget();
                 hls_handle.set_value(Some(h));
                 using_hls.set(true);
-                true
-            };
-            // hls.js may still be loading: give it a moment before falling back to MP4.
-            if !try_hls() {
-                let tries = std::rc::Rc::new(std::cell::Cell::new(0));
-                fn wait(
-                    tries: std::rc::Rc<std::cell::Cell<u32>>,
-                    f: std::rc::Rc<dyn Fn() -> bool>,
-                ) {
-                    let cb = wasm_bindgen::closure::Closure::once_into_js(move || {
-                        if f() {
-                            return;
-                        }
-                        tries.set(tries.get() + 1);
-                        if tries.get() < 20 {
-                            wait(tries, f);
-                        }
-                    });
-                    if let Some(w) = web_sys::window() {
-                        let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(
-                            wasm_bindgen::JsCast::unchecked_ref(&cb),
-                            100,
-                        );
-                    }
-                }
-                wait(tries, std::rc::Rc::new(try_hls));
-            }
+            });
         }
-    });
+    };
 
     let save_position = {
         let id = public_id.clone();
@@ -383,7 +415,11 @@ pub fn VideoPlayer(
                     playsinline=true
                     controls=move || !hydrated.get()
                     on:click=move |_| toggle_play()
-                    on:play=move |_| playing.set(true)
+                    on:play=move |_| {
+                        playing.set(true);
+                        #[cfg(feature = "hydrate")]
+                        start_hls();
+                    }
                     on:pause=move |_| {
                         playing.set(false);
                         if let Some(v) = video_ref.get_untracked() {
@@ -528,7 +564,6 @@ pub fn VideoPlayer(
                 </div>
             </Show>
             {move || error.get().map(|m| view! { <p class="field__error" role="alert">{m.text(l.get())}</p> })}
-            <script src="/vendor/hls.min.js" defer></script>
         </figure>
     }
 }

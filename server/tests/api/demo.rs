@@ -18,6 +18,9 @@ async fn totals(app: &TestApp) -> Vec<i64> {
         "SELECT COUNT(*) FROM courses WHERE id > $1",
         "SELECT COUNT(*) FROM certificates WHERE id > $1",
         "SELECT COUNT(*) FROM enrollments WHERE user_id > $1",
+        "SELECT COUNT(*) FROM lesson_attachments WHERE id > $1",
+        "SELECT COUNT(*) FROM notifications WHERE id > $1",
+        "SELECT COUNT(*) FROM follows WHERE follower_id > $1",
     ] {
         out.push(app.count(sql, 0).await);
     }
@@ -81,6 +84,47 @@ async fn the_demo_fills_the_feed_and_tutors_profiles_once(b: Backend) {
         .await,
         1
     );
+    // Courses have covers and their lessons PDF handouts; a free lesson's opens for anyone.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM courses WHERE cover_key IS NOT NULL AND id > $1",
+            0
+        )
+        .await,
+        4
+    );
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM lesson_attachments WHERE mime = 'application/pdf' AND id > $1",
+            0
+        )
+        .await,
+        6
+    );
+    let free = app
+        .count(
+            "SELECT MIN(a.id) FROM lesson_attachments a JOIN lessons l ON l.id = a.lesson_id \
+             WHERE l.free_preview = 1 AND a.id > $1",
+            0,
+        )
+        .await;
+    let pdf = visitor
+        .get(&format!("/api/courses/attachments/{free}"))
+        .await;
+    assert_eq!(pdf.status(), 200);
+    assert!(pdf.bytes().await.unwrap().starts_with(b"%PDF-"));
+    // Follows, likes and comments told the people concerned.
+    assert!(
+        app.count_text(
+            "SELECT COUNT(*) FROM notifications n JOIN users u ON u.id = n.user_id WHERE u.email = $1",
+            "anna.petrova@demo.tutorium.local"
+        )
+        .await
+            >= 5
+    );
+    // The profile's counts lead to the lists.
+    assert!(html.contains(r##"href="#courses""##) && html.contains(r##"href="#posts""##));
+    assert!(html.contains(r#"href="/u/anna-petrova/followers""#));
     // Running it again adds nothing.
     let before = totals(&app).await;
     server::demo::fill(&app.state, false).await.unwrap();

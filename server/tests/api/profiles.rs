@@ -4,7 +4,7 @@ use crate::both;
 use crate::helpers::*;
 use app::error::{AppError, Msg};
 use app::profiles::ProfileMsg;
-use app::profiles::{FollowState, Profile, ProfileLookup, Settings, TutorPage};
+use app::profiles::{FollowPage, FollowState, Profile, ProfileLookup, Settings, TutorPage};
 use serde_json::json;
 
 fn unique(prefix: &str) -> String {
@@ -24,6 +24,7 @@ both!(
     the_tutors_directory_filters_by_subject_and_pages_by_keyset,
     members_only_profiles_are_hidden_from_visitors,
     notification_settings_are_saved_and_checked,
+    followers_and_following_lists_page_newest_first_and_keep_privacy,
 );
 
 fn profile_json(name: &str, subjects: &[&str]) -> serde_json::Value {
@@ -607,5 +608,169 @@ async fn notification_settings_are_saved_and_checked(b: Backend) {
     );
     let s2: Settings = c.call("profiles/settings", &[]).await.unwrap();
     assert_eq!(s, s2, "refused changes change nothing");
+    app.cleanup().await;
+}
+
+/// `n` people made straight in the database (no sign-up round trips), named "Person 0"…, with
+/// handles `{tag}-0`…
+async fn people_in_db(app: &TestApp, tag: &str, n: usize) -> Vec<app::ids::UserId> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let mut tx = app.state.db.w().begin().await.unwrap();
+        let id = app::accounts::db::insert_user(
+            &mut tx,
+            &unique(&format!("{tag}{i}")),
+            "not-a-hash",
+            &format!("Person {i}"),
+            &format!("{tag}-{i}"),
+            "en",
+            1_000,
+        )
+        .await
+        .unwrap()
+        .unwrap();
+        app::profiles::db::insert_profile(&mut tx, id, i % 3 == 0, 1_000)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        ids.push(id);
+    }
+    ids
+}
+
+/// A page of popular-tutor's followers (`"true"`) or follows, after `after`.
+async fn list(c: &Client, followers: &str, after: String) -> Call<FollowPage> {
+    c.call(
+        "profiles/follows",
+        &[
+            ("handle", "popular-tutor"),
+            ("followers", followers),
+            ("after", &after),
+        ],
+    )
+    .await
+}
+
+async fn followers_and_following_lists_page_newest_first_and_keep_privacy(b: Backend) {
+    let app = spawn_app(b).await;
+    let email = unique("popular");
+    let owner = confirmed_user(&app, &email, "Popular Tutor", "tutor").await;
+    let owner_id = app::ids::UserId(app.user_id(&email).await);
+    let tag = format!("f{}", &uuid::Uuid::new_v4().simple().to_string()[..6]);
+    let fans = people_in_db(&app, &tag, 34).await;
+    // Person i follows at time 10_000 + i: the newest follow is Person 33's.
+    for (i, fan) in fans.iter().enumerate() {
+        app::profiles::db::insert_follow(&app.state.db, *fan, owner_id, 10_000 + i as i64)
+            .await
+            .unwrap();
+    }
+    // Person 33 is banned, Person 32 shows their profile to members only.
+    sqlx::query("UPDATE users SET banned_at = 1 WHERE id = $1")
+        .bind(fans[33])
+        .execute(app.state.db.w())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE profiles SET visibility = 'members' WHERE user_id = $1")
+        .bind(fans[32])
+        .execute(app.state.db.w())
+        .await
+        .unwrap();
+    let anon = app.client();
+    let first = list(&anon, "true", String::new()).await.unwrap();
+    assert_eq!(first.count, 34, "the profile's counter");
+    assert_eq!(first.display_name, "Popular Tutor");
+    let names: Vec<&str> = first
+        .items
+        .iter()
+        .map(|p| p.display_name.as_str())
+        .collect();
+    assert_eq!(names.len(), 30);
+    assert_eq!(
+        &names[..2],
+        ["Person 31", "Person 30"],
+        "newest first, banned and members-only left out"
+    );
+    assert!(first.items.iter().all(|p| p.avatar_url.is_none()));
+    assert!(first.items[1].is_tutor && !first.items[0].is_tutor);
+    let second = list(&anon, "true", first.next.clone().unwrap())
+        .await
+        .unwrap();
+    let names: Vec<&str> = second
+        .items
+        .iter()
+        .map(|p| p.display_name.as_str())
+        .collect();
+    assert_eq!(names, ["Person 1", "Person 0"]);
+    assert_eq!(second.next, None);
+    // A member also sees the members-only person; nobody sees the banned one.
+    let member = confirmed_user(&app, &unique("member"), "Member", "student").await;
+    let seen = list(&member, "true", String::new()).await.unwrap();
+    assert_eq!(seen.items[0].display_name, "Person 32");
+    // Whom the owner follows.
+    for fan in &fans[..2] {
+        let r: FollowState = owner
+            .call("profiles/follow", &[("user_id", &fan.get().to_string())])
+            .await
+            .unwrap();
+        assert!(r.followed);
+    }
+    let following = list(&anon, "false", String::new()).await.unwrap();
+    assert_eq!(following.count, 2);
+    let mut names: Vec<String> = following
+        .items
+        .into_iter()
+        .map(|p| p.display_name)
+        .collect();
+    names.sort();
+    assert_eq!(names, ["Person 0", "Person 1"]);
+    // The pages: full HTML, not for search engines, linked from the profile's counts.
+    let html = anon
+        .get("/u/popular-tutor/followers")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Person 31") && html.contains("noindex"),
+        "{html}"
+    );
+    assert!(html.contains(r#"href="/u/popular-tutor/followers?after="#));
+    let html = anon
+        .get("/u/popular-tutor/following")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Person 0") && !html.contains("Person 31"));
+    let html = anon.get("/u/popular-tutor").await.text().await.unwrap();
+    assert!(html.contains(r#"href="/u/popular-tutor/followers""#));
+    assert!(html.contains(r#"href="/u/popular-tutor/following""#));
+    // Bad input changes nothing and says why.
+    let bad = list(&anon, "true", "soon".into()).await;
+    assert!(
+        matches!(bad, Err((422, AppError::BadRequest(Msg::BadInput)))),
+        "{bad:?}"
+    );
+    let none = anon
+        .call::<FollowPage>(
+            "profiles/follows",
+            &[("handle", "nobody-here"), ("followers", "true")],
+        )
+        .await;
+    assert!(matches!(none, Err((404, AppError::NotFound))), "{none:?}");
+    // A members-only owner's lists are for members.
+    let r: Call<()> = owner
+        .call_json(
+            "profiles/settings-update",
+            json!({"email_on": [], "visibility": "members"}),
+        )
+        .await;
+    r.unwrap();
+    let hidden = list(&anon, "true", String::new()).await;
+    assert!(
+        matches!(hidden, Err((401, AppError::NotAuthenticated))),
+        "{hidden:?}"
+    );
+    assert!(list(&member, "true", String::new()).await.is_ok());
     app.cleanup().await;
 }

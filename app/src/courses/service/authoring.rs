@@ -3,8 +3,8 @@
 
 use super::{attachment, authored, cover_url, lesson_title, lesson_videos, reindex};
 use crate::courses::{
-    CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection, LESSON_BODY_MAX,
-    ORDER_ITEM, Status, access, db, forget_counts,
+    ATTACHMENT_MAX_BYTES, CourseDraft, CourseForm, CourseMsg, Deleted, DraftLesson, DraftSection,
+    LESSON_BODY_MAX, ORDER_ITEM, Status, access, db, forget_counts,
 };
 use crate::error::{AppError, Msg, OnUnique};
 use crate::ids::{AttachmentId, CourseId, LessonId, SectionId, VideoId};
@@ -280,6 +280,113 @@ pub async fn reorder_course(
         Err("stale") => Err(AppError::Conflict(Msg::Course(CourseMsg::StructureChanged))),
         Err(_) => Err(AppError::BadRequest(Msg::BadInput)),
     }
+}
+
+/// A file for a lesson, already on disk (an upload spooled by the HTTP route, or a file the
+/// demo or a command made).
+pub struct NewFile<'a> {
+    /// As the person named it; cleaned before it is shown.
+    pub name: &'a str,
+    pub path: &'a std::path::Path,
+    pub size: u64,
+    /// Its first bytes (16 or more), from which its type is told.
+    pub head: &'a [u8],
+}
+
+/// Adds a file to a lesson of the course: a PDF, an office document or an archive told from its
+/// bytes, at most `ATTACHMENTS_MAX` per lesson and `ATTACHMENT_MAX_BYTES` each, within the
+/// author's storage quota. Its author or an admin. Errors: `NotFound`, `Validation` on `file`
+/// (too many, too big, not a supported type), the quota's 422.
+pub async fn attach_file(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    lesson: LessonId,
+    file: &NewFile<'_>,
+) -> Result<crate::courses::Attachment, AppError> {
+    use crate::courses::files::{ATTACHMENTS_MAX, clean_name, sniff};
+    let c = authored(st, actor, course).await?;
+    match db::select_lesson(&st.db, lesson).await? {
+        Some((cid, _)) if cid == c.id => {}
+        _ => return Err(AppError::NotFound),
+    }
+    if db::attachments(&st.db, &[lesson]).await?.len() as i64 >= ATTACHMENTS_MAX {
+        let max = ATTACHMENTS_MAX as u32;
+        return Err(AppError::field("file", Msg::TooMany { max }));
+    }
+    if file.size > ATTACHMENT_MAX_BYTES as u64 {
+        let max_mb = (ATTACHMENT_MAX_BYTES / (1024 * 1024)) as u32;
+        return Err(AppError::field(
+            "file",
+            Msg::Course(CourseMsg::AttachmentTooBig { max_mb }),
+        ));
+    }
+    let Some((mime, fits)) = sniff(file.head, file.name) else {
+        return Err(AppError::field(
+            "file",
+            Msg::Course(CourseMsg::AttachmentType),
+        ));
+    };
+    let name = clean_name(file.name, fits);
+    let size = file.size as i64;
+    // Held until the attachment's row (which the quota counts) is written.
+    let _reserved = crate::server::quota::reserve(st, c.author_id, size, "file").await?;
+    let key = format!("attachments/{}", uuid::Uuid::new_v4().simple());
+    if let Err(e) = st.storage.put_file(&format!("{key}/file"), file.path).await {
+        tracing::error!(error = %e, "storing an attachment failed");
+        return Err(AppError::Internal);
+    }
+    match db::insert_attachment(&st.db, lesson, &name, &key, size, mime, now_ms()).await {
+        Ok(id) => Ok(attachment(db::AttachmentRow {
+            id,
+            lesson_id: lesson,
+            name,
+            storage_key: key,
+            size_bytes: size,
+            mime: mime.to_string(),
+        })),
+        Err(e) => {
+            let _ = st.storage.delete_prefix(&key).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// Sets the course's cover from an image (JPEG, PNG or WebP, within the decoder's limits): cut
+/// to 16:9 and stored at every cover width; the old cover's files go. Its author or an admin.
+/// Answers the new cover's address. Errors: `NotFound`, `Validation` on `cover` (not an image,
+/// too many pixels).
+pub async fn set_cover(
+    st: &AppState,
+    actor: &Actor,
+    course: CourseId,
+    image: Vec<u8>,
+) -> Result<String, AppError> {
+    let c = authored(st, actor, course).await?;
+    let sizes = match crate::server::images::run(move || {
+        crate::courses::files::process_cover(&image)
+    })
+    .await
+    {
+        Ok(s) => s,
+        Err(Msg::Internal) => return Err(AppError::Internal),
+        Err(m) => return Err(AppError::field("cover", m)),
+    };
+    let key = format!("covers/{}", uuid::Uuid::new_v4().simple());
+    let stored = async {
+        for (w, b) in sizes {
+            st.storage.put(&format!("{key}/{w}.jpg"), b).await?;
+        }
+        if let Some(old) = db::set_cover(&st.db, c.id, Some(&key), now_ms()).await? {
+            st.storage.delete_prefix(&old).await?;
+        }
+        anyhow::Ok(())
+    };
+    if let Err(e) = stored.await {
+        tracing::error!(error = %e, "storing a cover failed");
+        return Err(AppError::Internal);
+    }
+    Ok(cover_url(&Some(key), 640).unwrap_or_default())
 }
 
 /// Removes an attachment of a lesson of the course, and its file. Its author or an admin.

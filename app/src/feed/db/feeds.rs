@@ -181,6 +181,16 @@ pub async fn author_ids(
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
+/// How many published posts `author` has (the count on their profile).
+pub async fn count_published_by(db: &Db, author: UserId) -> sqlx::Result<i64> {
+    let (n,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM posts WHERE author_id = $1 AND status = 'published'")
+            .bind(author)
+            .fetch_one(db.r())
+            .await?;
+    Ok(n)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
