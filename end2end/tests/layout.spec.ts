@@ -1,5 +1,5 @@
 import { Page } from '@playwright/test';
-import { test, expect, uniqueEmail, goto, apiUser, grantRole, apiMfa, call, publishedCourse } from './helpers';
+import { test, expect, uniqueEmail, goto, apiUser, grantRole, apiMfa, call, publishedCourse, png } from './helpers';
 
 /** Elements wider than the viewport or running past its right edge, and buttons or links
  *  styled as buttons whose text is cut off. */
@@ -27,6 +27,12 @@ async function layoutDefects(page: Page): Promise<string[]> {
       if (!inScroller && (r.right > vw + 1 || r.left < -1)) out.push(`overflows the viewport: ${name(el)} (${Math.round(r.left)}–${Math.round(r.right)} of ${vw})`);
       const isButton = el.matches('button, .button, summary');
       if (isButton && (el.scrollWidth > el.clientWidth + 1)) out.push(`clipped text: ${name(el)}`);
+      // A picture drawn in a box of another shape than its CSS aspect ratio (course covers
+      // once stood portrait in the catalog: their height attribute beat aspect-ratio).
+      const ratio = style.aspectRatio.match(/^(?:auto )?([\d.]+) \/ ([\d.]+)$/);
+      if (el.tagName === 'IMG' && ratio && Math.abs(r.width / r.height - Number(ratio[1]) / Number(ratio[2])) > 0.05) {
+        out.push(`out of shape: ${name(el)} is ${Math.round(r.width)}×${Math.round(r.height)}, not ${ratio[1]}:${ratio[2]}`);
+      }
       // A child running past its card's right edge (the enroll buttons once did).
       if (el.matches('.card, .course__buy') ) {
         for (const c of Array.from(el.children)) {
@@ -51,6 +57,10 @@ test('every public page fits a phone and a desktop: nothing overflows, no button
   grantRole(modEmail, 'moderator');
   await apiMfa(modCtx.request);
   const course = await publishedCourse(setup.request, modCtx.request);
+  const cover = await setup.request.post(`/api/courses/${course.id}/cover`, {
+    multipart: { cover: { name: 'cover.png', mimeType: 'image/png', buffer: png(800, 450) } },
+  });
+  expect(cover.status()).toBe(200);
   const post: number = await call(setup.request, 'feed/create', {
     body: 'A long word to test wrapping: Donaudampfschifffahrtsgesellschaftskapitänsmütze — and a #tag.',
     tags: 'layout', video: '',
