@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 
 // One fresh server per run: a new SQLite file and media/outbox folders in a temp directory.
-// The binary is built beforehand (scripts/test.sh runs `cargo leptos build`).
+// The binary is built beforehand (scripts/test.sh runs `cargo leptos build` into target/site-e2e).
 const root = path.resolve(__dirname, '..');
 const dataDir = process.env.E2E_DATA_DIR ?? fs.mkdtempSync(path.join(os.tmpdir(), 'tutorium-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
@@ -41,7 +41,8 @@ export default defineConfig({
     stderr: 'pipe',
     env: {
       LEPTOS_SITE_ADDR: `127.0.0.1:${port}`,
-      LEPTOS_SITE_ROOT: path.join(root, 'target', 'site'),
+      // scripts/test.sh builds the debug site there (target/site is the release site).
+      LEPTOS_SITE_ROOT: process.env.E2E_SITE_ROOT ?? path.join(root, 'target', 'site-e2e'),
       DATA_DIR: dataDir,
       DATABASE_URL: `sqlite://${dataDir}/e2e.db`,
       PUBLIC_URL: `http://127.0.0.1:${port}`,

@@ -74,8 +74,10 @@ cargo test -p app --features ssr
 step "integration tests (SQLite and PostgreSQL)"
 cargo test -p server
 
-step "build for the browser tests (cargo leptos build)"
-cargo leptos build
+step "build for the browser tests (cargo leptos build, into target/site-e2e)"
+# A debug site of its own: target/site is what the release server of scripts/run.sh serves, and
+# a 29 MB debug WASM there would be sent to visitors.
+LEPTOS_SITE_ROOT=target/site-e2e cargo leptos build
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 (cd end2end && CARGO_TARGET_DIR="$CARGO_TARGET_DIR" npx playwright test)
