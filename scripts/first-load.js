@@ -4,7 +4,7 @@
 // and — with --slow — the time until the page is hydrated on a slow phone (1.6 Mbit/s down,
 // 750 kbit/s up, 150 ms latency, CPU ×4, 412 px wide).
 //
-//   node scripts/first-load.js http://127.0.0.1:3000 [--slow] [--json out.json]
+//   node scripts/first-load.js http://127.0.0.1:3000 [--slow] [--json out.json] [/more/paths …]
 //
 // Routes with an id (a course, a lesson, a profile, a post, a tag, a certificate) are taken
 // from the site itself (the catalog, the feed, the sitemap), so run it against `tutorium demo`
@@ -39,6 +39,8 @@ async function routes(browser) {
   if (tag) out.tag = tag;
   const cert = first(/^\/certificates\/[A-Z0-9-]+$/);
   if (cert) out.certificate = cert;
+  // Paths given on the command line (e.g. a certificate's page, which the sitemap leaves out).
+  for (const p of args.filter((a, i) => a.startsWith('/') && args[i - 1] !== '--json')) out[p.split('/')[1] || p] = p;
   await ctx.close();
   return out;
 }

@@ -41,6 +41,17 @@ fn to_profile(r: db::ProfileRow, subjects: Vec<String>, is_me: bool, followed: b
     }
 }
 
+/// A keyset cursor `a_b` of two numbers ("" for the first page). Errors: `BadRequest`.
+fn pair_cursor(after: &str) -> Result<Option<(i64, i64)>, AppError> {
+    if after.is_empty() {
+        return Ok(None);
+    }
+    let parsed = after
+        .split_once('_')
+        .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
+    Ok(Some(parsed.ok_or(AppError::BadRequest(Msg::BadInput))?))
+}
+
 /// A profile by handle. Members-only profiles show only the name to anonymous visitors.
 pub async fn profile(
     st: &AppState,
@@ -91,14 +102,7 @@ pub async fn follows(
         ProfileLookup::Found(p) => p,
         ProfileLookup::MembersOnly { .. } => return Err(AppError::NotAuthenticated),
     };
-    let after = if after.is_empty() {
-        None
-    } else {
-        let parsed = after
-            .split_once('_')
-            .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
-        Some(parsed.ok_or(AppError::BadRequest(Msg::BadInput))?)
-    };
+    let after = pair_cursor(after)?;
     let limit = super::FOLLOWS_PAGE;
     let user = UserId(owner.user_id);
     let mut rows =
@@ -206,14 +210,7 @@ pub async fn tutors(st: &AppState, subject: &str, after: &str) -> Result<TutorPa
     {
         return Err(AppError::bad_request(ProfileMsg::SubjectUnknown));
     }
-    let after = if after.is_empty() {
-        None
-    } else {
-        let parsed = after
-            .split_once('_')
-            .and_then(|(a, b)| Some((a.parse::<i64>().ok()?, b.parse::<i64>().ok()?)));
-        Some(parsed.ok_or(AppError::BadRequest(Msg::BadInput))?)
-    };
+    let after = pair_cursor(after)?;
     let limit = super::TUTORS_PAGE;
     let mut rows = db::list_tutors(&st.db, subject, after, limit + 1).await?;
     let next = if rows.len() as i64 > limit {
