@@ -196,30 +196,34 @@ pub async fn ban(
     if r.rows_affected() == 0 {
         return Ok(None);
     }
-    let run = |sql: &'static str| sqlx::query(sql).bind(user);
-    let posts = run("UPDATE posts SET status = 'hidden', hidden_by_ban = 1 WHERE author_id = $1 AND status = 'published'")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    let comments =
-        run("UPDATE comments SET hidden_by_ban = 1 WHERE author_id = $1 AND hidden_by_ban = 0")
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    let courses = run("UPDATE courses SET status = 'archived', hidden_by_ban = 1 WHERE author_id = $1 AND status = 'published'")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    let sessions = run("DELETE FROM sessions WHERE user_id = $1")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let posts = affected(tx, user, "UPDATE posts SET status = 'hidden', hidden_by_ban = 1 WHERE author_id = $1 AND status = 'published'").await?;
+    let comments = affected(
+        tx,
+        user,
+        "UPDATE comments SET hidden_by_ban = 1 WHERE author_id = $1 AND hidden_by_ban = 0",
+    )
+    .await?;
+    let courses = affected(tx, user, "UPDATE courses SET status = 'archived', hidden_by_ban = 1 WHERE author_id = $1 AND status = 'published'").await?;
+    let sessions = affected(tx, user, "DELETE FROM sessions WHERE user_id = $1").await?;
     Ok(Some(Hidden {
         posts,
         comments,
         courses,
         sessions,
     }))
+}
+
+/// Runs `sql` with `$1` = `user`; how many rows it changed.
+async fn affected(
+    tx: &mut Transaction<'_, Any>,
+    user: UserId,
+    sql: &'static str,
+) -> sqlx::Result<u64> {
+    Ok(sqlx::query(sql)
+        .bind(user)
+        .execute(&mut **tx)
+        .await?
+        .rows_affected())
 }
 
 /// Lifts a ban and brings back what it hid. `None` when the account was not banned.
@@ -238,20 +242,14 @@ pub async fn unban(
     if r.rows_affected() == 0 {
         return Ok(None);
     }
-    let run = |sql: &'static str| sqlx::query(sql).bind(user);
-    let posts = run("UPDATE posts SET status = 'published', hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
-    let comments =
-        run("UPDATE comments SET hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1")
-            .execute(&mut **tx)
-            .await?
-            .rows_affected();
-    let courses = run("UPDATE courses SET status = 'published', hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1")
-        .execute(&mut **tx)
-        .await?
-        .rows_affected();
+    let posts = affected(tx, user, "UPDATE posts SET status = 'published', hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1").await?;
+    let comments = affected(
+        tx,
+        user,
+        "UPDATE comments SET hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1",
+    )
+    .await?;
+    let courses = affected(tx, user, "UPDATE courses SET status = 'published', hidden_by_ban = 0 WHERE author_id = $1 AND hidden_by_ban = 1").await?;
     Ok(Some(Hidden {
         posts,
         comments,
