@@ -4,7 +4,11 @@
 // and — with --slow — the time until the page is hydrated on a slow phone (1.6 Mbit/s down,
 // 750 kbit/s up, 150 ms latency, CPU ×4, 412 px wide).
 //
-//   node scripts/first-load.js http://127.0.0.1:3000 [--slow] [--json out.json] [/more/paths …]
+//   node scripts/first-load.js http://127.0.0.1:3000 [--slow] [--json out.json] [--budget F] [/more/paths …]
+//
+// --budget F (scripts/first-load-budget.json) fails the run when a route's WASM + JS or CSS is
+// over its budget, when a page reports an error, or when a client-side navigation (home → the
+// feed through the header link) fetches anything but that route's chunks.
 //
 // Routes with an id (a course, a lesson, a profile, a post, a tag, a certificate) are taken
 // from the site itself (the catalog, the feed, the sitemap), so run it against `tutorium demo`
@@ -15,7 +19,10 @@ const { chromium } = require(path.join(__dirname, '..', 'end2end', 'node_modules
 const args = process.argv.slice(2);
 const base = (args.find((a) => /^https?:/.test(a)) || 'http://127.0.0.1:3000').replace(/\/$/, '');
 const slow = args.includes('--slow');
-const jsonOut = args.includes('--json') ? args[args.indexOf('--json') + 1] : null;
+const flag = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : null);
+const jsonOut = flag('--json');
+const budgetFile = flag('--budget');
+const valueOf = new Set([jsonOut, budgetFile]);
 
 async function routes(browser) {
   const ctx = await browser.newContext();
@@ -24,7 +31,7 @@ async function routes(browser) {
   const locs = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1]).pathname);
   const first = (re) => locs.find((p) => re.test(p));
   const course = first(/^\/courses\/[^/]+$/);
-  const out = { home: '/', catalog: '/courses', feed: '/feed', tutors: '/tutors' };
+  const out = { home: '/', catalog: '/courses', feed: '/feed', tutors: '/tutors', login: '/login', signup: '/signup' };
   if (course) {
     out.course = course;
     const html = await get(course);
@@ -40,7 +47,7 @@ async function routes(browser) {
   const cert = first(/^\/certificates\/[A-Z0-9-]+$/);
   if (cert) out.certificate = cert;
   // Paths given on the command line (e.g. a certificate's page, which the sitemap leaves out).
-  for (const p of args.filter((a, i) => a.startsWith('/') && args[i - 1] !== '--json')) out[p.split('/')[1] || p] = p;
+  for (const p of args.filter((a) => a.startsWith('/') && !valueOf.has(a))) out[p.startsWith('/certificates/') ? 'certificate' : p.split('/')[1] || p] = p;
   await ctx.close();
   return out;
 }
@@ -80,6 +87,29 @@ async function measure(browser, url) {
   return { url, ...bytes, critical: bytes.wasm + bytes.js, hydratedMs, files, errors };
 }
 
+/** Opens `/`, then follows the header's "Feed" link inside the app (another group of pages,
+ * app/src/routes.rs): what that fetches. */
+async function navigation(browser) {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  const page = await ctx.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(base + '/');
+  await page.waitForSelector('body[data-hydrated="true"]', { timeout: 120_000 });
+  await page.waitForLoadState('networkidle');
+  const fetched = [];
+  page.on('request', (r) => { if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) fetched.push(new URL(r.url()).pathname); });
+  await page.evaluate(() => { window.__stillTheSamePage = true; });
+  await page.locator('.site-nav a[href="/feed"]').click();
+  await page.waitForURL(base + '/feed');
+  await page.waitForLoadState('networkidle');
+  await page.locator('h1').first().waitFor({ state: 'attached' });
+  const reloaded = !(await page.evaluate(() => window.__stillTheSamePage === true));
+  await ctx.close();
+  return { fetched, errors, reloaded };
+}
+
 (async () => {
   const browser = await chromium.launch({
     executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
@@ -95,6 +125,33 @@ async function measure(browser, url) {
       `wasm+js ${kb(r.critical)} kB` + (slow ? `  hydrated ${(r.hydratedMs / 1000).toFixed(2)} s` : '') +
       (r.errors.length ? `  ERRORS: ${r.errors.join(' | ')}` : ''));
   }
-  if (jsonOut) require('fs').writeFileSync(jsonOut, JSON.stringify(rows, null, 2));
+  const nav = await navigation(browser);
+  console.log(`client-side navigation / → /feed fetched: ${nav.fetched.join(', ') || 'nothing'}` +
+    (nav.errors.length ? `  ERRORS: ${nav.errors.join(' | ')}` : ''));
+  if (jsonOut) require('fs').writeFileSync(jsonOut, JSON.stringify({ routes: rows, navigation: nav }, null, 2));
   await browser.close();
+  if (budgetFile) {
+    const budget = JSON.parse(require('fs').readFileSync(budgetFile, 'utf8'));
+    const fail = [];
+    for (const r of rows) {
+      const max = budget.routes[r.name] ?? budget.default;
+      if (r.critical > max) fail.push(`${r.name} (${r.url}): WASM + JS ${r.critical} B > budget ${max} B`);
+      if (r.css > budget.css) fail.push(`${r.name} (${r.url}): CSS ${r.css} B > budget ${budget.css} B`);
+      if (r.errors.length) fail.push(`${r.name} (${r.url}): errors in the page: ${r.errors.join(' | ')}`);
+    }
+    for (const name of Object.keys(budget.routes)) {
+      if (!rows.some((r) => r.name === name)) fail.push(`${name}: in the budget but not measured (no such page in the data?)`);
+    }
+    if (nav.reloaded) fail.push('navigation / → /feed reloaded the page instead of routing in the app');
+    if (!nav.fetched.some((p) => /\/split_[^/]*\.wasm$/.test(p)) ||
+        nav.fetched.some((p) => !/\/(split|chunk)_[^/]*\.wasm$/.test(p))) {
+      fail.push(`navigation / → /feed should fetch only the feed's chunks, fetched: ${nav.fetched.join(', ') || 'nothing'}`);
+    }
+    if (nav.errors.length) fail.push(`navigation / → /feed: errors in the page: ${nav.errors.join(' | ')}`);
+    if (fail.length) {
+      console.error('\nfirst-load budget exceeded:\n  ' + fail.join('\n  '));
+      process.exit(1);
+    }
+    console.log(`\nok: every route within its budget (${budgetFile})`);
+  }
 })().catch((e) => { console.error(e); process.exit(1); });

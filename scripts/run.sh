@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 source scripts/env.sh
 scripts/setup.sh
 echo "[run] building the release (the first build takes a while on 2 cores)"
-cargo leptos build --release
+cargo leptos build --release --split
 scripts/compress-site.sh
 BIN="$CARGO_TARGET_DIR/release/tutorium"
 export LEPTOS_SITE_ROOT="${LEPTOS_SITE_ROOT:-target/site}"

@@ -2,7 +2,8 @@
 # Installs what the tests need and runs every check and test:
 #   formatting, clippy (server and WASM builds), the WASM bundle's dependency check,
 #   unit tests, HTTP integration tests on SQLite and on PostgreSQL (real SMTP to a local sink),
-#   and Playwright end-to-end tests in Debian's Chromium against a fresh server.
+#   Playwright end-to-end tests in Debian's Chromium against a fresh server, and the first-load
+#   byte budget of every public route.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -77,9 +78,12 @@ cargo test -p server
 step "build for the browser tests (cargo leptos build, into target/site-e2e)"
 # A debug site of its own: target/site is what the release server of scripts/run.sh serves, and
 # a 29 MB debug WASM there would be sent to visitors.
-LEPTOS_SITE_ROOT=target/site-e2e cargo leptos build
+LEPTOS_SITE_ROOT=target/site-e2e cargo leptos build --split
 
 step "end-to-end tests (Playwright, Debian Chromium)"
 (cd end2end && CARGO_TARGET_DIR="$CARGO_TARGET_DIR" npx playwright test)
+
+step "first-load budget of every public route (release WASM, split per route)"
+scripts/first-load-budget.sh
 
 step "all tests passed in $(( $(date +%s) - started )) s"

@@ -21,9 +21,9 @@ need_cmd() {
 need_wrk() { need_cmd wrk; }
 need_brotli() { need_cmd brotli; }
 
-# `cargo leptos build --release`, showing only its last line (the build fails the script).
+# `cargo leptos build --release --split`, showing only its last line (the build fails the script).
 build_release() {
-  cargo leptos build --release 2>&1 | tail -1
+  cargo leptos build --release --split 2>&1 | tail -1
 }
 
 # Raw, gzip -9 and brotli -q 11 sizes of the JS/WASM bundle: print_wasm_sizes [site root].

@@ -13,6 +13,19 @@ use crate::tr;
 use crate::video::VideoMsg;
 use leptos::prelude::*;
 
+/// Starts playback. The browser's promise for it rejects when a pause (or leaving the page)
+/// interrupts the start; that is not an error, so it is awaited here instead of going unhandled.
+fn play(video: &leptos::web_sys::HtmlVideoElement) {
+    #[cfg(feature = "hydrate")]
+    if let Ok(started) = video.play() {
+        wasm_bindgen_futures::spawn_local(async move {
+            let _ = wasm_bindgen_futures::JsFuture::from(started).await;
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = video.play();
+}
+
 const SPEEDS: [f64; 6] = [0.5, 0.75, 1.0, 1.25, 1.5, 2.0];
 
 #[cfg(feature = "hydrate")]
@@ -207,7 +220,7 @@ pub fn VideoPlayer(
                                 video.set_current_time(at);
                             }
                             if was_playing {
-                                let _ = video.play();
+                                play(&video);
                             }
                         }
                     }
@@ -246,7 +259,7 @@ pub fn VideoPlayer(
     let toggle_play = move || {
         if let Some(v) = video_ref.get_untracked() {
             if v.paused() {
-                let _ = v.play();
+                play(&v);
             } else {
                 let _ = v.pause();
             }
@@ -332,7 +345,7 @@ pub fn VideoPlayer(
                 v.set_src(&url);
                 v.set_current_time(t);
                 if was_playing {
-                    let _ = v.play();
+                    play(&v);
                 }
             }
         }
