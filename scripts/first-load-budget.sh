@@ -3,7 +3,7 @@
 # is interactive: WASM + JS, and CSS, as transferred with brotli), checked against
 # scripts/first-load-budget.json. Bytes are deterministic, so this is a test, not a benchmark.
 #
-# Builds the browser bundle as it is served (release, split per route) into target/site-budget,
+# Builds the browser bundle as it is served (release, split into page groups) into target/site-budget,
 # serves it with the server binary the browser tests were built with (LEPTOS_SITE_ROOT decides
 # which site a server serves) on a fresh database with the demo data, and opens each route in
 # Chromium (scripts/first-load.js). A release server build would take as long again for the same
@@ -14,7 +14,7 @@ source scripts/env.sh
 
 SITE=target/site-budget
 BIN="$CARGO_TARGET_DIR/debug/tutorium"
-echo "[budget] release WASM, split per route (cargo leptos build --release --split --frontend-only)"
+echo "[budget] release WASM, split (cargo leptos build --release --split --frontend-only)"
 LEPTOS_SITE_ROOT=$SITE cargo leptos build --release --split --frontend-only 2>&1 | tail -1
 scripts/compress-site.sh "$SITE"
 [[ -x "$BIN" ]] || { echo "[budget] $BIN is missing: run 'cargo leptos build --split' first" >&2; exit 1; }

@@ -83,7 +83,7 @@ LEPTOS_SITE_ROOT=target/site-e2e cargo leptos build --split
 step "end-to-end tests (Playwright, Debian Chromium)"
 (cd end2end && CARGO_TARGET_DIR="$CARGO_TARGET_DIR" npx playwright test)
 
-step "first-load budget of every public route (release WASM, split per route)"
+step "first-load budget of every public route (release WASM, split)"
 scripts/first-load-budget.sh
 
 step "all tests passed in $(( $(date +%s) - started )) s"
