@@ -5,6 +5,7 @@
 // 750 kbit/s up, 150 ms latency, CPU ×4, 412 px wide).
 //
 //   node scripts/first-load.js http://127.0.0.1:3000 [--slow] [--json out.json] [--budget F] [/more/paths …]
+//   node scripts/first-load.js http://127.0.0.1:3000 --list   (only the routes, "name<TAB>path" lines)
 //
 // --budget F (scripts/first-load-budget.json) fails the run when a route's WASM + JS or CSS is
 // over its budget, when a page reports an error, or when a client-side navigation (home → the
@@ -116,6 +117,11 @@ async function navigation(browser) {
     args: ['--no-sandbox', '--disable-gpu'],
   });
   const list = await routes(browser);
+  if (args.includes('--list')) {
+    for (const [name, url] of Object.entries(list)) console.log(`${name}\t${url}`);
+    await browser.close();
+    return;
+  }
   const rows = [];
   for (const [name, url] of Object.entries(list)) {
     const r = await measure(browser, url);

@@ -3,8 +3,8 @@
 # of a running Tutorium, offline with Debian's Chromium; prints the performance score, LCP, TBT
 # and Speed Index per page and keeps the reports in target/lighthouse/.
 #   scripts/lighthouse.sh http://127.0.0.1:3000 [/path …]
-# Without paths it takes the public pages from the site (as scripts/first-load.js does): home,
-# catalog, feed, tutors, the first course, its first lesson, a profile, a post, a tag. Run it
+# Without paths it measures the public pages scripts/first-load.js picks from the site (home,
+# catalog, feed, tutors, log-in, sign-up, a course, its lesson, a profile, a post, a tag). Run it
 # against a release server with the demo data (scripts/run.sh) for figures worth reporting.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,11 +19,7 @@ if [[ ! -x "$LH_DIR/node_modules/.bin/lighthouse" ]]; then
 fi
 paths=("$@")
 if ((${#paths[@]} == 0)); then
-  sitemap=$(curl -sf "$BASE/sitemap.xml")
-  pick() { grep -o "<loc>[^<]*</loc>" <<<"$sitemap" | sed 's/<[^>]*>//g; s#^[a-z]*://[^/]*##' | grep -E "$1" | head -1 || true; }
-  course=$(pick '^/courses/[^/]+$')
-  lesson=$( [[ -n "$course" ]] && curl -sf "$BASE$course" | grep -o 'href="/learn/[^"]*"' | head -1 | sed 's/href="//; s/"$//' || true)
-  paths=(/ /courses /feed /tutors $course $lesson $(pick '^/u/[^/]+$') $(pick '^/posts/[0-9]+$') $(pick '^/tags/'))
+  mapfile -t paths < <(node scripts/first-load.js "$BASE" --list | cut -f2)
 fi
 mkdir -p target/lighthouse
 printf '%-40s %6s %9s %9s %9s\n' page score LCP TBT SI

@@ -51,7 +51,6 @@ macro_rules! page_groups {
                 #[lazy($group)]
                 pub fn pages(page: Page) -> AnyView {
                     preload_chunks();
-                    #[allow(unreachable_patterns)]
                     match page {
                         $(Page::$route => $view.into_any(),)*
                         _ => view! { <NotFoundPage/> }.into_any(),
@@ -155,30 +154,35 @@ fn preload_chunks() {
     #[cfg(feature = "ssr")]
     {
         use leptos_meta::Link;
-        let used = use_context::<leptos::PrefetchLazyFn>()
-            .and_then(|p| p.0.try_get_value())
-            .unwrap_or_default();
-        let Some((pkg, manifest, loader)) =
-            use_context::<leptos::WasmSplitManifest>().and_then(|m| m.0.try_get_value())
-        else {
+        let Some(used) = use_context::<leptos::PrefetchLazyFn>() else {
             return;
         };
-        let mut modules: Vec<&String> = used
-            .iter()
-            .flat_map(|key| manifest.get(*key).into_iter().flatten())
-            .collect();
-        modules.sort();
-        modules.dedup();
-        for module in modules {
-            // `to_html` on a leptos_meta tag registers it with the page's head.
+        let Some(split) = use_context::<leptos::WasmSplitManifest>() else {
+            return;
+        };
+        // Borrowed, not cloned: this runs on every page the server renders.
+        split.0.with_value(|(pkg, manifest, loader)| {
+            used.0.with_value(|used| {
+                let mut modules: Vec<&String> = used
+                    .iter()
+                    .flat_map(|key| manifest.get(*key).into_iter().flatten())
+                    .collect();
+                modules.sort();
+                modules.dedup();
+                for module in modules {
+                    // `to_html` on a leptos_meta tag registers it with the page's head.
+                    let _ = view! {
+                        <Link rel="preload" href=format!("{pkg}/{module}.wasm") as_="fetch"
+                            type_="application/wasm" crossorigin="anonymous"/>
+                    }
+                    .to_html();
+                }
+            });
             let _ = view! {
-                <Link rel="preload" href=format!("{pkg}/{module}.wasm") as_="fetch"
-                    type_="application/wasm" crossorigin="anonymous"/>
+                <Link rel="modulepreload" href=format!("{pkg}/{loader}") crossorigin="anonymous"/>
             }
             .to_html();
-        }
-        let _ = view! { <Link rel="modulepreload" href=format!("{pkg}/{loader}") crossorigin="anonymous"/> }
-            .to_html();
+        });
     }
 }
 
