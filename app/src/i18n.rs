@@ -92,10 +92,21 @@ pub fn locale() -> Locale {
 /// A reactive translated string: `tr!("Log in", "Войти")`.
 #[macro_export]
 macro_rules! tr {
-    ($en:expr, $ru:expr) => {{
-        let __l = $crate::i18n::use_i18n();
-        move || __l.get().pick($en, $ru)
-    }};
+    ($en:expr, $ru:expr) => {
+        $crate::i18n::text($en, $ru)
+    };
+}
+
+/// The reactive text behind `tr!`. One function, so every call site shares one closure type:
+/// the view code that renders a translated text (build, hydrate, update, HTML) exists once in
+/// the WebAssembly instead of once per call site (a closure written at each site is a type of
+/// its own, and each type gets its own copy of that code).
+pub fn text(
+    en: &'static str,
+    ru: &'static str,
+) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let l = use_i18n();
+    move || l.get().pick(en, ru)
 }
 
 /// Formats a count with the right Russian plural: `plural_ru(n, "подписчик", "подписчика", "подписчиков")`.

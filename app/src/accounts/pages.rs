@@ -1,8 +1,11 @@
 //! Sign-up, log-in, e-mail confirmation, forgotten and reset password pages.
 
-use super::api::{RequestPasswordReset, ResendCode, check_reset_token, pending_sign_up};
+use super::api::{
+    ConfirmEmail, LogIn, LogInCode, RequestPasswordReset, ResendCode, ResetPassword, SignUp,
+    check_reset_token, pending_sign_up,
+};
 use crate::i18n::use_i18n;
-use crate::layout::use_auth;
+use crate::layout::{auth_action, use_auth};
 use crate::tr;
 use crate::ui::{ErrorText, FormError, Load, Notice, Seo, TextField, field_error, form_error};
 use leptos::prelude::*;
@@ -15,7 +18,7 @@ fn title(en: &'static str, ru: &'static str) -> Signal<String> {
 
 #[component]
 pub fn SignupPage() -> impl IntoView {
-    let action = use_auth().signup;
+    let action = auth_action::<SignUp>();
     let query = leptos_router::hooks::use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     let value = action.value();
@@ -99,7 +102,7 @@ pub fn SignupPage() -> impl IntoView {
 
 #[component]
 pub fn LoginPage() -> impl IntoView {
-    let action = use_auth().login;
+    let action = auth_action::<LogIn>();
     let value = action.value();
     let pending = action.pending();
     let query = use_query_map();
@@ -171,7 +174,7 @@ fn SuspendedReason(#[prop(into)] error: Signal<Option<crate::error::AppError>>) 
 /// app, or a recovery code.
 #[component]
 pub fn LoginCodePage() -> impl IntoView {
-    let action = use_auth().login_code;
+    let action = auth_action::<LogInCode>();
     let value = action.value();
     let pending = action.pending();
     let query = use_query_map();
@@ -213,8 +216,7 @@ pub fn LoginCodePage() -> impl IntoView {
 
 /// The code form and "send a new code", for the signed-in user or this browser's sign-up.
 #[component]
-fn CodeForm(next: Signal<String>) -> impl IntoView {
-    let action = use_auth().confirm;
+fn CodeForm(next: Signal<String>, action: ServerAction<ConfirmEmail>) -> impl IntoView {
     let value = action.value();
     let pending = action.pending();
     let resend = ServerAction::<ResendCode>::new();
@@ -250,6 +252,8 @@ fn CodeForm(next: Signal<String>) -> impl IntoView {
 #[component]
 pub fn ConfirmPage() -> impl IntoView {
     let auth = use_auth();
+    // Here, not in the form: the form re-renders when the user is fetched again.
+    let confirm = auth_action::<ConfirmEmail>();
     let query = leptos_router::hooks::use_query_map();
     let next = Signal::derive(move || query.with(|q| q.get("next").unwrap_or_default()));
     // A sign-up opens no session: it waits for its code in this browser.
@@ -280,7 +284,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                     crate::i18n::Locale::En => format!("We sent a 6-digit code to {email}. It is valid for 30 minutes."),
                                     crate::i18n::Locale::Ru => format!("Мы отправили 6-значный код на {email}. Он действует 30 минут."),
                                 }}</p>
-                                <CodeForm next=next />
+                                <CodeForm next=next action=confirm />
                             }.into_any()
                         }
                         (None, Some(email)) => view! {
@@ -288,7 +292,7 @@ pub fn ConfirmPage() -> impl IntoView {
                                 crate::i18n::Locale::En => format!("Check your mail: we sent a message to {email}. If this address is new to Tutorium, the message holds a 6-digit code — enter it here within 30 minutes. If you already have an account, the message tells you how to log in."),
                                 crate::i18n::Locale::Ru => format!("Проверьте почту: мы отправили письмо на {email}. Если этот адрес в Tutorium новый, в письме 6-значный код — введите его здесь в течение 30 минут. Если у вас уже есть аккаунт, в письме сказано, как войти."),
                             }}</p>
-                            <CodeForm next=next />
+                            <CodeForm next=next action=confirm />
                         }.into_any(),
                         (None, None) => view! {
                             <p>{tr!("Log in to confirm your e-mail.", "Войдите, чтобы подтвердить почту.")}</p>
@@ -346,7 +350,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 
 #[component]
 pub fn ResetPasswordPage() -> impl IntoView {
-    let action = use_auth().reset;
+    let action = auth_action::<ResetPassword>();
     let value = action.value();
     let pending = action.pending();
     let query = use_query_map();

@@ -32,7 +32,7 @@ pub fn AdminNav(current: &'static str) -> impl IntoView {
         ("/moderation/courses", "Course reviews", "Проверка курсов"),
     ];
     view! {
-        <nav class="tabs" aria-label=move || l.get().pick("Staff area", "Раздел персонала")>
+        <nav class="tabs" aria-label=tr!("Staff area", "Раздел персонала")>
             {tabs.into_iter().map(|(href, en, ru)| view! {
                 <a href=href class="tabs__tab" aria-current=(href == current).then_some("page")>
                     {move || l.get().pick(en, ru)}
@@ -67,7 +67,7 @@ fn FilterSelect(
         <div class="field">
             <label for=id.clone()>{move || label.get()}</label>
             <select id=id name=name>
-                <option value="" selected=selected.is_empty()>{move || l.get().pick("Any", "Любой")}</option>
+                <option value="" selected=selected.is_empty()>{tr!("Any", "Любой")}</option>
                 {options.into_iter().map(|(v, en, ru)| view! {
                     <option value=v selected=selected == v>{move || l.get().pick(en, ru)}</option>
                 }).collect_view()}

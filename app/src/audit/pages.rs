@@ -61,7 +61,7 @@ pub fn AuditLogPage() -> impl IntoView {
                         <div class="field">
                             <label for="f-action">{tr!("Action", "Действие")}</label>
                             <select id="f-action" name="action">
-                                <option value="" selected=f.action.is_empty()>{move || l.get().pick("Any", "Любое")}</option>
+                                <option value="" selected=f.action.is_empty()>{tr!("Any", "Любое")}</option>
                                 {Action::ALL.iter().map(|a| {
                                     let a = *a;
                                     view! { <option value=a.code() selected=f.action == a.code()>{move || a.label(l.get())}</option> }

@@ -95,7 +95,7 @@ pub fn ProgressBar(percent: i64) -> impl IntoView {
     let p = percent.clamp(0, 100);
     view! {
         <div class="course-progress">
-            <progress max="100" value=p.to_string() aria-label=move || l.get().pick("Course progress", "Прогресс по курсу")></progress>
+            <progress max="100" value=p.to_string() aria-label=tr!("Course progress", "Прогресс по курсу")></progress>
             <span>{move || match l.get() { Locale::En => format!("{p}% complete"), Locale::Ru => format!("Пройдено {p}%") }}</span>
         </div>
     }

@@ -68,7 +68,6 @@ fn PriceFields(
     currency: String,
     result: RwSignal<Option<Result<(), AppError>>>,
 ) -> impl IntoView {
-    let l = use_i18n();
     view! {
         <div class="form__row">
             <div class="field">
@@ -84,7 +83,7 @@ fn PriceFields(
                 </select>
             </div>
         </div>
-        <p class="field__hint">{move || l.get().pick("Learners pay through the checkout; free courses enroll in one click.", "Ученики оплачивают курс при оформлении; на бесплатный курс записываются в один клик.")}</p>
+        <p class="field__hint">{tr!("Learners pay through the checkout; free courses enroll in one click.", "Ученики оплачивают курс при оформлении; на бесплатный курс записываются в один клик.")}</p>
     }
 }
 
@@ -129,7 +128,7 @@ pub fn NewCourseForm() -> impl IntoView {
                 <div class="field">
                     <label for="course-title">{tr!("Title", "Название")}</label>
                     <input id="course-title" name="title" maxlength="120" required
-                        placeholder=move || l.get().pick("Python from scratch", "Python с нуля") />
+                        placeholder=tr!("Python from scratch", "Python с нуля") />
                     <ErrorText msg=field_error(result, "title") />
                 </div>
                 <CourseSelects category=String::new() level=Level::Beginner language=l.get_untracked().code().to_string() result />
@@ -266,7 +265,6 @@ fn DetailsForm(
     reload: Callback<()>,
     saved: RwSignal<Option<Saved>>,
 ) -> impl IntoView {
-    let l = use_i18n();
     let result = RwSignal::new(None::<Result<(), AppError>>);
     let pending = RwSignal::new(false);
     let id = draft.id;
@@ -306,13 +304,13 @@ fn DetailsForm(
                     <div class="input-prefix"><span aria-hidden="true">"/courses/"</span>
                         <input id="course-slug" name="slug" value=draft.slug.clone() maxlength="60" aria-describedby="course-slug-hint" />
                     </div>
-                    <p class="field__hint" id="course-slug-hint">{move || l.get().pick("Latin letters, digits and hyphens. Changing it breaks shared links.", "Латинские буквы, цифры и дефисы. Смена адреса сломает опубликованные ссылки.")}</p>
+                    <p class="field__hint" id="course-slug-hint">{tr!("Latin letters, digits and hyphens. Changing it breaks shared links.", "Латинские буквы, цифры и дефисы. Смена адреса сломает опубликованные ссылки.")}</p>
                     <ErrorText msg=field_error(result, "slug") />
                 </div>
                 <div class="field">
                     <label for="course-description">{tr!("Description", "Описание")}</label>
                     <textarea id="course-description" name="description" rows="8" maxlength="10000">{draft.description.clone()}</textarea>
-                    <p class="field__hint">{move || l.get().pick("Markdown: **bold**, _italic_, lists, links.", "Markdown: **жирный**, _курсив_, списки, ссылки.")}</p>
+                    <p class="field__hint">{tr!("Markdown: **bold**, _italic_, lists, links.", "Markdown: **жирный**, _курсив_, списки, ссылки.")}</p>
                     <ErrorText msg=field_error(result, "description") />
                 </div>
                 <div class="field">
@@ -379,14 +377,14 @@ fn CoverUploader(course: i64, current: Option<String>) -> impl IntoView {
         <section class="card cover-editor" aria-labelledby="cover-h">
             <h2 id="cover-h">{tr!("Cover", "Обложка")}</h2>
             {move || match url.get() {
-                Some(u) => view! { <img class="course-cover" src=u alt=move || l.get().pick("Course cover", "Обложка курса") width="640" height="360" /> }.into_any(),
+                Some(u) => view! { <img class="course-cover" src=u alt=tr!("Course cover", "Обложка курса") width="640" height="360" /> }.into_any(),
                 None => view! { <p class="muted">{tr!("No cover yet.", "Обложки пока нет.")}</p> }.into_any(),
             }}
             <label class="button button--ghost" for="cover-file">{tr!("Choose an image", "Выбрать изображение")}</label>
             <input id="cover-file" class="visually-hidden" type="file" accept="image/jpeg,image/png,image/webp" on:change=on_change
-                aria-label=move || l.get().pick("Cover image", "Изображение обложки") />
+                aria-label=tr!("Cover image", "Изображение обложки") />
             <p class="field__hint">{tr!("JPEG, PNG or WebP up to 5 MB; cropped to 16:9.", "JPEG, PNG или WebP до 5 МБ; обрезается до 16:9.")}</p>
-            {move || progress.get().map(|p| view! { <progress max="100" value=format!("{p:.0}") aria-label=move || l.get().pick("Uploading the cover", "Загрузка обложки")></progress> })}
+            {move || progress.get().map(|p| view! { <progress max="100" value=format!("{p:.0}") aria-label=tr!("Uploading the cover", "Загрузка обложки")></progress> })}
             {move || error.get().map(|m| view! { <p class="field__error" role="alert">{m.text(l.get())}</p> })}
         </section>
     }
@@ -869,7 +867,7 @@ fn LessonEditor(
                 <div class="field">
                     <label for=format!("lesson-body-{lid}")>{tr!("Lesson text", "Текст урока")}</label>
                     <textarea id=format!("lesson-body-{lid}") name="body" rows="10" maxlength="50000">{lesson.body.clone()}</textarea>
-                    <p class="field__hint">{move || l.get().pick("Markdown: headings, **bold**, lists, links, `code`, images: ![text](https://…).", "Markdown: заголовки, **жирный**, списки, ссылки, `код`, картинки: ![текст](https://…).")}</p>
+                    <p class="field__hint">{tr!("Markdown: headings, **bold**, lists, links, `code`, images: ![text](https://…).", "Markdown: заголовки, **жирный**, списки, ссылки, `код`, картинки: ![текст](https://…).")}</p>
                     <ErrorText msg=field_error(result, "body") />
                 </div>
                 <div class="field">
@@ -914,7 +912,7 @@ fn LessonEditor(
                     })}
                 </Suspense>
             </details>
-            <section class="lesson-editor__files" aria-label=move || l.get().pick("Attachments", "Материалы")>
+            <section class="lesson-editor__files" aria-label=tr!("Attachments", "Материалы")>
                 <h3>{tr!("Attachments", "Материалы")}</h3>
                 <ul>
                     {lesson.attachments.clone().into_iter().map(|a| {
@@ -935,9 +933,9 @@ fn LessonEditor(
                 <label class="button button--ghost button--small" for=format!("lesson-file-{lid}")>{tr!("Attach a file", "Прикрепить файл")}</label>
                 <input id=format!("lesson-file-{lid}") class="visually-hidden" type="file" on:change=on_file
                     accept=".pdf,.ppt,.pptx,.doc,.docx,.xls,.xlsx,.odt,.odp,.ods,.zip,.7z,.rar,.gz,.epub"
-                    aria-label=move || l.get().pick("Attach a file", "Прикрепить файл") />
+                    aria-label=tr!("Attach a file", "Прикрепить файл") />
                 <p class="field__hint">{tr!("PDF, slides, documents or archives, up to 50 MB.", "PDF, презентации, документы или архивы, до 50 МБ.")}</p>
-                {move || file_progress.get().map(|p| view! { <progress max="100" value=format!("{p:.0}") aria-label=move || l.get().pick("Uploading the file", "Загрузка файла")></progress> })}
+                {move || file_progress.get().map(|p| view! { <progress max="100" value=format!("{p:.0}") aria-label=tr!("Uploading the file", "Загрузка файла")></progress> })}
                 {move || file_error.get().map(|m| view! { <p class="field__error" role="alert">{m.text(l.get())}</p> })}
             </section>
             <p class="lesson-editor__quiz"><crate::quizzes::components::EditQuizLink course lesson=Some(lid) /></p>

@@ -54,7 +54,7 @@ pub fn FeedPage() -> impl IntoView {
                     user.get().filter(|u| u.has(crate::accounts::Role::Tutor)).map(|_| view! { <PostComposer on_posted /> })
                 })}
             </Transition>
-            <nav class="tabs" aria-label=move || l.get().pick("Feed tabs", "Вкладки ленты")>
+            <nav class="tabs" aria-label=tr!("Feed tabs", "Вкладки ленты")>
                 {tabs.into_iter().map(|(t, en, ru)| view! {
                     <a class="tabs__tab" href=format!("/feed?tab={}", t.code()) aria-current=move || (tab() == t).then_some("page")>
                         {move || l.get().pick(en, ru)}

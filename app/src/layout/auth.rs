@@ -1,26 +1,17 @@
 //! The signed-in user, shared by the whole app, and the actions that change who is signed in.
 
 use crate::accounts::CurrentUser;
-use crate::accounts::api::{
-    ConfirmEmail, LogIn, LogInCode, LogOut, MfaEnable, MfaUnlock, ResetPassword, SignUp, get_me,
-};
+use crate::accounts::api::{LogOut, get_me};
 use crate::error::AppError;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 
 #[derive(Clone, Copy)]
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
-    pub login: ServerAction<LogIn>,
-    /// The code step of a log-in with two-factor authentication.
-    pub login_code: ServerAction<LogInCode>,
-    /// Turning two-factor on and unlocking staff tools change the roles that count.
-    pub mfa_enable: ServerAction<MfaEnable>,
-    pub mfa_unlock: ServerAction<MfaUnlock>,
     pub logout: ServerAction<LogOut>,
-    pub signup: ServerAction<SignUp>,
-    pub confirm: ServerAction<ConfirmEmail>,
-    pub reset: ServerAction<ResetPassword>,
-    /// Bumped when something the header shows changes (name, avatar).
+    /// Bumped when something changes who is signed in or what the header shows (name, avatar);
+    /// the actions of `auth_action` bump it when they complete.
     pub refresh: RwSignal<u32>,
     /// Moves whenever `user` is fetched again: a source for resources that follow the user
     /// without reading `user` itself outside a Suspense (which would not wait for it when
@@ -29,43 +20,42 @@ pub struct Auth {
 }
 
 pub fn provide_auth() -> Auth {
-    let login = ServerAction::<LogIn>::new();
-    let login_code = ServerAction::<LogInCode>::new();
-    let mfa_enable = ServerAction::<MfaEnable>::new();
-    let mfa_unlock = ServerAction::<MfaUnlock>::new();
     let logout = ServerAction::<LogOut>::new();
-    let signup = ServerAction::<SignUp>::new();
-    let confirm = ServerAction::<ConfirmEmail>::new();
-    let reset = ServerAction::<ResetPassword>::new();
     let refresh = RwSignal::new(0u32);
-    // Everything that can change who is signed in (or what the header shows of them).
-    let generation = Signal::derive(move || {
-        login.version().get()
-            + login_code.version().get()
-            + mfa_enable.version().get()
-            + mfa_unlock.version().get()
-            + logout.version().get()
-            + signup.version().get()
-            + confirm.version().get()
-            + reset.version().get()
-            + refresh.get() as usize
-    });
+    let generation = Signal::derive(move || logout.version().get() + refresh.get() as usize);
     let user = Resource::new(move || generation.get(), |_| get_me());
     let auth = Auth {
         user,
         generation,
-        login,
-        login_code,
-        mfa_enable,
-        mfa_unlock,
         logout,
-        signup,
-        confirm,
-        reset,
         refresh,
     };
     provide_context(auth);
     auth
+}
+
+/// A server action that changes who is signed in (log in, its code step, sign up, confirm,
+/// password reset, two-factor): when it succeeds, the signed-in user is fetched again. The page
+/// that uses it creates it, so its client code loads with that page instead of with every page;
+/// create it outside anything that re-renders when the user changes (a form inside such a
+/// Transition would get a new action, and lose its answer, when the user is fetched again).
+pub fn auth_action<S>() -> ServerAction<S>
+where
+    S: ServerFn + Send + Sync + Clone + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    let action = ServerAction::<S>::new();
+    let refresh = use_auth().refresh;
+    Effect::new(move |seen: Option<usize>| {
+        let done = action.version().get();
+        let succeeded = action.value().with_untracked(|v| matches!(v, Some(Ok(_))));
+        if seen.is_some_and(|s| s != done) && succeeded {
+            refresh.update(|n| *n += 1);
+        }
+        done
+    });
+    action
 }
 
 pub fn use_auth() -> Auth {

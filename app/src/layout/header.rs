@@ -50,7 +50,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand__name">"Tutorium"</span>
                 </a>
                 <SiteMenu/>
-                <nav class="site-nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                <nav class="site-nav" aria-label=tr!("Main", "Основная навигация")>
                     <NavLinks/>
                 </nav>
                 <div class="site-header__tools">
@@ -110,7 +110,6 @@ fn NavLinks() -> impl IntoView {
 /// theme switches behind "Menu". Hidden on wider screens, where they sit in the header itself.
 #[component]
 fn SiteMenu() -> impl IntoView {
-    let l = use_i18n();
     let menu = NodeRef::<leptos::html::Details>::new();
     let close = move |ev: leptos::ev::MouseEvent| {
         // Close after following a link (a click on the switches keeps it open).
@@ -124,14 +123,14 @@ fn SiteMenu() -> impl IntoView {
     };
     view! {
         <details class="site-menu" node_ref=menu>
-            <summary class="site-menu__button" aria-label=move || l.get().pick("Menu", "Меню")>
+            <summary class="site-menu__button" aria-label=tr!("Menu", "Меню")>
                 <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round">
                     <path d="M4 7h16M4 12h16M4 17h16"/>
                 </svg>
                 <span>{tr!("Menu", "Меню")}</span>
             </summary>
             <div class="site-menu__panel" on:click=close>
-                <nav class="site-menu__nav" aria-label=move || l.get().pick("Main", "Основная навигация")>
+                <nav class="site-menu__nav" aria-label=tr!("Main", "Основная навигация")>
                     <NavLinks/>
                 </nav>
                 <div class="site-menu__prefs">
@@ -153,7 +152,6 @@ fn wasm_safe_closest_link(t: &leptos::web_sys::EventTarget) -> Option<bool> {
 #[component]
 fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
     let auth = use_auth();
-    let l = use_i18n();
     let profile_href = format!("/u/{}", user.handle);
     let name = user.display_name.clone();
     // The menu closes once a choice is made (links navigate inside the app, so the page that
@@ -166,7 +164,7 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
     };
     view! {
         <details class="user-menu" node_ref=menu>
-            <summary class="user-menu__button" aria-label=move || l.get().pick("Account menu", "Меню аккаунта")>
+            <summary class="user-menu__button" aria-label=tr!("Account menu", "Меню аккаунта")>
                 <Avatar url=user.avatar_url.clone() name=name.clone() size=32 decorative=true/>
                 <span class="user-menu__name">{name.clone()}</span>
             </summary>
@@ -197,12 +195,11 @@ fn UserMenu(user: crate::accounts::CurrentUser) -> impl IntoView {
 
 #[component]
 pub fn Footer() -> impl IntoView {
-    let l = use_i18n();
     view! {
         <footer class="site-footer">
             <div class="site-footer__inner">
                 <p>"© Tutorium · "{tr!("Learn from people who love teaching.", "Учитесь у тех, кто любит учить.")}</p>
-                <nav aria-label=move || l.get().pick("Footer", "Нижнее меню")>
+                <nav aria-label=tr!("Footer", "Нижнее меню")>
                     <a href="/courses">{tr!("Courses", "Курсы")}</a>
                     <a href="/feed">{tr!("Feed", "Лента")}</a>
                     <a href="/tutors">{tr!("Tutors", "Репетиторы")}</a>

@@ -2,6 +2,7 @@
 //! renders the right one at once (no flash).
 
 use crate::i18n::{LOCALE_COOKIE, Locale, use_i18n};
+use crate::tr;
 use leptos::prelude::*;
 
 crate::codes! {
@@ -137,7 +138,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         });
     };
     view! {
-        <div class="lang-switch" role="group" aria-label=move || l.get().pick("Language", "Язык")>
+        <div class="lang-switch" role="group" aria-label=tr!("Language", "Язык")>
             {Locale::ALL.iter().map(|&loc| view! {
                 <button type="button" class="lang-switch__option"
                     lang=loc.code()

@@ -197,7 +197,7 @@ pub fn AvatarUploader(
                     type="file"
                     name="avatar"
                     accept="image/jpeg,image/png,image/webp"
-                    aria-label=move || l.get().pick("Profile photo", "Фото профиля")
+                    aria-label=tr!("Profile photo", "Фото профиля")
                     node_ref=input_ref
                     on:change=move |_| start()
                 />
@@ -209,7 +209,7 @@ pub fn AvatarUploader(
                 {move || progress.get().map(|p| view! {
                     <div class="progress">
                         <progress max="100" value=format!("{:.0}", p)
-                            aria-label=move || l.get().pick("Uploading the photo", "Загрузка фото")></progress>
+                            aria-label=tr!("Uploading the photo", "Загрузка фото")></progress>
                         <span>{format!("{:.0}%", p)}</span>
                     </div>
                 })}

@@ -305,7 +305,7 @@ pub fn TutorsPage() -> impl IntoView {
                         <ul class="tutor-list">
                             {p.items.into_iter().map(|t| view! { <TutorCardView tutor=t /> }).collect_view()}
                         </ul>
-                        <nav class="pager" aria-label=move || l.get().pick("Pages", "Страницы")>
+                        <nav class="pager" aria-label=tr!("Pages", "Страницы")>
                             {not_first.then(|| view! { <a class="button button--ghost" href=first.clone()>{tr!("← First page", "← В начало")}</a> })}
                             {next.map(|n| view! { <a class="button" href=n rel="next">{tr!("More tutors →", "Ещё репетиторы →")}</a> })}
                         </nav>
@@ -357,7 +357,7 @@ pub fn FollowsPage(followers: bool) -> impl IntoView {
                         <header class="page__header">
                             <p class="follows__back"><a href=profile.clone()>{format!("← {}", p.display_name)}</a></p>
                             <h1>{move || title.get()}</h1>
-                            <nav class="tabs" aria-label=move || l.get().pick("Follows", "Подписки")>
+                            <nav class="tabs" aria-label=tr!("Follows", "Подписки")>
                                 <a class="tabs__tab" href=format!("{profile}/followers") aria-current=followers.then_some("page")>{tr!("Followers", "Подписчики")}</a>
                                 <a class="tabs__tab" href=format!("{profile}/following") aria-current=(!followers).then_some("page")>{tr!("Following", "Подписки")}</a>
                             </nav>
@@ -377,7 +377,7 @@ pub fn FollowsPage(followers: bool) -> impl IntoView {
                                 <ul class="person-list">
                                     {p.items.into_iter().map(|person| view! { <PersonRow person /> }).collect_view()}
                                 </ul>
-                                <nav class="pager" aria-label=move || l.get().pick("Pages", "Страницы")>
+                                <nav class="pager" aria-label=tr!("Pages", "Страницы")>
                                     {not_first.then(|| view! { <a class="button button--ghost" href=base.clone()>{tr!("← First page", "← В начало")}</a> })}
                                     {next.map(|n| view! { <a class="button" href=n rel="next">{tr!("More →", "Ещё →")}</a> })}
                                 </nav>

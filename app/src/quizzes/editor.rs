@@ -219,7 +219,7 @@ fn QuizEditor(
         <Seo title=Signal::derive(move || l.get().pick(&page_title.0, &page_title.1).to_string())
             description=Signal::derive(String::new) path=format!("/studio/courses/{course}/quiz/{}", lesson.map_or("final".to_string(), |x| x.to_string())) noindex=true />
         <div class="page quiz-editor">
-            <nav class="breadcrumbs" aria-label=move || l.get().pick("Breadcrumbs", "Навигация")>
+            <nav class="breadcrumbs" aria-label=tr!("Breadcrumbs", "Навигация")>
                 <a href=format!("/studio/courses/{course}")>{course_title.clone()}</a>
             </nav>
             <h1>{move || l.get().pick(&heading.0, &heading.1).to_string()}</h1>
@@ -229,7 +229,7 @@ fn QuizEditor(
                     Locale::Ru => format!("Ученики начали попыток: {attempts}. Сохранение создаёт новую версию: начатые попытки проверяются по той версии, с которой начались."),
                 }}</p>
             })}
-            <div class="tabs" role="group" aria-label=move || l.get().pick("Editing mode", "Режим редактирования")>
+            <div class="tabs" role="group" aria-label=tr!("Editing mode", "Режим редактирования")>
                 <button type="button" class="button button--ghost" aria-pressed=move || (mode.get() == Mode::Form).to_string()
                     on:click=move |_| if mode.get_untracked() == Mode::Text { apply_text() }>{tr!("Form", "Форма")}</button>
                 <button type="button" class="button button--ghost" aria-pressed=move || (mode.get() == Mode::Text).to_string()

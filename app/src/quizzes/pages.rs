@@ -85,7 +85,7 @@ fn QuizView(
         <Seo title=Signal::derive(move || title.clone()) description=Signal::derive(String::new)
             path=format!("/quizzes/{quiz_id}") noindex=true />
         <div class="page page--narrow quiz-page">
-            <nav class="breadcrumbs" aria-label=move || l.get().pick("Breadcrumbs", "Навигация")>
+            <nav class="breadcrumbs" aria-label=tr!("Breadcrumbs", "Навигация")>
                 <a href=format!("/courses/{}", o.course_slug)>{o.course_title.clone()}</a>
                 {o.lesson_title.clone().map(|t| view! { " / " <a href=back.clone()>{t}</a> })}
             </nav>
@@ -380,7 +380,7 @@ fn AttemptRunner(
     };
 
     view! {
-        <section class="quiz-run" aria-label=move || l.get().pick("Quiz attempt", "Попытка теста")>
+        <section class="quiz-run" aria-label=tr!("Quiz attempt", "Попытка теста")>
             <div class="quiz-run__bar">
                 <span>{move || match l.get() {
                     Locale::En => format!("Attempt {} · answered {} of {total}", attempt.number, answered()),
@@ -391,7 +391,7 @@ fn AttemptRunner(
                     let urgent = s <= 60;
                     view! {
                         <span class="quiz-run__timer" class:quiz-run__timer--urgent=urgent role="timer"
-                            aria-label=move || l.get().pick("Time left", "Осталось времени")>
+                            aria-label=tr!("Time left", "Осталось времени")>
                             <crate::ui::Icon kind=crate::ui::IconKind::Clock />{format!(" {}:{:02}", s / 60, s % 60)}
                         </span>
                     }
@@ -409,7 +409,7 @@ fn AttemptRunner(
                 })}
             </div>
             {move || one_per_screen.get().then(|| view! {
-                <nav class="quiz-run__nav" aria-label=move || l.get().pick("Questions", "Вопросы")>
+                <nav class="quiz-run__nav" aria-label=tr!("Questions", "Вопросы")>
                     {questions.with_value(|qs| qs.iter().enumerate().map(|(i, q)| {
                         let qid = q.id;
                         view! {

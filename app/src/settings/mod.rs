@@ -3,11 +3,11 @@
 //! checks the session on the server.
 
 use crate::accounts::api::{
-    ChangePassword, MfaBegin, MfaDisable, MfaRenewRecovery, RevokeOtherSessions, RevokeSession,
-    get_mfa_status, list_sessions,
+    ChangePassword, MfaBegin, MfaDisable, MfaEnable, MfaRenewRecovery, MfaUnlock,
+    RevokeOtherSessions, RevokeSession, get_mfa_status, list_sessions,
 };
 use crate::i18n::use_i18n;
-use crate::layout::{ErrorPanel, use_auth};
+use crate::layout::{ErrorPanel, auth_action, use_auth};
 use crate::profiles::api::{UpdateProfile, UpdateSettings, get_my_profile, get_settings};
 use crate::profiles::components::AvatarUploader;
 use crate::profiles::{
@@ -51,7 +51,7 @@ fn SettingsShell(
         <Seo title=Signal::derive(move || title.get().to_string()) description=Signal::derive(move || title.get().to_string()) path=path noindex=true />
         <section class="page settings">
             <h1>{tr!("Settings", "Настройки")}</h1>
-            <nav class="tabs" aria-label=move || l.get().pick("Settings sections", "Разделы настроек")>
+            <nav class="tabs" aria-label=tr!("Settings sections", "Разделы настроек")>
                 {tabs.into_iter().map(|(href, en, ru)| view! {
                     <a href=href class="tabs__tab"
                         aria-current=move || (location.pathname.get() == href).then_some("page")>
@@ -421,10 +421,9 @@ fn RecoveryCodes(codes: Vec<String>) -> impl IntoView {
 /// turn off (not for staff).
 #[component]
 fn MfaSection() -> impl IntoView {
-    let auth = use_auth();
     let begin = ServerAction::<MfaBegin>::new();
-    let enable = auth.mfa_enable;
-    let unlock = auth.mfa_unlock;
+    let enable = auth_action::<MfaEnable>();
+    let unlock = auth_action::<MfaUnlock>();
     let renew = ServerAction::<MfaRenewRecovery>::new();
     let disable = ServerAction::<MfaDisable>::new();
     let status = Resource::new(

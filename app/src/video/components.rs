@@ -417,7 +417,7 @@ pub fn VideoPlayer(
     let sources_for_menu = StoredValue::new(view.sources.clone());
     view! {
         <figure class="player" node_ref=figure_ref tabindex="0" on:keydown=on_key
-            aria-label=move || l.get().pick("Video player", "Видеоплеер")
+            aria-label=tr!("Video player", "Видеоплеер")
             class:player--playing=move || playing.get()>
             <div class="player__stage">
                 <video
@@ -494,7 +494,7 @@ pub fn VideoPlayer(
                         <input type="range" min="0" step="0.1"
                             max=move || format!("{:.1}", duration.get())
                             prop:value=move || format!("{:.1}", current.get())
-                            aria-label=move || l.get().pick("Seek", "Перемотка")
+                            aria-label=tr!("Seek", "Перемотка")
                             aria-valuetext=move || format_duration((current.get() * 1000.0) as i64)
                             on:input=move |ev| {
                                 if let Ok(t) = event_target_value(&ev).parse::<f64>() {
@@ -526,7 +526,7 @@ pub fn VideoPlayer(
                     </button>
                     <input type="range" class="player__volume" min="0" max="1" step="0.05"
                         prop:value=move || format!("{:.2}", if muted.get() { 0.0 } else { volume.get() })
-                        aria-label=move || l.get().pick("Volume", "Громкость")
+                        aria-label=tr!("Volume", "Громкость")
                         on:input=move |ev| {
                             if let Ok(x) = event_target_value(&ev).parse::<f64>() {
                                 set_volume(x);
@@ -534,7 +534,7 @@ pub fn VideoPlayer(
                         } />
                     <label class="player__select">
                         <span class="visually-hidden">{tr!("Speed", "Скорость")}</span>
-                        <select aria-label=move || l.get().pick("Speed", "Скорость") on:change=move |ev| {
+                        <select aria-label=tr!("Speed", "Скорость") on:change=move |ev| {
                             if let (Ok(r), Some(v)) = (event_target_value(&ev).parse::<f64>(), video_ref.get_untracked()) {
                                 v.set_playback_rate(r);
                             }
@@ -547,7 +547,7 @@ pub fn VideoPlayer(
                     </label>
                     <label class="player__select">
                         <span class="visually-hidden">{tr!("Quality", "Качество")}</span>
-                        <select aria-label=move || l.get().pick("Quality", "Качество") on:change=move |ev| {
+                        <select aria-label=tr!("Quality", "Качество") on:change=move |ev| {
                             let v = event_target_value(&ev);
                             choose_quality(v.parse::<usize>().ok());
                         }>
@@ -568,10 +568,10 @@ pub fn VideoPlayer(
                     {has_captions.then(|| view! {
                         <button type="button" class="player__button" aria-pressed=move || captions_on.get().to_string()
                             on:click=move |_| toggle_captions()
-                            aria-label=move || l.get().pick("Captions", "Субтитры")>"CC"</button>
+                            aria-label=tr!("Captions", "Субтитры")>"CC"</button>
                     })}
                     <button type="button" class="player__button" on:click=move |_| toggle_fullscreen()
-                        aria-label=move || l.get().pick("Full screen", "Во весь экран")>
+                        aria-label=tr!("Full screen", "Во весь экран")>
                         {icon("M4 4h6v2H6v4H4zm10 0h6v6h-2V6h-4zM4 14h2v4h4v2H4zm14 0h2v6h-6v-2h4z")}
                     </button>
                 </div>
@@ -663,7 +663,7 @@ pub fn VideoUploader(max_bytes: u64, max_seconds: u64, on_done: Callback<String>
         <div class="uploader">
             <label class="button" for="video-file">{tr!("Choose a video", "Выбрать видео")}</label>
             <input id="video-file" class="visually-hidden" type="file" accept="video/*"
-                aria-label=move || l.get().pick("Video file", "Видеофайл")
+                aria-label=tr!("Video file", "Видеофайл")
                 node_ref=input_ref disabled=move || busy.get() on:change=move |_| start() />
             <p class="field__hint">{limits}</p>
             {move || state.get().map(|s| {

@@ -135,7 +135,7 @@ fn VideoRow(video: VideoSummary, on_change: Callback<()>) -> impl IntoView {
                 </p>
                 <Show when=move || progress.get().status == Status::Processing>
                     <progress max="100" value=move || progress.get().progress.to_string()
-                        aria-label=move || l.get().pick("Processing", "Обработка")></progress>
+                        aria-label=tr!("Processing", "Обработка")></progress>
                 </Show>
                 {move || progress.get().error.filter(|_| progress.get().status == Status::Failed).map(|m| view! {
                     <p class="field__error" role="alert">{m.text(l.get())}</p>

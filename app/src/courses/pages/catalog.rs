@@ -172,15 +172,15 @@ pub fn CatalogPage() -> impl IntoView {
                 <div class="field catalog__search">
                     <label for="catalog-q">{tr!("Search courses", "Поиск курсов")}</label>
                     <input id="catalog-q" type="search" name="q" value=current.q.clone() maxlength="200"
-                        placeholder=move || l.get().pick("Python, algebra, English…", "Python, алгебра, английский…") />
+                        placeholder=tr!("Python, algebra, English…", "Python, алгебра, английский…") />
                 </div>
-                <FilterSelect name="category" label=Signal::derive(move || l.get().pick("Category", "Категория")) value=current.category.clone() options=categories />
-                <FilterSelect name="level" label=Signal::derive(move || l.get().pick("Level", "Уровень")) value=current.level.clone() options=levels />
-                <FilterSelect name="language" label=Signal::derive(move || l.get().pick("Language", "Язык")) value=current.language.clone() options=languages />
-                <FilterSelect name="price" label=Signal::derive(move || l.get().pick("Price", "Цена")) value=current.price.clone() options=prices />
-                <FilterSelect name="duration" label=Signal::derive(move || l.get().pick("Length", "Длительность")) value=current.duration.clone() options=durations />
-                <FilterSelect name="rating" label=Signal::derive(move || l.get().pick("Rating", "Рейтинг")) value=current.rating.clone() options=ratings />
-                <FilterSelect name="sort" label=Signal::derive(move || l.get().pick("Sort by", "Сортировка")) value=current.sort.clone() options=sorts />
+                <FilterSelect name="category" label=Signal::derive(tr!("Category", "Категория")) value=current.category.clone() options=categories />
+                <FilterSelect name="level" label=Signal::derive(tr!("Level", "Уровень")) value=current.level.clone() options=levels />
+                <FilterSelect name="language" label=Signal::derive(tr!("Language", "Язык")) value=current.language.clone() options=languages />
+                <FilterSelect name="price" label=Signal::derive(tr!("Price", "Цена")) value=current.price.clone() options=prices />
+                <FilterSelect name="duration" label=Signal::derive(tr!("Length", "Длительность")) value=current.duration.clone() options=durations />
+                <FilterSelect name="rating" label=Signal::derive(tr!("Rating", "Рейтинг")) value=current.rating.clone() options=ratings />
+                <FilterSelect name="sort" label=Signal::derive(tr!("Sort by", "Сортировка")) value=current.sort.clone() options=sorts />
                 <button type="submit" class="button">{tr!("Search", "Найти")}</button>
             </leptos_router::components::Form>
             <Load resource=page transition=true let:first>

@@ -291,7 +291,6 @@ fn AuthorPanel(course: CourseDetail, on_change: Callback<()>) -> impl IntoView {
 /// the queue, which says what happened.
 #[component]
 fn ModerationPanel(course: CourseDetail) -> impl IntoView {
-    let l = use_i18n();
     let approve = ServerAction::<ModerateCourse>::new();
     let moderate = ServerAction::<ModerateCourse>::new();
     let value = moderate.value();
@@ -332,7 +331,7 @@ fn ModerationPanel(course: CourseDetail) -> impl IntoView {
                 <button type="submit" class="button button--ghost" disabled=move || moderate.pending().get()>{tr!("Return to the author", "Вернуть автору")}</button>
             </ActionForm>
             <FormError msg=crate::ui::form_error(value, &["feedback"]) />
-            <p><a href="/moderation/courses">{move || l.get().pick("← Review queue", "← Очередь проверки")}</a></p>
+            <p><a href="/moderation/courses">{tr!("← Review queue", "← Очередь проверки")}</a></p>
         </section>
     }
 }

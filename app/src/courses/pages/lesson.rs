@@ -141,11 +141,11 @@ fn LessonView(lesson: crate::courses::LessonView) -> impl IntoView {
         <Seo title=Signal::derive(move || title.clone()) description=Signal::derive(move || desc.clone())
             path=format!("/learn/{slug}/{id}") noindex=!lesson.preview_only />
         <div class="page player-page">
-            <aside class="player-page__side" aria-label=move || l.get().pick("Course contents", "Содержание курса")>
+            <aside class="player-page__side" aria-label=tr!("Course contents", "Содержание курса")>
                 <p class="player-page__course"><a href=format!("/courses/{}", course.card.slug)>{course.card.title.clone()}</a></p>
                 {enrolled.then(|| view! {
                     <div class="course-progress">
-                        <progress max="100" value=move || percent.get().to_string() aria-label=move || l.get().pick("Course progress", "Прогресс по курсу")></progress>
+                        <progress max="100" value=move || percent.get().to_string() aria-label=tr!("Course progress", "Прогресс по курсу")></progress>
                         <span>{move || match l.get() { Locale::En => format!("{}% complete", percent.get()), Locale::Ru => format!("Пройдено {}%", percent.get()) }}</span>
                     </div>
                 })}
@@ -175,7 +175,7 @@ fn LessonView(lesson: crate::courses::LessonView) -> impl IntoView {
                     </section>
                 })}
                 {(!lesson.preview_only).then(|| view! { <crate::quizzes::components::QuizFor course=course.card.id lesson=Some(id) /> })}
-                <nav class="lesson__nav" aria-label=move || l.get().pick("Lessons", "Уроки")>
+                <nav class="lesson__nav" aria-label=tr!("Lessons", "Уроки")>
                     {prev.clone().map(|h| view! { <a class="button button--ghost" href=h rel="prev" aria-keyshortcuts="p">{tr!("← Previous", "← Назад")}</a> })}
                     {enrolled.then(|| view! {
                         <Show when=move || !completed.get() fallback=|| view! { <p class="lesson__done" role="status">{tr!("✓ Lesson completed", "✓ Урок пройден")}</p> }>

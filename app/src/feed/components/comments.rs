@@ -73,7 +73,7 @@ pub fn CommentThread(
                 <div class="comments__bar">
                     <label class="comments__sort">
                         <span>{tr!("Sort", "Порядок")}</span>
-                        <select aria-label=move || l.get().pick("Sort comments", "Порядок комментариев")
+                        <select aria-label=tr!("Sort comments", "Порядок комментариев")
                             on:change=move |ev| newest.set(event_target_value(&ev) == "newest")>
                             <option value="oldest">{tr!("Oldest first", "Сначала старые")}</option>
                             <option value="newest">{tr!("Newest first", "Сначала новые")}</option>

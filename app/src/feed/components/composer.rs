@@ -1,7 +1,6 @@
 //! The composer of a new post.
 
 use crate::feed::api::CreatePost;
-use crate::i18n::use_i18n;
 use crate::tr;
 use crate::ui::{FormError, Load};
 use leptos::prelude::*;
@@ -9,7 +8,6 @@ use leptos::prelude::*;
 /// The composer of a new post (tutors): text, tags, and one of their videos.
 #[component]
 pub fn PostComposer(on_posted: Callback<i64>) -> impl IntoView {
-    let l = use_i18n();
     let action = ServerAction::<CreatePost>::new();
     let value = action.value();
     let videos = Resource::new(|| (), |_| crate::video::api::list_my_videos(String::new()));
@@ -37,7 +35,7 @@ pub fn PostComposer(on_posted: Callback<i64>) -> impl IntoView {
                 <div class="form__row">
                     <div class="field">
                         <label for="post-tags">{tr!("Tags (up to 5)", "Теги (до 5)")}</label>
-                        <input id="post-tags" name="tags" placeholder=move || l.get().pick("math, exam-prep", "математика, егэ") />
+                        <input id="post-tags" name="tags" placeholder=tr!("math, exam-prep", "математика, егэ") />
                         <crate::ui::ErrorText msg=crate::ui::field_error(value, "tags") />
                     </div>
                     <div class="field">
