@@ -33,6 +33,10 @@ async function layoutDefects(page: Page): Promise<string[]> {
       if (el.tagName === 'IMG' && ratio && Math.abs(r.width / r.height - Number(ratio[1]) / Number(ratio[2])) > 0.05) {
         out.push(`out of shape: ${name(el)} is ${Math.round(r.width)}×${Math.round(r.height)}, not ${ratio[1]}:${ratio[2]}`);
       }
+      // A radio or checkbox stretched like a text field (the sign-up role choice once was).
+      if (el.matches('input[type="radio"], input[type="checkbox"]') && r.width > 32) {
+        out.push(`stretched: ${name(el)} is ${Math.round(r.width)} px wide`);
+      }
       // A child running past its card's right edge (the enroll buttons once did).
       if (el.matches('.card, .course__buy') ) {
         for (const c of Array.from(el.children)) {

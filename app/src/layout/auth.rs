@@ -10,9 +10,9 @@ use leptos::server_fn::ServerFn;
 pub struct Auth {
     pub user: Resource<Result<Option<CurrentUser>, AppError>>,
     pub logout: ServerAction<LogOut>,
-    /// Bumped when something changes who is signed in or what the header shows (name, avatar);
-    /// the actions of `auth_action` bump it when they complete.
-    pub refresh: RwSignal<u32>,
+    /// Bumped (`refetch`) when something changes who is signed in or what the header shows
+    /// (name, avatar); the actions of `auth_action` bump it when they succeed.
+    refresh: RwSignal<u32>,
     /// Moves whenever `user` is fetched again: a source for resources that follow the user
     /// without reading `user` itself outside a Suspense (which would not wait for it when
     /// hydrating).
@@ -34,8 +34,9 @@ pub fn provide_auth() -> Auth {
     auth
 }
 
-/// A server action that changes who is signed in (log in, its code step, sign up, confirm,
-/// password reset, two-factor): when it succeeds, the signed-in user is fetched again. The page
+/// A server action that changes who is signed in or what the header shows of them (log in, its
+/// code step, sign up, confirm, password reset, two-factor, a profile save): when it succeeds,
+/// the signed-in user is fetched again. The page
 /// that uses it creates it, so its client code loads with that page instead of with every page;
 /// create it outside anything that re-renders when the user changes (a form inside such a
 /// Transition would get a new action, and lose its answer, when the user is fetched again).
@@ -46,16 +47,23 @@ where
     S::Error: Send + Sync + 'static,
 {
     let action = ServerAction::<S>::new();
-    let refresh = use_auth().refresh;
+    let auth = use_auth();
     Effect::new(move |seen: Option<usize>| {
         let done = action.version().get();
         let succeeded = action.value().with_untracked(|v| matches!(v, Some(Ok(_))));
         if seen.is_some_and(|s| s != done) && succeeded {
-            refresh.update(|n| *n += 1);
+            auth.refetch();
         }
         done
     });
     action
+}
+
+impl Auth {
+    /// Fetches the signed-in user again (and everything that follows `generation`).
+    pub fn refetch(&self) {
+        self.refresh.update(|n| *n += 1);
+    }
 }
 
 pub fn use_auth() -> Auth {

@@ -97,18 +97,14 @@ const PROFILE_FIELDS: &[&str] = &[
 #[component]
 fn ProfileForm() -> impl IntoView {
     let auth = use_auth();
-    let save = ServerAction::<UpdateProfile>::new();
+    // The header shows the name and avatar: a save fetches the user again.
+    let save = auth_action::<UpdateProfile>();
     let value = save.value();
     let pending = save.pending();
     let profile = Resource::new(move || (), |_| get_my_profile());
     let query = use_query_map();
     let welcome = Signal::derive(move || query.with(|q| q.get("welcome").is_some()));
     let saved = Signal::derive(move || matches!(value.get(), Some(Ok(()))));
-    Effect::new(move |_| {
-        if let Some(Ok(())) = value.get() {
-            auth.refresh.update(|n| *n += 1);
-        }
-    });
     let l = use_i18n();
     view! {
         <Load resource=profile let:p>
@@ -118,7 +114,7 @@ fn ProfileForm() -> impl IntoView {
                 let is_tutor = RwSignal::new(p.is_tutor);
                 let on_avatar = Callback::new(move |url: Option<String>| {
                     avatar.set(url);
-                    auth.refresh.update(|n| *n += 1);
+                    auth.refetch();
                 });
                 let subjects = p.subjects.clone();
                 let languages = p.languages.clone();
