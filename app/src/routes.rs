@@ -149,7 +149,8 @@ page_groups! {
 /// WASM modules the page's chunk needs (its own and the shared ones, from the splitter's
 /// manifest), so the browser fetches them together with the main module instead of after it.
 /// leptos_integration_utils 0.8.9 means to add these links itself, but it looks the manifest up
-/// outside the app's reactive owner, where it is never found. In the browser: nothing.
+/// outside the app's reactive owner, where it is found on some renders and not on others. In the
+/// browser: nothing.
 fn preload_chunks() {
     #[cfg(feature = "ssr")]
     {
@@ -160,10 +161,19 @@ fn preload_chunks() {
         let Some(split) = use_context::<leptos::WasmSplitManifest>() else {
             return;
         };
+        // Taken out of the set: leptos_integration_utils 0.8.9 adds its own links after the render
+        // when it finds the set non-empty and (on some renders, depending on which owner is
+        // current when its future runs) the manifest: then every link came twice, the second
+        // with the page's nonce as `crossorigin`. An empty set keeps it out.
+        let keys: Vec<&'static str> = used
+            .0
+            .try_write_value()
+            .map(|mut set| set.drain().collect())
+            .unwrap_or_default();
         // Borrowed, not cloned: this runs on every page the server renders.
         split.0.with_value(|(pkg, manifest, loader)| {
-            used.0.with_value(|used| {
-                let mut modules: Vec<&String> = used
+            {
+                let mut modules: Vec<&String> = keys
                     .iter()
                     .flat_map(|key| manifest.get(*key).into_iter().flatten())
                     .collect();
@@ -177,7 +187,7 @@ fn preload_chunks() {
                     }
                     .to_html();
                 }
-            });
+            }
             let _ = view! {
                 <Link rel="modulepreload" href=format!("{pkg}/{loader}") crossorigin="anonymous"/>
             }

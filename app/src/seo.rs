@@ -35,19 +35,19 @@ pub fn forget_sitemap(state: &AppState) {
 /// `/sitemap.xml`: built at most every [`SITEMAP_MAX_AGE`] (it reads every public profile, course
 /// and post), from the cache otherwise.
 pub async fn sitemap(State(state): State<AppState>) -> axum::response::Response {
-    let xml = match state.pages.get(SITEMAP_KEY, SITEMAP_MAX_AGE) {
-        Some(x) => x,
-        None => match build_sitemap(&state).await {
-            Ok(x) => {
-                let x = axum::body::Bytes::from(x);
-                state.pages.put(SITEMAP_KEY.to_string(), x.clone());
-                x
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "sitemap query failed");
-                return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
-            }
-        },
+    // Built by one request at a time: the others wait for it, or get the previous one meanwhile.
+    let built = state
+        .pages
+        .get_or_compute(SITEMAP_KEY, SITEMAP_MAX_AGE, || async {
+            build_sitemap(&state).await.map(axum::body::Bytes::from)
+        })
+        .await;
+    let xml = match built {
+        Ok(x) => x,
+        Err(e) => {
+            tracing::error!(error = %e, "sitemap query failed");
+            return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+        }
     };
     (
         [(header::CONTENT_TYPE, "application/xml; charset=utf-8")],

@@ -2,6 +2,7 @@
 //! `main.rs` adds the command line (serve, migrate, demo, user grant).
 
 pub mod assets;
+pub mod compress;
 pub mod demo;
 pub mod middleware;
 pub mod seed;
@@ -128,6 +129,10 @@ pub fn router(state: AppState) -> Router {
             middleware::session,
         ))
         .layer(axum::middleware::from_fn(middleware::same_origin))
+        // Pages and server-function answers are compressed whole, at a level meant for dynamic
+        // responses (`compress`); tower-http's layer compresses the rest (it leaves a response
+        // with a Content-Encoding alone).
+        .layer(axum::middleware::from_fn(compress::dynamic))
         .layer(tower_http::compression::CompressionLayer::new().compress_when(compressible()))
         .layer(axum::middleware::from_fn_with_state(
             assets::Assets::load(std::path::Path::new(options.site_root.as_ref())),

@@ -11,6 +11,12 @@
 //! ```
 
 use anyhow::Context;
+
+/// mimalloc instead of glibc's malloc: rendering a page makes many small allocations on every
+/// worker thread, and glibc's arenas spent about a third of a page's CPU on them
+/// (`scripts/profile-ssr.sh`, issue 13).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use app::accounts::Role;
 use app::server::config::Config;
 use clap::{Parser, Subcommand};

@@ -731,12 +731,13 @@ pub async fn revoke_other_sessions(state: &AppState, actor: &Actor) -> Result<u6
 /// process): then every page says it is a demo.
 pub async fn is_demo_site(state: &AppState) -> Result<bool, AppError> {
     const KEY: &str = "accounts|demo";
-    if let Some(n) = state.counts.get(KEY, std::time::Duration::from_secs(60)) {
-        return Ok(n != 0);
-    }
-    let demo = db::demo_accounts_exist(&state.db).await?;
-    state.counts.put(KEY.to_string(), i64::from(demo));
-    Ok(demo)
+    let n = state
+        .counts
+        .get_or_compute(KEY, std::time::Duration::from_secs(60), || async {
+            db::demo_accounts_exist(&state.db).await.map(i64::from)
+        })
+        .await?;
+    Ok(n != 0)
 }
 
 /// Marks the accounts `tutorium demo` made (and forgets the cached answer of [`is_demo_site`]).

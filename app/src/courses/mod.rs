@@ -543,12 +543,13 @@ mod server {
             q.duration,
             terms.join(" ")
         );
-        if let Some(n) = st.counts.get(&key, COUNT_MAX_AGE) {
-            return Ok(n);
-        }
-        let n = db::catalog_count(&st.db, q, terms).await?;
-        st.counts.put(key, n);
-        Ok(n)
+        // One request counts when the remembered count is missing or old; the others wait for
+        // it, or use the old count meanwhile.
+        st.counts
+            .get_or_compute(&key, COUNT_MAX_AGE, || async {
+                Ok::<_, AppError>(db::catalog_count(&st.db, q, terms).await?)
+            })
+            .await
     }
 
     /// Forgets the remembered catalog counts (a course was published, changed or archived).

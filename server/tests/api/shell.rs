@@ -9,6 +9,7 @@ both!(
     the_language_follows_accept_language_then_the_cookie,
     responses_carry_security_headers,
     pages_never_stall_while_another_app_builds_its_router,
+    pages_and_answers_are_compressed_as_the_client_accepts,
 );
 
 async fn health_robots_and_sitemap_answer(b: Backend) {
@@ -140,5 +141,77 @@ async fn pages_never_stall_while_another_app_builds_its_router(b: Backend) {
     stop.store(true, std::sync::atomic::Ordering::Relaxed);
     builder.join().unwrap();
     assert!(stalled.is_empty(), "pages stalled: {stalled:?}");
+    app.cleanup().await;
+}
+
+/// Pages and server-function answers are compressed whole (`server::compress`): brotli for
+/// browsers, gzip for clients without it, nothing for clients that accept neither.
+async fn pages_and_answers_are_compressed_as_the_client_accepts(b: Backend) {
+    use std::io::Read;
+    let app = spawn_app(b).await;
+    let c = app.client();
+    let get = |path: &'static str, accept: &'static str| {
+        c.http
+            .get(format!("{}{path}", c.base))
+            .header("accept-encoding", accept)
+            .send()
+    };
+    let res = get("/login", "gzip, deflate, br").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    assert!(
+        res.headers()["vary"]
+            .to_str()
+            .unwrap()
+            .contains("accept-encoding")
+    );
+    let bytes = res.bytes().await.unwrap();
+    let mut html = Vec::new();
+    brotli::BrotliDecompress(&mut &bytes[..], &mut html).unwrap();
+    let html = String::from_utf8(html).unwrap();
+    // The hydration data follows `</html>`: the whole page is there when its last script is.
+    let whole = |h: &str| {
+        h.starts_with("<!DOCTYPE html>")
+            && h.contains("</html>")
+            && h.trim_end().ends_with("</script>")
+    };
+    assert!(whole(&html), "{html}");
+    assert!(
+        bytes.len() * 2 < html.len(),
+        "{} of {}",
+        bytes.len(),
+        html.len()
+    );
+
+    let res = get("/login", "gzip").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(&res.bytes().await.unwrap()[..])
+        .read_to_string(&mut text)
+        .unwrap();
+    assert!(whole(&text));
+
+    let res = get("/login", "identity").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert!(whole(&res.text().await.unwrap()));
+
+    // A server function's JSON answer (tutors, so that it is worth compressing).
+    for i in 0..3 {
+        let email = format!("tutor{i}-{}@example.com", uuid::Uuid::new_v4().simple());
+        confirmed_user(&app, &email, &format!("Compressed Tutor {i}"), "tutor").await;
+    }
+    let res = c
+        .http
+        .post(format!("{}/api/profiles/tutors", c.base))
+        .header("accept-encoding", "br")
+        .form(&[("subject", ""), ("after", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let mut json = Vec::new();
+    brotli::BrotliDecompress(&mut &res.bytes().await.unwrap()[..], &mut json).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert!(v.get("items").is_some(), "{v}");
     app.cleanup().await;
 }

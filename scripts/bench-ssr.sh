@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Server rendering against its own data (issue 13), on a release build, 50 connections, on SQLite
+# and PostgreSQL, with `Accept-Encoding: br, gzip` as browsers send it. For every public page:
+#   the page (SSR), its data endpoint(s) (the server functions the page calls, one after another
+#   on each connection: a page's worth of data per "request"), and the page's bytes as a static
+#   file of the same server;
+# req/s, p50, p99 and the server's CPU per request (user + system time of the server process
+# over the run, divided by the requests wrk counted). Data: `tutorium seed` (10k people, 10k posts,
+# 20k courses of ~10 lessons) plus the demo (a certificate, free preview lessons).
+# The feed's other tabs (For you, Following) are for signed-in people: a visitor's feed is Popular.
+# Usage: scripts/bench-ssr.sh [seconds per run, default 10] [courses, default 20000] [backend...]
+#   e.g. scripts/bench-ssr.sh 5 2000 sqlite
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+source scripts/lib/bench.sh
+need_wrk
+scripts/setup.sh
+DUR="${1:-10}"
+COURSES="${2:-20000}"
+shift $(( $# < 2 ? $# : 2 ))
+BACKENDS=("${@:-sqlite}")
+(($# == 0)) && BACKENDS=(sqlite postgres)
+PORT=3332
+BASE="http://127.0.0.1:$PORT"
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"; rm -rf target/site/bench-ssr' EXIT
+ENC=(-H "Accept-Encoding: br, gzip")
+
+if [[ -z "${BENCH_NO_BUILD:-}" ]]; then build_release; scripts/compress-site.sh; fi
+BIN="${BENCH_BIN:-$CARGO_TARGET_DIR/release/tutorium}"
+export LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_ADDR="127.0.0.1:$PORT" RUST_LOG=warn PAYMENTS_SANDBOX=true
+
+json() { python3 -c "import json,sys; d=json.load(sys.stdin); print($1)"; }
+
+# CPU time (user + system, in clock ticks) the server has used so far.
+ticks() { awk '{print $14 + $15}' "/proc/$SERVER/stat"; }
+HZ=$(getconf CLK_TCK)
+
+# measure LABEL CALLS URL [wrk args]: one line, and the req/s in LAST_RPS. CALLS is how many
+# requests make one unit (a page's data may be several calls): req/s and CPU are per unit.
+measure() {
+  local label=$1 per=$2 url=$3; shift 3
+  local t0; t0=$(ticks)
+  local out; out=$(wrk -t2 -c50 -d"${DUR}s" --latency "${ENC[@]}" "$@" "$url")
+  local t1; t1=$(ticks)
+  local n; n=$(echo "$out" | awk '/requests in/{print $1}')
+  LAST_RPS=$(echo "$out" | awk -v per="$per" '/Requests\/sec/{printf "%.0f", $2 / per}')
+  local cpu; cpu=$(python3 -c "print(f'{($t1-$t0)/$HZ*1000*$per/max($n,1):.2f}')")
+  printf '  %-30s %9s req/s  p50 %8s  p99 %8s  CPU %5s ms/req%s\n' "$label" "$LAST_RPS" \
+    "$(echo "$out" | awk '$1=="50%"{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" "$cpu" \
+    "$(echo "$out" | awk '/Non-2xx/{print "  NON-2xx: " $NF}')"
+}
+
+# A wrk script that sends the given server-function calls in turn ("PATH|BODY|CONTENT-TYPE" each,
+# form-encoded when the type is left out): data_script FILE CALL...
+data_script() {
+  local file=$1; shift
+  python3 - "$@" >"$file" <<'PY'
+import json, sys
+print("local calls = {")
+for c in sys.argv[1:]:
+    path, body, *t = c.split("|")
+    ctype = t[0] if t and t[0] else "application/x-www-form-urlencoded"
+    # A JSON string is a valid Lua string literal here (no \u escapes with ensure_ascii off).
+    print("  {path=%s, body=%s, ctype=%s}," % tuple(json.dumps(x, ensure_ascii=False) for x in (path, body, ctype)))
+print("""}
+local i = 0
+request = function()
+  i = i % #calls + 1
+  local c = calls[i]
+  return wrk.format("POST", c.path, {["Content-Type"] = c.ctype, ["Accept-Encoding"] = "br, gzip"}, c.body)
+end""")
+PY
+}
+
+catalog_body() { # q category level
+  printf '{"query":{"q":"%s","category":"%s","level":"%s","language":"","price":"","duration":"","rating":"","sort":"","after":""}}' "$@"
+}
+
+bench() { # backend url
+  local name=$1 url=$2
+  echo "== $name: seeding $COURSES courses, 10k people, 10k posts, and the demo"
+  rm -rf "$WORK/data"; mkdir -p "$WORK/data"
+  DATA_DIR="$WORK/data" DATABASE_URL="$url" RUST_LOG=error "$BIN" seed --users 10000 --posts 10000 --courses "$COURSES" --lessons 10 | sed 's/^/  /'
+  DATA_DIR="$WORK/data" DATABASE_URL="$url" RUST_LOG=error "$BIN" demo >/dev/null
+  start_server "$url"
+  local cat_all cat_q course slug lesson handle post tag cert
+  cat_all=$(catalog_body "" "" "")
+  cat_q=$(catalog_body "программирование" programming beginner)
+  course=$(curl -s -H 'Content-Type: application/json' -d "$cat_all" "$BASE/api/courses/catalog" | json 'd["items"][0]["slug"]')
+  # A free preview lesson of a published course.
+  read -r pslug lesson < <(python3 - "$url" <<'PY'
+import sys, sqlite3, subprocess
+url = sys.argv[1]
+q = ("SELECT c.slug, l.id FROM lessons l "
+     "JOIN courses c ON c.id = l.course_id WHERE l.free_preview = 1 AND c.status = 'published' ORDER BY l.id LIMIT 1")
+if url.startswith("sqlite"):
+    path = url.split("://", 1)[1].split("?")[0]
+    print(*sqlite3.connect(path).execute(q).fetchone())
+else:
+    print(subprocess.run(["psql", url, "-tAF", " ", "-c", q], capture_output=True, text=True).stdout.strip())
+PY
+)
+  handle=anna-petrova
+  post=$(curl -s -d 'tab=popular&cursor=' "$BASE/api/feed/list" | json 'd["items"][0]["id"]')
+  tag=math
+  cert=$(python3 - "$url" <<'PY'
+import sys, sqlite3, subprocess
+url = sys.argv[1]
+q = "SELECT code FROM certificates LIMIT 1"
+if url.startswith("sqlite"):
+    print(sqlite3.connect(url.split("://", 1)[1].split("?")[0]).execute(q).fetchone()[0])
+else:
+    print(subprocess.run(["psql", url, "-tA", "-c", q], capture_output=True, text=True).stdout.strip())
+PY
+)
+  # page label | page path | data calls (PATH|BODY|TYPE, space-free bodies)
+  local -a pages=(
+    "home|/|/api/profiles/tutors|subject=&after=;/api/courses/catalog|$cat_all|application/json"
+    "catalog|/courses|/api/courses/catalog|$cat_all|application/json"
+    "catalog, query + filters|/courses?q=%D0%BF%D1%80%D0%BE%D0%B3%D1%80%D0%B0%D0%BC%D0%BC%D0%B8%D1%80%D0%BE%D0%B2%D0%B0%D0%BD%D0%B8%D0%B5&category=programming&level=beginner|/api/courses/catalog|$cat_q|application/json"
+    "course|/courses/$course|/api/courses/get|slug=$course"
+    "lesson preview|/learn/$pslug/$lesson|/api/courses/lesson|slug=$pslug&lesson=$lesson"
+    "profile|/u/$handle|/api/profiles/get|handle=$handle;/api/feed/user|handle=$handle&cursor=;/api/courses/by-tutor|handle=$handle"
+    "post|/posts/$post|/api/feed/post|id=$post;/api/feed/comments|post=$post&parent=0&cursor=&newest=false"
+    "feed, Popular|/feed?tab=popular|/api/feed/list|tab=popular&cursor="
+    "tag|/tags/$tag|/api/feed/tag|tag=$tag&cursor="
+    "certificate|/certificates/$cert|/api/certificates/verify|code=$cert"
+  )
+  # Static copies of the pages, served by the same server (it loads the site's files at start).
+  mkdir -p target/site/bench-ssr
+  local i=0 p
+  for p in "${pages[@]}"; do
+    IFS='|' read -r label path _ <<<"$p"
+    curl -s "$BASE$path" >"target/site/bench-ssr/$i.html"
+    echo "  $label: $path, $(stat -c %s "target/site/bench-ssr/$i.html") bytes"
+    i=$((i + 1))
+  done
+  stop_server
+  start_server "$url"
+  i=0
+  printf '  %-30s\n' "(each: page SSR, its data, the same bytes as a static file; ratio = page / data req/s)"
+  for p in "${pages[@]}"; do
+    IFS='|' read -r label path rest <<<"$p"
+    echo " $label"
+    measure "page" 1 "$BASE$path"
+    local page_rps=$LAST_RPS
+    IFS=';' read -r -a calls <<<"$rest"
+    data_script "$WORK/data.lua" "${calls[@]}"
+    measure "data (${#calls[@]} call$( ((${#calls[@]} > 1)) && echo s || true))" "${#calls[@]}" "$BASE/" -s "$WORK/data.lua"
+    local data_rps=$LAST_RPS
+    measure "static file" 1 "$BASE/bench-ssr/$i.html"
+    python3 -c "print(f'  {\"page / data\":30s} {$page_rps / $data_rps:9.2f}')"
+    i=$((i + 1))
+  done
+  stop_server
+}
+
+for backend in "${BACKENDS[@]}"; do
+  if [[ $backend == sqlite ]]; then
+    bench SQLite "sqlite://$WORK/data/bench.db"
+  else
+    pg_create_db tutorium_ssr_bench
+    bench PostgreSQL "$(pg_db_url tutorium_ssr_bench)"
+    pg_drop_db tutorium_ssr_bench || true
+  fi
+done
