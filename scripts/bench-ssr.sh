@@ -74,6 +74,15 @@ end""")
 PY
 }
 
+# One row of a query on the bench database, its columns separated by spaces: sql_row URL QUERY.
+sql_row() {
+  if [[ $1 == sqlite* ]]; then
+    python3 -c 'import sqlite3, sys; print(*sqlite3.connect(sys.argv[1].split("://", 1)[1].split("?")[0]).execute(sys.argv[2]).fetchone())' "$1" "$2"
+  else
+    psql "$1" -tA -F ' ' -c "$2"
+  fi
+}
+
 catalog_body() { # q category level
   printf '{"query":{"q":"%s","category":"%s","level":"%s","language":"","price":"","duration":"","rating":"","sort":"","after":""}}' "$@"
 }
@@ -85,36 +94,17 @@ bench() { # backend url
   DATA_DIR="$WORK/data" DATABASE_URL="$url" RUST_LOG=error "$BIN" seed --users 10000 --posts 10000 --courses "$COURSES" --lessons 10 | sed 's/^/  /'
   DATA_DIR="$WORK/data" DATABASE_URL="$url" RUST_LOG=error "$BIN" demo >/dev/null
   start_server "$url"
-  local cat_all cat_q course slug lesson handle post tag cert
+  local cat_all cat_q course pslug lesson handle post tag cert
   cat_all=$(catalog_body "" "" "")
   cat_q=$(catalog_body "программирование" programming beginner)
   course=$(curl -s -H 'Content-Type: application/json' -d "$cat_all" "$BASE/api/courses/catalog" | json 'd["items"][0]["slug"]')
   # A free preview lesson of a published course.
-  read -r pslug lesson < <(python3 - "$url" <<'PY'
-import sys, sqlite3, subprocess
-url = sys.argv[1]
-q = ("SELECT c.slug, l.id FROM lessons l "
-     "JOIN courses c ON c.id = l.course_id WHERE l.free_preview = 1 AND c.status = 'published' ORDER BY l.id LIMIT 1")
-if url.startswith("sqlite"):
-    path = url.split("://", 1)[1].split("?")[0]
-    print(*sqlite3.connect(path).execute(q).fetchone())
-else:
-    print(subprocess.run(["psql", url, "-tAF", " ", "-c", q], capture_output=True, text=True).stdout.strip())
-PY
-)
+  read -r pslug lesson < <(sql_row "$url" "SELECT c.slug, l.id FROM lessons l JOIN courses c ON c.id = l.course_id \
+    WHERE l.free_preview = 1 AND c.status = 'published' ORDER BY l.id LIMIT 1")
   handle=anna-petrova
   post=$(curl -s -d 'tab=popular&cursor=' "$BASE/api/feed/list" | json 'd["items"][0]["id"]')
   tag=math
-  cert=$(python3 - "$url" <<'PY'
-import sys, sqlite3, subprocess
-url = sys.argv[1]
-q = "SELECT code FROM certificates LIMIT 1"
-if url.startswith("sqlite"):
-    print(sqlite3.connect(url.split("://", 1)[1].split("?")[0]).execute(q).fetchone()[0])
-else:
-    print(subprocess.run(["psql", url, "-tA", "-c", q], capture_output=True, text=True).stdout.strip())
-PY
-)
+  cert=$(sql_row "$url" "SELECT code FROM certificates LIMIT 1")
   # page label | page path | data calls (PATH|BODY|TYPE, space-free bodies)
   local -a pages=(
     "home|/|/api/profiles/tutors|subject=&after=;/api/courses/catalog|$cat_all|application/json"
