@@ -172,21 +172,19 @@ fn preload_chunks() {
             .unwrap_or_default();
         // Borrowed, not cloned: this runs on every page the server renders.
         split.0.with_value(|(pkg, manifest, loader)| {
-            {
-                let mut modules: Vec<&String> = keys
-                    .iter()
-                    .flat_map(|key| manifest.get(*key).into_iter().flatten())
-                    .collect();
-                modules.sort();
-                modules.dedup();
-                for module in modules {
-                    // `to_html` on a leptos_meta tag registers it with the page's head.
-                    let _ = view! {
-                        <Link rel="preload" href=format!("{pkg}/{module}.wasm") as_="fetch"
-                            type_="application/wasm" crossorigin="anonymous"/>
-                    }
-                    .to_html();
+            let mut modules: Vec<&String> = keys
+                .iter()
+                .flat_map(|key| manifest.get(*key).into_iter().flatten())
+                .collect();
+            modules.sort();
+            modules.dedup();
+            for module in modules {
+                // `to_html` on a leptos_meta tag registers it with the page's head.
+                let _ = view! {
+                    <Link rel="preload" href=format!("{pkg}/{module}.wasm") as_="fetch"
+                        type_="application/wasm" crossorigin="anonymous"/>
                 }
+                .to_html();
             }
             let _ = view! {
                 <Link rel="modulepreload" href=format!("{pkg}/{loader}") crossorigin="anonymous"/>

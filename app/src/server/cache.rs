@@ -47,7 +47,8 @@ impl<V: Clone> Default for TtlCache<V> {
 struct Computing<'a, V: Clone> {
     cache: &'a TtlCache<V>,
     key: &'a str,
-    done: Option<watch::Sender<()>>,
+    /// Dropped after `drop` has cleared the slot: only then are the waiters woken.
+    _done: watch::Sender<()>,
     channel: watch::Receiver<()>,
 }
 
@@ -62,7 +63,6 @@ impl<V: Clone> Drop for Computing<'_, V> {
         {
             slot.computing = None;
         }
-        self.done.take();
     }
 }
 
@@ -84,6 +84,7 @@ impl<V: Clone> TtlCache<V> {
     }
 
     /// The value stored under `key` if it is younger than `max_age`.
+    #[cfg(test)]
     pub fn get(&self, key: &str, max_age: Duration) -> Option<V> {
         let inner = self.inner.lock().ok()?;
         inner
@@ -95,6 +96,7 @@ impl<V: Clone> TtlCache<V> {
     }
 
     /// Stores a value.
+    #[cfg(test)]
     pub fn put(&self, key: String, value: V) {
         if let Ok(mut inner) = self.inner.lock() {
             Self::store(&mut inner, key, value);
@@ -170,7 +172,7 @@ impl<V: Clone> TtlCache<V> {
                     let _done = Computing {
                         cache: self,
                         key,
-                        done: Some(tx),
+                        _done: tx,
                         channel: rx,
                     };
                     let value = compute.take().expect("computes once")().await?;
