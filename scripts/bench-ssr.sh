@@ -5,7 +5,9 @@
 #   on each connection: a page's worth of data per "request"), and the page's bytes as a static
 #   file of the same server;
 # req/s, p50, p99 and the server's CPU per request (user + system time of the server process
-# over the run, divided by the requests wrk counted). Data: `tutorium seed` (10k people, 10k posts,
+# over the run, divided by the requests wrk counted). Each page is measured rendered every time
+# (PAGE_CACHE_MS=0) and as the server runs by default (visitors' pages served again while nothing
+# is written: server/src/page_cache.rs); a table at the end sets both beside the data endpoint. Data: `tutorium seed` (10k people, 10k posts,
 # 20k courses of ~10 lessons) plus the demo (a certificate, free preview lessons).
 # The feed's other tabs (For you, Following) are for signed-in people: a visitor's feed is Popular.
 # Usage: scripts/bench-ssr.sh [seconds per run, default 10] [courses, default 20000] [backend...]
@@ -46,10 +48,12 @@ measure() {
   local t1; t1=$(ticks)
   local n; n=$(echo "$out" | awk '/requests in/{print $1}')
   LAST_RPS=$(echo "$out" | awk -v per="$per" '/Requests\/sec/{printf "%.0f", $2 / per}')
-  local cpu; cpu=$(python3 -c "print(f'{($t1-$t0)/$HZ*1000*$per/max($n,1):.2f}')")
+  LAST_CPU=$(python3 -c "print(f'{($t1-$t0)/$HZ*1000*$per/max($n,1):.2f}')")
+  LAST_P50=$(echo "$out" | awk '$1=="50%"{print $2}')
+  LAST_P99=$(echo "$out" | awk '$1=="99%"{print $2}')
   printf '  %-30s %9s req/s  p50 %8s  p99 %8s  CPU %5s ms/req%s\n' "$label" "$LAST_RPS" \
-    "$(echo "$out" | awk '$1=="50%"{print $2}')" "$(echo "$out" | awk '$1=="99%"{print $2}')" "$cpu" \
-    "$(echo "$out" | awk '/Non-2xx/{print "  NON-2xx: " $NF}')"
+    "$LAST_P50" "$LAST_P99" "$LAST_CPU" "$(echo "$out" | awk '/Non-2xx/{print "  NON-2xx: " $NF}')"
+  LAST_ROW="$LAST_RPS $LAST_P50 $LAST_P99 $LAST_CPU"
 }
 
 # A wrk script that sends the given server-function calls in turn ("PATH|BODY|CONTENT-TYPE" each,
@@ -128,23 +132,48 @@ bench() { # backend url
     i=$((i + 1))
   done
   stop_server
-  start_server "$url"
+  PAGE_CACHE_MS=0 start_server "$url"
   i=0
-  printf '  %-30s\n' "(each: page SSR, its data, the same bytes as a static file; ratio = page / data req/s)"
+  local -a rendered=() data=() static=() cached=()
+  printf '  %-30s\n' "(each: page rendered every time, its data, the same bytes as a static file)"
   for p in "${pages[@]}"; do
     IFS='|' read -r label path rest <<<"$p"
     echo " $label"
-    measure "page" 1 "$BASE$path"
-    local page_rps=$LAST_RPS
+    measure "page, rendered" 1 "$BASE$path"
+    rendered+=("$LAST_ROW")
     IFS=';' read -r -a calls <<<"$rest"
     data_script "$WORK/data.lua" "${calls[@]}"
     measure "data (${#calls[@]} call$( ((${#calls[@]} > 1)) && echo s || true))" "${#calls[@]}" "$BASE/" -s "$WORK/data.lua"
-    local data_rps=$LAST_RPS
+    data+=("$LAST_ROW")
     measure "static file" 1 "$BASE/bench-ssr/$i.html"
-    python3 -c "print(f'  {\"page / data\":30s} {$page_rps / $data_rps:9.2f}')"
+    static+=("$LAST_ROW")
     i=$((i + 1))
   done
   stop_server
+  start_server "$url"
+  printf '  %-30s\n' "(each page as the server runs by default: visitors' pages kept until a write)"
+  for p in "${pages[@]}"; do
+    IFS='|' read -r label path _ <<<"$p"
+    measure "$label" 1 "$BASE$path"
+    cached+=("$LAST_ROW")
+  done
+  stop_server
+  echo
+  echo "  $name: req/s, p50 / p99, server CPU ms per request; page / data = req/s ratio"
+  printf '  | %-26s | %-28s | %-28s | %-28s | %8s | %8s | %8s |\n' page "rendered" "kept (default)" "data endpoint" static "rendered/data" "kept/data"
+  printf '  |%s|\n' "---|---|---|---|---|---|---"
+  i=0
+  for p in "${pages[@]}"; do
+    IFS='|' read -r label _ <<<"$p"
+    python3 - "$label" "${rendered[$i]}" "${cached[$i]}" "${data[$i]}" "${static[$i]}" <<'PY'
+import sys
+label, *rows = sys.argv[1:]
+r, c, d, s = (x.split() for x in rows)
+cell = lambda x: f"{x[0]} ({x[1]} / {x[2]}) {x[3]} ms"
+print(f"  | {label:26s} | {cell(r):28s} | {cell(c):28s} | {cell(d):28s} | {s[0]:>8s} | {float(r[0]) / float(d[0]):8.2f} | {float(c[0]) / float(d[0]):8.2f} |")
+PY
+    i=$((i + 1))
+  done
 }
 
 for backend in "${BACKENDS[@]}"; do

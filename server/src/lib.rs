@@ -5,6 +5,7 @@ pub mod assets;
 pub mod compress;
 pub mod demo;
 pub mod middleware;
+pub mod page_cache;
 pub mod seed;
 
 use anyhow::Context;
@@ -129,6 +130,13 @@ pub fn router(state: AppState) -> Router {
             middleware::session,
         ))
         .layer(axum::middleware::from_fn(middleware::same_origin))
+        // Visitors' pages served again while nothing was written (`page_cache`), before the
+        // session lookup (a request with a session passes through) and before compression (each
+        // answer has its own CSP nonce).
+        .layer(axum::middleware::from_fn_with_state(
+            page_cache::PageCache::new(&state),
+            page_cache::serve,
+        ))
         // Pages and server-function answers are compressed whole, at a level meant for dynamic
         // responses (`compress`); tower-http's layer compresses the rest (it leaves a response
         // with a Content-Encoding alone).

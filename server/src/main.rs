@@ -184,6 +184,8 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     }
+    // A running server drops the pages it rendered before this command's writes.
+    state.bus.announce_change_now(&state.db).await;
     state.db.close().await;
     Ok(())
 }

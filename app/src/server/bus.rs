@@ -39,6 +39,10 @@ const SQLITE_KEEP_MS: i64 = 10 * 60 * 1000;
 const TOPIC_CAPACITY: usize = 64;
 /// How long the SQLite relay gathers published events before writing them in one statement.
 const SQLITE_BATCH: Duration = Duration::from_millis(20);
+/// The topic on which a process says it changed the database (see [`Bus::announce_change`]).
+pub const CHANGED: &str = "db:changed";
+/// At most one [`CHANGED`] announcement per this long from one process.
+const ANNOUNCE_EVERY: Duration = Duration::from_millis(100);
 
 /// What a subscriber receives.
 #[derive(Clone, Debug, PartialEq)]
@@ -64,6 +68,8 @@ struct Inner {
     origin: String,
     /// Events published here and not yet written to `bus_events` (SQLite).
     outbox: Mutex<Vec<(String, String)>>,
+    /// Wakes the announcer: this process changed the database.
+    changed: Notify,
 }
 
 impl Bus {
@@ -76,6 +82,7 @@ impl Bus {
                 started: AtomicBool::new(false),
                 origin: super::random_token(9),
                 outbox: Mutex::new(Vec::new()),
+                changed: Notify::new(),
             }),
         }
     }
@@ -113,6 +120,21 @@ impl Bus {
     pub async fn notify(&self, db: &Db, topic: &str, payload: serde_json::Value) {
         if let Err(e) = self.publish(db, topic, payload).await {
             tracing::warn!(error = %e, topic, "publishing a live event failed");
+        }
+    }
+
+    /// Tells the other processes on this database (app instances, workers run apart) that this one
+    /// changed it, so that what they remember of it (rendered pages) is dropped. Many calls in a
+    /// moment make one announcement, sent by the relay once [`Bus::start`] ran.
+    pub fn announce_change(&self) {
+        self.inner.changed.notify_one();
+    }
+
+    /// [`Bus::announce_change`] at once, for a process that ends next (the command line).
+    pub async fn announce_change_now(&self, db: &Db) {
+        self.notify(db, CHANGED, serde_json::Value::Null).await;
+        if self.inner.backend == Backend::Sqlite {
+            flush(self, db).await;
         }
     }
 
@@ -169,6 +191,23 @@ impl Bus {
                 tokio::spawn(sqlite_relay(self.clone(), db.clone()));
             }
         }
+        // Another process's change (or a missed one: Resync) makes this one's reads stale.
+        let mut changes = self.subscribe(CHANGED);
+        let reader = db.clone();
+        tokio::spawn(async move {
+            loop {
+                let _ = changes.next().await;
+                reader.changed_elsewhere();
+            }
+        });
+        let (bus, db) = (self.clone(), db.clone());
+        tokio::spawn(async move {
+            loop {
+                bus.inner.changed.notified().await;
+                bus.notify(&db, CHANGED, serde_json::Value::Null).await;
+                tokio::time::sleep(ANNOUNCE_EVERY).await;
+            }
+        });
     }
 }
 

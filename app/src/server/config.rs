@@ -113,6 +113,11 @@ pub struct Config {
     #[arg(long, env = "VIDEO_PRESET", default_value = "veryfast")]
     pub video_preset: String,
 
+    /// How long a page rendered for visitors (no session) may be served again, in milliseconds, as
+    /// long as nothing was written meanwhile; 0 renders every request.
+    #[arg(long, env = "PAGE_CACHE_MS", default_value_t = 5000)]
+    pub page_cache_ms: u64,
+
     /// Run the job worker inside the server (default); set false when `tutorium worker` runs apart.
     #[arg(long, env = "WORKER_IN_SERVER", default_value_t = true, action = clap::ArgAction::Set)]
     pub worker_in_server: bool,

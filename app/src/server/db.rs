@@ -3,7 +3,15 @@
 //! Queries go through sqlx's `Any` driver with `$1, $2…` placeholders and portable types only
 //! (i64 for ids, times in unix ms and 0/1 booleans; String for text), so the same SQL runs on both.
 //! SQLite gets one writer connection and a pool of readers: writes queue in the pool instead of
-//! failing with `database is locked`, and readers never wait for writers (WAL).
+//! failing with `database is locked`, and readers never wait for writers (WAL). PostgreSQL gets a
+//! reader pool and a writer pool too.
+//!
+//! Every write goes through [`Db::w`]: readers refuse to write (`query_only` on SQLite, read-only
+//! transactions on PostgreSQL), so a write through [`Db::r`] fails in the tests of both backends.
+//! That makes [`Db::writes`] a complete count: the writer pool counts each connection it gets back
+//! — after the statement or the transaction it ran (committed or not) — and the page cache
+//! (`server/page_cache.rs`) keeps a page only while that count has not moved since the page was
+//! rendered.
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyPool, Executor};
@@ -23,10 +31,16 @@ pub struct Db {
     /// How many times a pool was handed out: one per query or transaction. Tests use it to prove
     /// that a page costs a bounded number of queries (no N+1).
     uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Moves after every use of the writer pool ends (see [`Db::writes`]).
+    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
 static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/postgres");
+
+/// Set on every reader connection: a write through [`Db::r`] fails instead of going uncounted.
+const SQLITE_READER_PRAGMA: &str = "PRAGMA query_only = ON";
+const POSTGRES_READER_SETTING: &str = "SET default_transaction_read_only = on";
 
 const SQLITE_PRAGMAS: [&str; 4] = [
     "PRAGMA journal_mode = WAL",
@@ -40,27 +54,40 @@ impl Db {
     /// Connects to `url`, creating a SQLite file (and its folder) when missing.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         install_default_drivers();
+        let writes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let pool = AnyPoolOptions::new()
+            let reader = AnyPoolOptions::new()
                 .max_connections(16)
+                .acquire_timeout(Duration::from_secs(10))
+                .after_connect(|conn, _| {
+                    Box::pin(async move {
+                        conn.execute(POSTGRES_READER_SETTING).await?;
+                        Ok(())
+                    })
+                })
+                .connect(url)
+                .await?;
+            let writer = counted(AnyPoolOptions::new().max_connections(8), &writes)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
             return Ok(Db {
-                reader: pool.clone(),
-                writer: pool,
+                reader,
+                writer,
                 backend: Backend::Postgres,
                 uses: Default::default(),
+                writes,
             });
         }
         let url = sqlite_url(url)?;
-        let writer = sqlite_pool(&url, 1).await?;
-        let reader = sqlite_pool(&url, 8).await?;
+        let writer = sqlite_pool(&url, 1, Some(&writes)).await?;
+        let reader = sqlite_pool(&url, 8, None).await?;
         Ok(Db {
             reader,
             writer,
             backend: Backend::Sqlite,
             uses: Default::default(),
+            writes,
         })
     }
 
@@ -93,6 +120,21 @@ impl Db {
 
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A number that moves after every write of this process has ended (a statement through
+    /// [`Db::w`] or a transaction begun there, committed or rolled back) and when
+    /// [`Db::changed_elsewhere`] is called. Whatever was read while it stayed put is still what the
+    /// database holds, as far as this process's writes go.
+    pub fn writes(&self) -> u64 {
+        self.writes.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    /// Another process (a worker run apart, another app instance, the command line) changed the
+    /// database: what was read before is stale.
+    pub fn changed_elsewhere(&self) {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     pub async fn close(&self) {
@@ -133,21 +175,47 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
-async fn sqlite_pool(url: &str, size: u32) -> anyhow::Result<AnyPool> {
-    Ok(AnyPoolOptions::new()
+/// Writer pool options that move `writes` whenever a connection comes back: after the statement
+/// or the transaction it ran has finished. Connections live as long as they work (a connection
+/// closed for its age would come back without the hook).
+fn counted(
+    options: AnyPoolOptions,
+    writes: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+) -> AnyPoolOptions {
+    let writes = writes.clone();
+    options.max_lifetime(None).after_release(move |_, _| {
+        writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        Box::pin(async { Ok(true) })
+    })
+}
+
+/// A SQLite pool; `writes` for the writer (counted), `None` for readers (query-only).
+async fn sqlite_pool(
+    url: &str,
+    size: u32,
+    writes: Option<&std::sync::Arc<std::sync::atomic::AtomicU64>>,
+) -> anyhow::Result<AnyPool> {
+    let reader = writes.is_none();
+    let options = AnyPoolOptions::new()
         .max_connections(size)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
-        .after_connect(|conn, _| {
+        .after_connect(move |conn, _| {
             Box::pin(async move {
                 for p in SQLITE_PRAGMAS {
                     conn.execute(p).await?;
                 }
+                if reader {
+                    conn.execute(SQLITE_READER_PRAGMA).await?;
+                }
                 Ok(())
             })
-        })
-        .connect(url)
-        .await?)
+        });
+    let options = match writes {
+        Some(w) => counted(options, w),
+        None => options,
+    };
+    Ok(options.connect(url).await?)
 }
 
 #[cfg(test)]

@@ -228,6 +228,19 @@ pub async fn enqueue_tx(
 /// Claims the oldest due job of `lane` (or one whose lease ran out) for `worker` for `lease_ms`.
 pub async fn claim(db: &Db, worker: &str, lease_ms: i64, lane: Lane) -> sqlx::Result<Option<Job>> {
     let now = now_ms();
+    // An idle lane looks with a read: a write every poll would count as a change of the database
+    // for the page cache (`Db::writes`) and take SQLite's write lock for nothing.
+    let due: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM jobs WHERE lane = $1 \
+         AND ((status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2)) LIMIT 1",
+    )
+    .bind(lane.code())
+    .bind(now)
+    .fetch_optional(db.r())
+    .await?;
+    if due.is_none() {
+        return Ok(None);
+    }
     let lock = match db.backend() {
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",

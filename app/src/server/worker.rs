@@ -52,7 +52,11 @@ pub async fn run_lane(state: AppState, lane: Lane, stop: Arc<AtomicBool>) {
             }
         };
         match job {
-            Some(job) => run_one(&state, &id, job, lease_ms).await,
+            Some(job) => {
+                run_one(&state, &id, job, lease_ms).await;
+                // Other processes' page caches learn of what the job wrote.
+                state.bus.announce_change();
+            }
             None => jobs::wait_for_work(IDLE).await,
         }
     }

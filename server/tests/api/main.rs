@@ -11,6 +11,7 @@ mod certificates;
 mod courses;
 mod demo;
 mod feed;
+mod page_cache;
 mod profiles;
 mod quizzes;
 mod security;
