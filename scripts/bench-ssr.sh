@@ -87,6 +87,12 @@ sql_row() {
   fi
 }
 
+# A session of a demo account (its cookie's value): session_of EMAIL.
+session_of() {
+  curl -s -o /dev/null -D - -d "email=$1&password=demo-password-2026" "$BASE/api/accounts/login" |
+    sed -n 's/^[Ss]et-[Cc]ookie: tutorium_session=\([^;]*\).*/\1/p' | head -1
+}
+
 catalog_body() { # q category level
   printf '{"query":{"q":"%s","category":"%s","level":"%s","language":"","price":"","duration":"","rating":"","sort":"","after":""}}' "$@"
 }
@@ -149,6 +155,32 @@ bench() { # backend url
     static+=("$LAST_ROW")
     i=$((i + 1))
   done
+  # Signed-in pages (rendered for each person, never kept): a graduate's and a tutor's.
+  local learner tutor player
+  learner=$(session_of alex.kim@demo.tutorium.local)
+  tutor=$(session_of anna.petrova@demo.tutorium.local)
+  player=$(sql_row "$url" "SELECT '/learn/' || c.slug || '/' || MIN(l.id) FROM enrollments e \
+    JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id JOIN lessons l ON l.course_id = c.id \
+    WHERE u.email = 'alex.kim@demo.tutorium.local' GROUP BY c.id ORDER BY c.id LIMIT 1")
+  [[ -n $learner && -n $tutor && -n $player ]] || { echo "no demo sessions or enrolment" >&2; exit 1; }
+  local enrolled; enrolled=$(echo "$player" | cut -d/ -f3)
+  # label | path | session | the visitor's page it is set beside (index in pages)
+  local -a signed=(
+    "catalog, signed in|/courses|$learner|1"
+    "course, enrolled|/courses/$enrolled|$learner|3"
+    "feed, Popular, signed in|/feed?tab=popular|$learner|7"
+    "My learning|/learning|$learner|1"
+    "player (a lesson)|$player|$learner|4"
+    "studio: courses|/studio/courses|$tutor|1"
+    "studio: videos|/studio/videos|$tutor|1"
+  )
+  local -a signed_rows=()
+  printf '  %-30s\n' "(signed-in pages, rendered for each person)"
+  for p in "${signed[@]}"; do
+    IFS='|' read -r label path cookie _ <<<"$p"
+    measure "$label" 1 "$BASE$path" -H "Cookie: tutorium_session=$cookie"
+    signed_rows+=("$LAST_ROW")
+  done
   stop_server
   start_server "$url"
   printf '  %-30s\n' "(each page as the server runs by default: visitors' pages kept until a write)"
@@ -171,6 +203,22 @@ label, *rows = sys.argv[1:]
 r, c, d, s = (x.split() for x in rows)
 cell = lambda x: f"{x[0]} ({x[1]} / {x[2]}) {x[3]} ms"
 print(f"  | {label:26s} | {cell(r):28s} | {cell(c):28s} | {cell(d):28s} | {s[0]:>8s} | {float(r[0]) / float(d[0]):8.2f} | {float(c[0]) / float(d[0]):8.2f} |")
+PY
+    i=$((i + 1))
+  done
+  echo
+  echo "  $name, signed in: beside the visitor's page (rendered) it is set against"
+  printf '  | %-26s | %-28s | %-26s | %8s |\n' page "signed in" "visitor's page" "signed/visitor CPU"
+  printf '  |%s|\n' "---|---|---|---"
+  i=0
+  for p in "${signed[@]}"; do
+    IFS='|' read -r label _ _ against <<<"$p"
+    IFS='|' read -r vlabel _ <<<"${pages[$against]}"
+    python3 - "$label" "${signed_rows[$i]}" "$vlabel" "${rendered[$against]}" <<'PY'
+import sys
+label, row, vlabel, vrow = sys.argv[1:]
+r, v = row.split(), vrow.split()
+print(f"  | {label:26s} | {r[0]} ({r[1]} / {r[2]}) {r[3]} ms | {vlabel:26s} | {float(r[3]) / float(v[3]):8.2f} |")
 PY
     i=$((i + 1))
   done

@@ -10,8 +10,9 @@
 //!   write), so a page never outlives a write of this process by more than the write itself;
 //!   another process's writes arrive on the bus (`db:changed`, sent by the server after a
 //!   request that wrote, by the worker after each job and by the command line when it is done).
-//!   A page whose render saw the number move is not kept. Entries also expire after
-//!   `PAGE_CACHE_MS` (relative times such as "5 minutes ago" are re-rendered).
+//!   A page whose render saw the number move is not kept. Entries are also rendered again after
+//!   `PAGE_CACHE_MS` (relative times such as "5 minutes ago"): by one request, while the others
+//!   are still served the entry.
 //! - **Never one person's page for another.** A request with a session (or any cookie other than
 //!   `lang` and `theme`) or an `Authorization` header is never served from here, and its page is
 //!   never kept; only 200 HTML answers without `Set-Cookie` or `Cache-Control: private/no-store`
@@ -32,6 +33,7 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -70,15 +72,25 @@ struct Entry {
     body: Bytes,
     /// The render's CSP nonce, replaced in every answer.
     nonce: Option<String>,
+    /// A request is rendering this page again (it expired).
+    renewing: AtomicBool,
 }
 
 impl PageCache {
     pub fn new(state: &AppState) -> Self {
+        Self::with(
+            Duration::from_millis(state.config.page_cache_ms),
+            state.db.clone(),
+            state.bus.clone(),
+        )
+    }
+
+    fn with(ttl: Duration, db: Db, bus: Bus) -> Self {
         PageCache {
             inner: Arc::new(Inner {
-                ttl: Duration::from_millis(state.config.page_cache_ms),
-                db: state.db.clone(),
-                bus: state.bus.clone(),
+                ttl,
+                db,
+                bus,
                 entries: Mutex::default(),
             }),
         }
@@ -88,10 +100,21 @@ impl PageCache {
         !self.inner.ttl.is_zero()
     }
 
+    /// The entry for `key` while nothing was written since its render. Past its time, one request
+    /// renders it again while the others are still served the entry (only its relative times are
+    /// old); after a write, nobody is.
     fn get(&self, key: &str) -> Option<Arc<Entry>> {
         let entries = self.inner.entries.lock().unwrap_or_else(|e| e.into_inner());
         let e = entries.map.get(key)?;
-        (e.writes == self.inner.db.writes() && e.at.elapsed() < self.inner.ttl).then(|| e.clone())
+        if e.writes != self.inner.db.writes() {
+            return None;
+        }
+        let (age, ttl) = (e.at.elapsed(), self.inner.ttl);
+        // Twice its time at most: the renewing render may not have been kept.
+        if age >= 2 * ttl || (age >= ttl && !e.renewing.swap(true, Ordering::AcqRel)) {
+            return None;
+        }
+        Some(e.clone())
     }
 
     fn put(&self, key: String, entry: Arc<Entry>) {
@@ -151,6 +174,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         nonce: csp_nonce(&parts.headers),
         headers: parts.headers,
         body,
+        renewing: AtomicBool::new(false),
     });
     // Kept only when nothing was written during the render (it may show the state before).
     if entry.body.len() <= MAX_PAGE && cache.inner.db.writes() == writes {
@@ -291,6 +315,66 @@ mod tests {
         auth.headers_mut()
             .insert(header::AUTHORIZATION, HeaderValue::from_static("Bearer x"));
         assert_eq!(key(&auth), None);
+    }
+
+    #[tokio::test]
+    async fn an_entry_lives_until_a_write_and_one_request_renews_it_when_it_expires() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&format!("sqlite://{}/t.db", dir.path().display()))
+            .await
+            .unwrap();
+        let ttl = Duration::from_millis(200);
+        let cache = PageCache::with(ttl, db.clone(), Bus::new(db.backend()));
+        let entry = |at: Instant| {
+            Arc::new(Entry {
+                writes: db.writes(),
+                at,
+                headers: HeaderMap::new(),
+                body: Bytes::from_static(b"<p>page</p>"),
+                nonce: None,
+                renewing: AtomicBool::new(false),
+            })
+        };
+        cache.put("k".into(), entry(Instant::now()));
+        assert!(cache.get("k").is_some() && cache.get("k").is_some());
+        // A write ends (here: one through the writer pool): the entry is never served again.
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(db.w())
+            .await
+            .unwrap();
+        assert!(cache.get("k").is_none());
+        // Another process's announced write does the same.
+        cache.put("k".into(), entry(Instant::now()));
+        db.changed_elsewhere();
+        assert!(cache.get("k").is_none());
+        // Expired: the first request renders again, the others still get the entry, until twice
+        // its time.
+        cache.put("k".into(), entry(Instant::now() - ttl));
+        assert!(cache.get("k").is_none(), "the renewing request");
+        assert!(cache.get("k").is_some() && cache.get("k").is_some());
+        cache.put("k".into(), entry(Instant::now() - 2 * ttl));
+        assert!(cache.get("k").is_none() && cache.get("k").is_none());
+        // A transaction moves it when it is committed, not before.
+        let mut tx = db.w().begin().await.unwrap();
+        let before = db.writes();
+        sqlx::query("INSERT INTO t VALUES (2)")
+            .execute(&mut *tx)
+            .await
+            .unwrap();
+        assert_eq!(db.writes(), before, "not committed yet");
+        tx.commit().await.unwrap();
+        assert_ne!(db.writes(), before);
+        // A read through the reader pool moves nothing; a write through it is refused.
+        let before = db.writes();
+        sqlx::query("SELECT 1").execute(db.r()).await.unwrap();
+        assert_eq!(db.writes(), before);
+        assert!(
+            sqlx::query("INSERT INTO t VALUES (1)")
+                .execute(db.r())
+                .await
+                .is_err()
+        );
+        assert_eq!(db.writes(), before);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 
 use crate::ids::{SessionId, UserId};
 use crate::server::db::Db;
-use sqlx::{Any, Transaction};
+use crate::server::db::Tx;
 
 #[derive(sqlx::FromRow)]
 pub struct LoginRow {
@@ -48,7 +48,7 @@ pub async fn handle_exists(db: &Db, handle: &str) -> sqlx::Result<bool> {
 
 /// Inserts a user unless the e-mail or handle is taken (then `None`).
 pub async fn insert_user(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     email: &str,
     password_hash: &str,
     display_name: &str,
@@ -72,12 +72,7 @@ pub async fn insert_user(
 }
 
 /// Grants a role; false when it was held already.
-pub async fn insert_role(
-    tx: &mut Transaction<'_, Any>,
-    user_id: UserId,
-    role: &str,
-    now: i64,
-) -> sqlx::Result<bool> {
+pub async fn insert_role(tx: &mut Tx, user_id: UserId, role: &str, now: i64) -> sqlx::Result<bool> {
     let r = sqlx::query(
         "INSERT INTO user_roles (user_id, role, granted_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
     )
@@ -499,7 +494,7 @@ pub async fn upsert_pending_mfa(db: &Db, user: UserId, sealed: &str, now: i64) -
 
 /// Turns the enrolment begun at `created_at` on; false when it was turned on (or replaced) meanwhile.
 pub async fn enable_mfa(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     user: UserId,
     created_at: i64,
     step: i64,
@@ -554,7 +549,7 @@ pub async fn count_recovery_codes(db: &Db, user: UserId) -> sqlx::Result<i64> {
 }
 
 pub async fn replace_recovery_codes(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     user: UserId,
     hashes: &[String],
 ) -> sqlx::Result<()> {
@@ -572,11 +567,7 @@ pub async fn replace_recovery_codes(
     Ok(())
 }
 
-pub async fn mark_session_mfa(
-    tx: &mut Transaction<'_, Any>,
-    session: SessionId,
-    now: i64,
-) -> sqlx::Result<()> {
+pub async fn mark_session_mfa(tx: &mut Tx, session: SessionId, now: i64) -> sqlx::Result<()> {
     sqlx::query("UPDATE sessions SET mfa_at = $1 WHERE id = $2")
         .bind(now)
         .bind(session)
@@ -594,7 +585,7 @@ pub async fn session_mfa_at(db: &Db, session: SessionId) -> sqlx::Result<Option<
 }
 
 /// Removes a second factor and its recovery codes; no session of the person stays verified.
-pub async fn delete_mfa(tx: &mut Transaction<'_, Any>, user: UserId) -> sqlx::Result<()> {
+pub async fn delete_mfa(tx: &mut Tx, user: UserId) -> sqlx::Result<()> {
     for q in [
         "DELETE FROM user_mfa WHERE user_id = $1",
         "DELETE FROM mfa_recovery_codes WHERE user_id = $1",

@@ -348,7 +348,7 @@ pub async fn disable(st: &AppState, actor: &Actor, code: &str) -> Result<(), App
 
 /// Deletes a person's second factor and its recovery codes; no session of theirs counts as
 /// verified any more.
-pub async fn remove(tx: &mut sqlx::Transaction<'_, sqlx::Any>, user: UserId) -> sqlx::Result<()> {
+pub async fn remove(tx: &mut crate::server::db::Tx, user: UserId) -> sqlx::Result<()> {
     db::delete_mfa(tx, user).await
 }
 

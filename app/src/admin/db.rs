@@ -3,8 +3,8 @@
 use super::{ContentCounts, UserFilter};
 use crate::ids::UserId;
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::Sql;
-use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
 pub struct AccountRow {
@@ -145,11 +145,7 @@ pub async fn counts(db: &Db, id: UserId) -> sqlx::Result<ContentCounts> {
     })
 }
 
-pub async fn delete_role(
-    tx: &mut Transaction<'_, Any>,
-    user: UserId,
-    role: &str,
-) -> sqlx::Result<bool> {
+pub async fn delete_role(tx: &mut Tx, user: UserId, role: &str) -> sqlx::Result<bool> {
     let r = sqlx::query("DELETE FROM user_roles WHERE user_id = $1 AND role = $2")
         .bind(user)
         .bind(role)
@@ -158,7 +154,7 @@ pub async fn delete_role(
     Ok(r.rows_affected() == 1)
 }
 
-pub async fn role_codes(tx: &mut Transaction<'_, Any>, user: UserId) -> sqlx::Result<Vec<String>> {
+pub async fn role_codes(tx: &mut Tx, user: UserId) -> sqlx::Result<Vec<String>> {
     let rows: Vec<(String,)> =
         sqlx::query_as("SELECT role FROM user_roles WHERE user_id = $1 ORDER BY role")
             .bind(user)
@@ -180,7 +176,7 @@ pub struct Hidden {
 /// comments and its published courses (marked, so the unban brings back only those), and ends
 /// its sessions. `None` when it was banned already.
 pub async fn ban(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     user: UserId,
     reason: &str,
     now: i64,
@@ -214,11 +210,7 @@ pub async fn ban(
 }
 
 /// Runs `sql` with `$1` = `user`; how many rows it changed.
-async fn affected(
-    tx: &mut Transaction<'_, Any>,
-    user: UserId,
-    sql: &'static str,
-) -> sqlx::Result<u64> {
+async fn affected(tx: &mut Tx, user: UserId, sql: &'static str) -> sqlx::Result<u64> {
     Ok(sqlx::query(sql)
         .bind(user)
         .execute(&mut **tx)
@@ -227,11 +219,7 @@ async fn affected(
 }
 
 /// Lifts a ban and brings back what it hid. `None` when the account was not banned.
-pub async fn unban(
-    tx: &mut Transaction<'_, Any>,
-    user: UserId,
-    now: i64,
-) -> sqlx::Result<Option<Hidden>> {
+pub async fn unban(tx: &mut Tx, user: UserId, now: i64) -> sqlx::Result<Option<Hidden>> {
     let r = sqlx::query(
         "UPDATE users SET banned_at = NULL, banned_reason = NULL, updated_at = $1 WHERE id = $2 AND banned_at IS NOT NULL",
     )

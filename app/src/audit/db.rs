@@ -2,8 +2,8 @@
 
 use super::AuditFilter;
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::Sql;
-use sqlx::{Any, Transaction};
 
 #[derive(sqlx::FromRow)]
 pub struct AuditRow {
@@ -39,7 +39,7 @@ pub struct NewRow<'a> {
 
 /// Appends an entry. The actor's label, and a user target's unless one is given, are their
 /// e-mail addresses at this moment, read in the same statement.
-pub async fn insert(tx: &mut Transaction<'_, Any>, r: NewRow<'_>) -> sqlx::Result<()> {
+pub async fn insert(tx: &mut Tx, r: NewRow<'_>) -> sqlx::Result<()> {
     sqlx::query(
         "INSERT INTO audit_log (at, actor_id, actor_label, ip, action, target_kind, target_id, target_label, before, after, reason) \
          VALUES ($1, $2, COALESCE((SELECT email FROM users WHERE id = $2), $3), $4, $5, $6, $7, \

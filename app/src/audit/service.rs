@@ -7,8 +7,8 @@ use crate::ids::UserId;
 use crate::roles::Role;
 use crate::server::AppState;
 use crate::server::auth::Actor;
+use crate::server::db::Tx;
 use crate::server::now_ms;
-use sqlx::{Any, Transaction};
 
 /// Entries per page.
 pub const PAGE: i64 = 50;
@@ -84,7 +84,7 @@ impl Entry {
 }
 
 /// Appends an entry inside the action's transaction.
-pub async fn record(tx: &mut Transaction<'_, Any>, by: &By, e: Entry) -> sqlx::Result<()> {
+pub async fn record(tx: &mut Tx, by: &By, e: Entry) -> sqlx::Result<()> {
     db::insert(
         tx,
         db::NewRow {

@@ -70,9 +70,17 @@ pub fn use_auth() -> Auth {
     expect_context::<Auth>()
 }
 
-/// The signed-in user, `None` while loading or when signed out. Read it inside a Suspense or
-/// Transition so server rendering waits for it.
+/// The signed-in user, `None` while loading or when signed out.
+///
+/// Any component may read it, inside a Suspense or not: every page renders whole on the server
+/// (`SsrMode::Async`: the view is resolved, the header's Transition waiting for the user, before
+/// its HTML is written), and the browser hydrates with the value the server serialised, so both
+/// sides see the same user. It reads the resource's value itself (`AsyncDerived`), not through
+/// the resource, whose debug builds warn about any read outside a Suspense while hydrating.
 pub fn use_user() -> Signal<Option<CurrentUser>> {
     let auth = use_auth();
-    Signal::derive(move || auth.user.get().and_then(|r| r.ok()).flatten())
+    Signal::derive(move || {
+        let user: &AsyncDerived<_> = &auth.user;
+        user.get().and_then(|r| r.ok()).flatten()
+    })
 }

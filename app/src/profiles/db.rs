@@ -3,8 +3,9 @@
 use super::CleanProfile;
 use crate::ids::UserId;
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::Sql;
-use sqlx::{Any, Transaction};
+use sqlx::Any;
 
 #[derive(sqlx::FromRow)]
 pub struct ProfileRow {
@@ -45,7 +46,7 @@ const PROFILE_COLUMNS: &str = "p.user_id, u.handle, u.display_name, u.created_at
      p.followers_count, p.following_count, u.banned_at";
 
 pub async fn insert_profile(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     user_id: UserId,
     is_tutor: bool,
     now: i64,

@@ -13,8 +13,8 @@
 
 use crate::ids::{AttemptId, CourseId, Flag, LessonId, QuizId, QuizVersionId, UserId, flag};
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::placeholders;
-use sqlx::{Any, Transaction};
 
 /// How long after a replacement an unused version is kept (an attempt may be starting with it).
 const PRUNE_AFTER_MS: i64 = 60 * 60 * 1000;
@@ -438,7 +438,7 @@ pub async fn lock_open(
     attempt: AttemptId,
     now: i64,
     deadline_grace: Option<i64>,
-) -> sqlx::Result<Option<Transaction<'static, Any>>> {
+) -> sqlx::Result<Option<Tx>> {
     let mut tx = db.w().begin().await?;
     let r = sqlx::query(
         "UPDATE quiz_attempts SET answered_at = $1 WHERE id = $2 AND submitted_at IS NULL \
@@ -458,7 +458,7 @@ pub async fn lock_open(
 
 /// Saves (or with `None`, clears) the answer to a question.
 pub async fn put_answer(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     attempt: AttemptId,
     question: i64,
     answer_json: Option<&str>,
@@ -499,10 +499,7 @@ pub async fn answers(db: &Db, attempt: AttemptId) -> sqlx::Result<Vec<(i64, Stri
 }
 
 /// The answers, read inside a write transaction (what the grading sees).
-pub async fn answers_in(
-    tx: &mut Transaction<'static, Any>,
-    attempt: AttemptId,
-) -> sqlx::Result<Vec<(i64, String)>> {
+pub async fn answers_in(tx: &mut Tx, attempt: AttemptId) -> sqlx::Result<Vec<(i64, String)>> {
     sqlx::query_as(
         "SELECT question, answer_json FROM quiz_answers WHERE attempt_id = $1 ORDER BY question",
     )
@@ -514,7 +511,7 @@ pub async fn answers_in(
 /// Closes an attempt with its score: the one conditional statement that decides which of
 /// concurrent submissions wins. False when it was already submitted.
 pub async fn finish_attempt(
-    tx: &mut Transaction<'static, Any>,
+    tx: &mut Tx,
     attempt: AttemptId,
     score: Score,
     now: i64,

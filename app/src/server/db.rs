@@ -8,13 +8,17 @@
 //!
 //! Every write goes through [`Db::w`]: readers refuse to write (`query_only` on SQLite, read-only
 //! transactions on PostgreSQL), so a write through [`Db::r`] fails in the tests of both backends.
-//! That makes [`Db::writes`] a complete count: the writer pool counts each connection it gets back
-//! — after the statement or the transaction it ran (committed or not) — and the page cache
-//! (`server/page_cache.rs`) keeps a page only while that count has not moved since the page was
-//! rendered.
+//! That makes [`Db::writes`] a complete count: [`Db::w`] hands out a [`Writer`] that moves it once
+//! its statement has finished, and a transaction begun there ([`Tx`]) moves it when it is committed
+//! or rolled back — before the caller goes on, so before any answer that follows the write. The
+//! page cache (`server/page_cache.rs`) keeps a page only while that count has not moved since the
+//! page was rendered.
 
+use futures::{FutureExt, StreamExt};
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyPool, Executor};
+use sqlx::{Any, AnyPool, Executor};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -31,8 +35,8 @@ pub struct Db {
     /// How many times a pool was handed out: one per query or transaction. Tests use it to prove
     /// that a page costs a bounded number of queries (no N+1).
     uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// Moves after every use of the writer pool ends (see [`Db::writes`]).
-    writes: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Moves after every write ends (see [`Db::writes`]).
+    writes: Arc<AtomicU64>,
 }
 
 static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/sqlite");
@@ -54,7 +58,7 @@ impl Db {
     /// Connects to `url`, creating a SQLite file (and its folder) when missing.
     pub async fn connect(url: &str) -> anyhow::Result<Self> {
         install_default_drivers();
-        let writes = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let writes = Arc::new(AtomicU64::new(0));
         if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             let reader = AnyPoolOptions::new()
                 .max_connections(16)
@@ -67,7 +71,8 @@ impl Db {
                 })
                 .connect(url)
                 .await?;
-            let writer = counted(AnyPoolOptions::new().max_connections(8), &writes)
+            let writer = AnyPoolOptions::new()
+                .max_connections(8)
                 .acquire_timeout(Duration::from_secs(10))
                 .connect(url)
                 .await?;
@@ -80,8 +85,8 @@ impl Db {
             });
         }
         let url = sqlite_url(url)?;
-        let writer = sqlite_pool(&url, 1, Some(&writes)).await?;
-        let reader = sqlite_pool(&url, 8, None).await?;
+        let writer = sqlite_pool(&url, 1, false).await?;
+        let reader = sqlite_pool(&url, 8, true).await?;
         Ok(Db {
             reader,
             writer,
@@ -107,10 +112,14 @@ impl Db {
         &self.reader
     }
 
-    /// Pool for writes and transactions (one connection on SQLite).
-    pub fn w(&self) -> &AnyPool {
-        self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        &self.writer
+    /// The writer, for one statement (`.execute(db.w())`) or a transaction (`db.w().begin()`);
+    /// one connection on SQLite. Every write goes through it (see [`Db::writes`]).
+    pub fn w(&self) -> Writer<'_> {
+        self.uses.fetch_add(1, Ordering::Relaxed);
+        Writer {
+            pool: &self.writer,
+            _done: Done(self.writes.clone()),
+        }
     }
 
     /// Queries (and transactions) issued so far through this handle and its clones.
@@ -127,14 +136,13 @@ impl Db {
     /// [`Db::changed_elsewhere`] is called. Whatever was read while it stayed put is still what the
     /// database holds, as far as this process's writes go.
     pub fn writes(&self) -> u64 {
-        self.writes.load(std::sync::atomic::Ordering::Acquire)
+        self.writes.load(Ordering::Acquire)
     }
 
     /// Another process (a worker run apart, another app instance, the command line) changed the
     /// database: what was read before is stale.
     pub fn changed_elsewhere(&self) {
-        self.writes
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+        self.writes.fetch_add(1, Ordering::AcqRel);
     }
 
     pub async fn close(&self) {
@@ -175,28 +183,9 @@ fn sqlite_url(url: &str) -> anyhow::Result<String> {
     Ok(format!("sqlite://{path}?{query}"))
 }
 
-/// Writer pool options that move `writes` whenever a connection comes back: after the statement
-/// or the transaction it ran has finished. Connections live as long as they work (a connection
-/// closed for its age would come back without the hook).
-fn counted(
-    options: AnyPoolOptions,
-    writes: &std::sync::Arc<std::sync::atomic::AtomicU64>,
-) -> AnyPoolOptions {
-    let writes = writes.clone();
-    options.max_lifetime(None).after_release(move |_, _| {
-        writes.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        Box::pin(async { Ok(true) })
-    })
-}
-
-/// A SQLite pool; `writes` for the writer (counted), `None` for readers (query-only).
-async fn sqlite_pool(
-    url: &str,
-    size: u32,
-    writes: Option<&std::sync::Arc<std::sync::atomic::AtomicU64>>,
-) -> anyhow::Result<AnyPool> {
-    let reader = writes.is_none();
-    let options = AnyPoolOptions::new()
+/// A SQLite pool: the writer, or readers (query-only).
+async fn sqlite_pool(url: &str, size: u32, reader: bool) -> anyhow::Result<AnyPool> {
+    Ok(AnyPoolOptions::new()
         .max_connections(size)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(30))
@@ -210,12 +199,136 @@ async fn sqlite_pool(
                 }
                 Ok(())
             })
-        });
-    let options = match writes {
-        Some(w) => counted(options, w),
-        None => options,
-    };
-    Ok(options.connect(url).await?)
+        })
+        .connect(url)
+        .await?)
+}
+
+/// Moves [`Db::writes`] when dropped: when the statement or transaction holding it is done.
+struct Done(Arc<AtomicU64>);
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+}
+
+/// The writer pool for one statement, or for [`Writer::begin`]. It moves [`Db::writes`] once the
+/// statement's future or stream is done (or dropped).
+pub struct Writer<'p> {
+    pool: &'p AnyPool,
+    _done: Done,
+}
+
+impl std::fmt::Debug for Writer<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Writer")
+    }
+}
+
+impl Writer<'_> {
+    /// Begins a transaction; [`Db::writes`] moves when it is committed, rolled back or dropped.
+    pub async fn begin(self) -> sqlx::Result<Tx> {
+        let tx = self.pool.begin().await?;
+        Ok(Tx {
+            tx,
+            _done: self._done,
+        })
+    }
+}
+
+impl<'p> Executor<'p> for Writer<'p> {
+    type Database = Any;
+
+    fn fetch_many<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::stream::BoxStream<
+        'e,
+        sqlx::Result<sqlx::Either<sqlx::any::AnyQueryResult, sqlx::any::AnyRow>>,
+    >
+    where
+        'p: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        let done = self._done;
+        self.pool
+            .fetch_many(query)
+            .map(move |step| {
+                let _ = &done;
+                step
+            })
+            .boxed()
+    }
+
+    fn fetch_optional<'e, 'q: 'e, E>(
+        self,
+        query: E,
+    ) -> futures::future::BoxFuture<'e, sqlx::Result<Option<sqlx::any::AnyRow>>>
+    where
+        'p: 'e,
+        E: 'q + sqlx::Execute<'q, Any>,
+    {
+        let done = self._done;
+        self.pool
+            .fetch_optional(query)
+            .map(move |row| {
+                drop(done);
+                row
+            })
+            .boxed()
+    }
+
+    fn prepare_with<'e>(
+        self,
+        sql: sqlx::SqlStr,
+        parameters: &'e [sqlx::any::AnyTypeInfo],
+    ) -> futures::future::BoxFuture<'e, sqlx::Result<sqlx::any::AnyStatement>>
+    where
+        'p: 'e,
+    {
+        self.pool.prepare_with(sql, parameters)
+    }
+
+    fn describe<'e>(
+        self,
+        sql: sqlx::SqlStr,
+    ) -> futures::future::BoxFuture<'e, sqlx::Result<sqlx::Describe<Any>>>
+    where
+        'p: 'e,
+    {
+        self.pool.describe(sql)
+    }
+}
+
+/// A transaction of the writer. `&mut *tx` is its connection, for statements; [`Db::writes`]
+/// moves when it is committed or rolled back (or dropped, which rolls it back).
+pub struct Tx {
+    tx: sqlx::Transaction<'static, Any>,
+    _done: Done,
+}
+
+impl Tx {
+    pub async fn commit(self) -> sqlx::Result<()> {
+        self.tx.commit().await
+    }
+
+    pub async fn rollback(self) -> sqlx::Result<()> {
+        self.tx.rollback().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = sqlx::AnyConnection;
+    fn deref(&self) -> &Self::Target {
+        &self.tx
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.tx
+    }
 }
 
 #[cfg(test)]

@@ -21,7 +21,7 @@
 use super::AppState;
 use super::db::{Backend, Db};
 use super::now_ms;
-use sqlx::{Any, Transaction};
+use crate::server::db::Tx;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -205,7 +205,7 @@ pub async fn enqueue_at(
 /// The same as `enqueue`, inside the caller's transaction (the workers are woken at once; a
 /// worker that looks before the commit finds the job at its next poll).
 pub async fn enqueue_tx(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     kind: &JobKind,
     payload: &serde_json::Value,
     ref_key: Option<&str>,
@@ -278,11 +278,7 @@ pub async fn heartbeat(db: &Db, id: i64, worker: &str, lease_ms: i64) -> sqlx::R
 }
 
 /// Marks the job done if this worker still holds it (inside the transaction that stores its result).
-pub async fn complete_tx(
-    tx: &mut Transaction<'_, Any>,
-    id: i64,
-    worker: &str,
-) -> sqlx::Result<bool> {
+pub async fn complete_tx(tx: &mut Tx, id: i64, worker: &str) -> sqlx::Result<bool> {
     let n = sqlx::query(
         "UPDATE jobs SET status = 'done', locked_by = NULL, locked_until = NULL, updated_at = $1 \
          WHERE id = $2 AND locked_by = $3 AND status = 'running'",

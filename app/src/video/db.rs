@@ -6,8 +6,8 @@
 use super::{Status, Visibility};
 use crate::ids::{Flag, UserId, VideoId};
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::placeholders;
-use sqlx::{Any, Transaction};
 
 #[derive(Clone, Debug, sqlx::FromRow)]
 pub struct VideoRow {
@@ -152,7 +152,7 @@ pub async fn start_processing(
     Ok(n == 1)
 }
 
-async fn enqueue_transcode(tx: &mut Transaction<'_, Any>, id: VideoId) -> sqlx::Result<()> {
+async fn enqueue_transcode(tx: &mut Tx, id: VideoId) -> sqlx::Result<()> {
     crate::server::jobs::enqueue_tx(
         tx,
         &super::TRANSCODE_JOB,

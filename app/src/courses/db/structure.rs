@@ -46,7 +46,7 @@ pub async fn select_lesson(db: &Db, id: LessonId) -> sqlx::Result<Option<(Course
 
 /// Bumps the structure version and recounts lessons and duration (after any structure change).
 async fn touch_structure(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::server::db::Tx,
     course: CourseId,
     now: i64,
 ) -> sqlx::Result<()> {

@@ -141,7 +141,7 @@ pub async fn moderate_course(
 /// Applies the verdict: to a published course's pending changes, else as a lifecycle move.
 /// False when the course moved meanwhile.
 async fn decide(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    tx: &mut crate::server::db::Tx,
     c: &db::CourseRow,
     approve: bool,
     feedback: &str,

@@ -4,8 +4,8 @@ use super::{POST_COLS, PostRow};
 use crate::feed::{PostStatus, hot};
 use crate::ids::{PostId, UserId, VideoId};
 use crate::server::db::Db;
+use crate::server::db::Tx;
 use crate::server::sql::Sql;
-use sqlx::{Any, Transaction};
 
 /// Publishes a post with its tags; its id.
 pub async fn insert_post(
@@ -36,7 +36,7 @@ pub async fn insert_post(
 }
 
 async fn replace_tags(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     post_id: PostId,
     tags: &[String],
     created_at: i64,
@@ -146,7 +146,7 @@ pub async fn select_tags(db: &Db, post_ids: &[PostId]) -> sqlx::Result<Vec<(Post
 /// Moves a post's like and comment counters by the deltas inside `tx` and, when one moved,
 /// recomputes `hot` in the same transaction. Returns the likes count after.
 pub(super) async fn move_counters(
-    tx: &mut Transaction<'_, Any>,
+    tx: &mut Tx,
     post_id: PostId,
     likes: i64,
     comments: i64,
