@@ -155,31 +155,39 @@ bench() { # backend url
     static+=("$LAST_ROW")
     i=$((i + 1))
   done
-  # Signed-in pages (rendered for each person, never kept): a graduate's and a tutor's.
-  local learner tutor player
+  # Signed-in pages (rendered for each person, never kept): a graduate's and a tutor's, each beside
+  # the same address opened by a visitor (the catalog where a visitor has no such page).
+  local learner tutor player preview
   learner=$(session_of alex.kim@demo.tutorium.local)
   tutor=$(session_of anna.petrova@demo.tutorium.local)
-  player=$(sql_row "$url" "SELECT '/learn/' || c.slug || '/' || MIN(l.id) FROM enrollments e \
-    JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id JOIN lessons l ON l.course_id = c.id \
-    WHERE u.email = 'alex.kim@demo.tutorium.local' GROUP BY c.id ORDER BY c.id LIMIT 1")
+  # A lesson of a course the learner is enrolled in, a free preview if there is one (then a visitor
+  # can open the same address).
+  read -r player preview < <(sql_row "$url" "SELECT '/learn/' || c.slug || '/' || l.id, l.free_preview \
+    FROM enrollments e JOIN users u ON u.id = e.user_id JOIN courses c ON c.id = e.course_id \
+    JOIN lessons l ON l.course_id = c.id WHERE u.email = 'alex.kim@demo.tutorium.local' \
+    AND c.status = 'published' ORDER BY l.free_preview DESC, c.id, l.id LIMIT 1")
   [[ -n $learner && -n $tutor && -n $player ]] || { echo "no demo sessions or enrolment" >&2; exit 1; }
   local enrolled; enrolled=$(echo "$player" | cut -d/ -f3)
-  # label | path | session | the visitor's page it is set beside (index in pages)
+  local player_visitor=/courses
+  [[ $preview == 1 ]] && player_visitor=$player
+  # label | path | session | the visitor's address
   local -a signed=(
-    "catalog, signed in|/courses|$learner|1"
-    "course, enrolled|/courses/$enrolled|$learner|3"
-    "feed, Popular, signed in|/feed?tab=popular|$learner|7"
-    "My learning|/learning|$learner|1"
-    "player (a lesson)|$player|$learner|4"
-    "studio: courses|/studio/courses|$tutor|1"
-    "studio: videos|/studio/videos|$tutor|1"
+    "catalog|/courses|$learner|/courses"
+    "course, enrolled|/courses/$enrolled|$learner|/courses/$enrolled"
+    "feed, Popular|/feed?tab=popular|$learner|/feed?tab=popular"
+    "player (a lesson)|$player|$learner|$player_visitor"
+    "My learning|/learning|$learner|/courses"
+    "studio: courses|/studio/courses|$tutor|/courses"
+    "studio: videos|/studio/videos|$tutor|/courses"
   )
-  local -a signed_rows=()
-  printf '  %-30s\n' "(signed-in pages, rendered for each person)"
+  local -a signed_rows=() visitor_rows=()
+  printf '  %-30s\n' "(signed-in pages, rendered for each person; the visitor's address beside)"
   for p in "${signed[@]}"; do
-    IFS='|' read -r label path cookie _ <<<"$p"
-    measure "$label" 1 "$BASE$path" -H "Cookie: tutorium_session=$cookie"
+    IFS='|' read -r label path cookie vpath <<<"$p"
+    measure "$label, signed in" 1 "$BASE$path" -H "Cookie: tutorium_session=$cookie"
     signed_rows+=("$LAST_ROW")
+    measure "$vpath, visitor" 1 "$BASE$vpath"
+    visitor_rows+=("$LAST_ROW")
   done
   stop_server
   start_server "$url"
@@ -207,18 +215,18 @@ PY
     i=$((i + 1))
   done
   echo
-  echo "  $name, signed in: beside the visitor's page (rendered) it is set against"
-  printf '  | %-26s | %-28s | %-26s | %8s |\n' page "signed in" "visitor's page" "signed/visitor CPU"
-  printf '  |%s|\n' "---|---|---|---"
+  echo "  $name, signed in: beside a visitor opening the same address (rendered, no page kept)"
+  printf '  | %-22s | %-30s | %-30s | %-30s | %8s |\n' page "signed in" "visitor's address" "visitor" "signed/visitor CPU"
+  printf '  |%s|\n' "---|---|---|---|---"
   i=0
   for p in "${signed[@]}"; do
-    IFS='|' read -r label _ _ against <<<"$p"
-    IFS='|' read -r vlabel _ <<<"${pages[$against]}"
-    python3 - "$label" "${signed_rows[$i]}" "$vlabel" "${rendered[$against]}" <<'PY'
+    IFS='|' read -r label _ _ vpath <<<"$p"
+    python3 - "$label" "${signed_rows[$i]}" "$vpath" "${visitor_rows[$i]}" <<'PY'
 import sys
-label, row, vlabel, vrow = sys.argv[1:]
+label, row, vpath, vrow = sys.argv[1:]
 r, v = row.split(), vrow.split()
-print(f"  | {label:26s} | {r[0]} ({r[1]} / {r[2]}) {r[3]} ms | {vlabel:26s} | {float(r[3]) / float(v[3]):8.2f} |")
+cell = lambda x: f"{x[0]} ({x[1]} / {x[2]}) {x[3]} ms"
+print(f"  | {label:22s} | {cell(r):30s} | {vpath[:30]:30s} | {cell(v):30s} | {float(r[3]) / float(v[3]):8.2f} |")
 PY
     i=$((i + 1))
   done

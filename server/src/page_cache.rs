@@ -5,9 +5,9 @@
 //! the page for the next one with the same three, until something is written:
 //!
 //! - **Correct, not "a little old".** An entry remembers [`Db::writes`] from before its render and
-//!   is served only while that number has not moved. It moves after every statement and
-//!   transaction of the writer pool ends (every write goes through it: the readers refuse to
-//!   write), so a page never outlives a write of this process by more than the write itself;
+//!   is served only while that number has not moved. It moves as soon as a statement through
+//!   `Db::w()` or a transaction begun there is done (every write goes through it: the readers
+//!   refuse to write), before the writer goes on, so no page older than a finished write is served;
 //!   another process's writes arrive on the bus (`db:changed`, sent by the server after a
 //!   request that wrote, by the worker after each job and by the command line when it is done).
 //!   A page whose render saw the number move is not kept. Entries are also rendered again after
@@ -56,6 +56,8 @@ struct Inner {
     db: Db,
     bus: Bus,
     entries: Mutex<Entries>,
+    /// Pages being rendered for the cache: who else asks for one waits for it.
+    flights: Mutex<HashMap<String, Arc<tokio::sync::Notify>>>,
 }
 
 #[derive(Default)]
@@ -92,6 +94,7 @@ impl PageCache {
                 db,
                 bus,
                 entries: Mutex::default(),
+                flights: Mutex::default(),
             }),
         }
     }
@@ -159,6 +162,40 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if let Some(e) = cache.get(&key) {
         return answer(&e, Some(leptos::nonce::Nonce::new().to_string()));
     }
+    // One render per missing page: the requests that come meanwhile wait for it (fifty
+    // connections asking for a page that was just invalidated make one render, not fifty).
+    let rendering: Arc<tokio::sync::Notify>;
+    let mut done = None;
+    let mut flight = None;
+    {
+        let mut flights = cache
+            .inner
+            .flights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        match flights.get(&key) {
+            Some(n) => {
+                rendering = n.clone();
+                // Registered under the lock, before the render can end: `notify_waiters` wakes
+                // it even though it is polled only later.
+                done = Some(rendering.notified());
+            }
+            None => {
+                flights.insert(key.clone(), Arc::default());
+                flight = Some(Flight {
+                    cache: &cache,
+                    key: &key,
+                });
+            }
+        }
+    }
+    if let Some(done) = done {
+        done.await;
+        if let Some(e) = cache.get(&key) {
+            return answer(&e, Some(leptos::nonce::Nonce::new().to_string()));
+        }
+        // Not kept (a write came meanwhile): rendered for this request too.
+    }
     let writes = cache.inner.db.writes();
     let res = next.run(req).await;
     if !keepable(&res) {
@@ -178,9 +215,31 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     });
     // Kept only when nothing was written during the render (it may show the state before).
     if entry.body.len() <= MAX_PAGE && cache.inner.db.writes() == writes {
-        cache.put(key, entry.clone());
+        cache.put(key.clone(), entry.clone());
     }
+    drop(flight);
     answer(&entry, None)
+}
+
+/// A render for the cache in progress; when it ends (or its request goes away), whoever waits
+/// for it looks again.
+struct Flight<'a> {
+    cache: &'a PageCache,
+    key: &'a str,
+}
+
+impl Drop for Flight<'_> {
+    fn drop(&mut self) {
+        let mut flights = self
+            .cache
+            .inner
+            .flights
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = flights.remove(self.key) {
+            n.notify_waiters();
+        }
+    }
 }
 
 /// The cache key of a visitor's GET, or `None` when the request is someone's.

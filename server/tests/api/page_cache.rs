@@ -11,6 +11,7 @@ both!(
     a_signed_in_page_never_reaches_anyone_else,
     another_processes_writes_reach_the_pages_at_once,
     each_language_and_theme_has_its_own_page,
+    concurrent_visitors_of_a_missing_page_wait_for_one_render,
 );
 
 /// GET as a browser would: the page, its `x-page-cache` status, its CSP nonce.
@@ -209,5 +210,21 @@ async fn each_language_and_theme_has_its_own_page(b: Backend) {
     }
     let (_, status, _) = page(&visitor, "/courses", Some("lang=en; theme=dark")).await;
     assert_eq!(status, "hit");
+    app.cleanup().await;
+}
+
+async fn concurrent_visitors_of_a_missing_page_wait_for_one_render(b: Backend) {
+    let app = spawn_app(b).await;
+    settle(&app).await;
+    let visitors: Vec<Client> = (0..20).map(|_| app.client()).collect();
+    let answers =
+        futures::future::join_all(visitors.iter().map(|v| page(v, "/courses", None))).await;
+    let misses = answers.iter().filter(|(_, s, _)| s == "miss").count();
+    assert_eq!(misses, 1, "one render for twenty visitors");
+    // Each has its own nonce all the same.
+    let mut nonces: Vec<&String> = answers.iter().map(|(_, _, n)| n).collect();
+    nonces.sort();
+    nonces.dedup();
+    assert_eq!(nonces.len(), 20);
     app.cleanup().await;
 }
