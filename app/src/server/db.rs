@@ -118,6 +118,7 @@ impl Db {
         self.uses.fetch_add(1, Ordering::Relaxed);
         Writer {
             pool: &self.writer,
+            sqlite: self.backend == Backend::Sqlite,
             _done: Done(self.writes.clone()),
         }
     }
@@ -217,6 +218,7 @@ impl Drop for Done {
 /// statement's future or stream is done (or dropped).
 pub struct Writer<'p> {
     pool: &'p AnyPool,
+    sqlite: bool,
     _done: Done,
 }
 
@@ -228,8 +230,17 @@ impl std::fmt::Debug for Writer<'_> {
 
 impl Writer<'_> {
     /// Begins a transaction; [`Db::writes`] moves when it is committed, rolled back or dropped.
+    ///
+    /// On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`): a transaction that read
+    /// first and wrote after would fail with "database is locked" (`SQLITE_BUSY_SNAPSHOT`, no
+    /// waiting) when another process (the command line, a worker run apart) had written in
+    /// between; this one waits its turn (`busy_timeout`) instead.
     pub async fn begin(self) -> sqlx::Result<Tx> {
-        let tx = self.pool.begin().await?;
+        let tx = if self.sqlite {
+            self.pool.begin_with("BEGIN IMMEDIATE").await?
+        } else {
+            self.pool.begin().await?
+        };
         Ok(Tx {
             tx,
             _done: self._done,

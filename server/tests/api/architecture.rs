@@ -22,7 +22,46 @@ both!(
     notifications_about_a_deleted_post_are_forgotten,
     plain_routes_answer_errors_as_json_with_their_status,
     upgrading_from_the_previous_schema_keeps_orders_notifications_and_certificates,
+    a_transaction_waits_for_another_processes_write_instead_of_failing,
 );
+
+/// Two processes on one database (here: the app and a second set of pools, as the command line
+/// or a worker run apart has). A transaction that reads, then writes while the other process
+/// writes in between, waits its turn on SQLite instead of failing with "database is locked"
+/// (`BEGIN IMMEDIATE`); PostgreSQL takes both.
+async fn a_transaction_waits_for_another_processes_write_instead_of_failing(b: Backend) {
+    let app = spawn_app(b).await;
+    let other = app::server::db::Db::connect(&app.database_url)
+        .await
+        .unwrap();
+    let insert = "INSERT INTO bus_events (topic, payload, origin, created_at) VALUES ($1, 'null', 'test', 0)";
+    let mut tx = other.w().begin().await.unwrap();
+    let (before,): (i64,) = sqlx::query_as("SELECT COUNT(*) FROM bus_events WHERE origin = 'test'")
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+    let db = app.db.clone();
+    let meanwhile =
+        tokio::spawn(async move { sqlx::query(insert).bind("app").execute(db.w()).await });
+    tokio::time::sleep(Duration::from_millis(150)).await;
+    sqlx::query(insert)
+        .bind("other")
+        .execute(&mut *tx)
+        .await
+        .expect("the transaction's write");
+    tx.commit().await.expect("the commit");
+    meanwhile.await.unwrap().expect("the other process's write");
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM bus_events WHERE origin = 'test' AND id > $1",
+            0
+        )
+        .await,
+        before + 2
+    );
+    other.close().await;
+    app.cleanup().await;
+}
 
 // ---------------- schema parity ----------------
 
