@@ -108,6 +108,27 @@ pub async fn select_user(db: &Db, user_id: UserId) -> sqlx::Result<Option<UserRo
     .await
 }
 
+/// A user with their avatar's key, in one query (the header of every signed-in page).
+#[derive(sqlx::FromRow)]
+pub struct UserWithAvatar {
+    #[sqlx(flatten)]
+    pub user: UserRow,
+    pub avatar_key: Option<String>,
+}
+
+pub async fn select_user_with_avatar(
+    db: &Db,
+    user_id: UserId,
+) -> sqlx::Result<Option<UserWithAvatar>> {
+    sqlx::query_as(
+        "SELECT u.id, u.email, u.display_name, u.handle, u.locale, u.email_confirmed_at, p.avatar_key \
+         FROM users u LEFT JOIN profiles p ON p.user_id = u.id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(db.r())
+    .await
+}
+
 pub async fn select_user_by_email(db: &Db, email: &str) -> sqlx::Result<Option<UserRow>> {
     sqlx::query_as(
         "SELECT id, email, display_name, handle, locale, email_confirmed_at FROM users WHERE email = $1",

@@ -631,12 +631,14 @@ pub async fn reset_password(
 
 /// The signed-in user as the UI shows them.
 pub async fn current_user(state: &AppState, auth: &Actor) -> Result<Option<CurrentUser>, AppError> {
-    let Some(u) = db::select_user(&state.db, auth.user).await? else {
+    let Some(db::UserWithAvatar {
+        user: u,
+        avatar_key,
+    }) = db::select_user_with_avatar(&state.db, auth.user).await?
+    else {
         return Ok(None);
     };
-    let avatar_url = crate::profiles::db::select_avatar_key(&state.db, u.id)
-        .await?
-        .map(|k| crate::profiles::avatar_url(&k, 64));
+    let avatar_url = avatar_key.map(|k| crate::profiles::avatar_url(&k, 64));
     Ok(Some(CurrentUser {
         id: u.id.get(),
         email: u.email,

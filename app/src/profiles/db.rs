@@ -87,15 +87,6 @@ pub async fn select_subjects(db: &Db, user_id: UserId) -> sqlx::Result<Vec<Strin
     Ok(rows.into_iter().map(|r| r.0).collect())
 }
 
-pub async fn select_avatar_key(db: &Db, user_id: UserId) -> sqlx::Result<Option<String>> {
-    let row: Option<(Option<String>,)> =
-        sqlx::query_as("SELECT avatar_key FROM profiles WHERE user_id = $1")
-            .bind(user_id)
-            .fetch_optional(db.r())
-            .await?;
-    Ok(row.and_then(|r| r.0))
-}
-
 /// Sets a new avatar key and returns the one it replaces.
 pub async fn replace_avatar_key(
     db: &Db,
