@@ -3,7 +3,6 @@
 
 use crate::both;
 use crate::helpers::*;
-use serde_json::json;
 use std::time::{Duration, Instant};
 
 both!(
@@ -59,17 +58,7 @@ async fn settle(app: &TestApp) {
 }
 
 fn renamed(name: &str) -> serde_json::Value {
-    json!({"update": {
-        "display_name": name,
-        "headline": "Maths that makes sense",
-        "bio": "Algebra and geometry.",
-        "is_tutor": true,
-        "subjects": ["math"],
-        "languages": ["ru", "en"],
-        "years_experience": "20",
-        "hourly_rate": "1500",
-        "currency": "RUB"
-    }})
+    profile_json(name, &["math"])
 }
 
 async fn a_visitors_page_is_served_again_until_something_is_written(b: Backend) {

@@ -27,20 +27,6 @@ both!(
     followers_and_following_lists_page_newest_first_and_keep_privacy,
 );
 
-fn profile_json(name: &str, subjects: &[&str]) -> serde_json::Value {
-    json!({"update": {
-        "display_name": name,
-        "headline": "Maths that makes sense",
-        "bio": "I teach algebra <script>alert(1)</script> and geometry.\n\nTwenty years at school.",
-        "is_tutor": true,
-        "subjects": subjects,
-        "languages": ["ru", "en"],
-        "years_experience": "20",
-        "hourly_rate": "1500",
-        "currency": "RUB"
-    }})
-}
-
 async fn a_profile_page_is_complete_html_with_metadata(b: Backend) {
     let app = spawn_app(b).await;
     let email = unique("page");

@@ -42,3 +42,19 @@ pub async fn a_moderator(app: &TestApp) -> Client {
 pub async fn an_admin(app: &TestApp) -> Client {
     person_with(app, "Platform Admin", "student", &[Role::Admin]).await
 }
+
+/// The body of `profiles/update` for a tutor named `name` teaching `subjects` (its bio carries a
+/// script tag, for the sanitising tests).
+pub fn profile_json(name: &str, subjects: &[&str]) -> serde_json::Value {
+    serde_json::json!({"update": {
+        "display_name": name,
+        "headline": "Maths that makes sense",
+        "bio": "I teach algebra <script>alert(1)</script> and geometry.\n\nTwenty years at school.",
+        "is_tutor": true,
+        "subjects": subjects,
+        "languages": ["ru", "en"],
+        "years_experience": "20",
+        "hourly_rate": "1500",
+        "currency": "RUB"
+    }})
+}
