@@ -160,7 +160,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         return next.run(req).await;
     };
     if let Some(e) = cache.get(&key) {
-        return answer(&e, Some(leptos::nonce::Nonce::new().to_string()));
+        return answer(&e, true);
     }
     // One render per missing page: the requests that come meanwhile wait for it (fifty
     // connections asking for a page that was just invalidated make one render, not fifty).
@@ -192,7 +192,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
     if let Some(done) = done {
         done.await;
         if let Some(e) = cache.get(&key) {
-            return answer(&e, Some(leptos::nonce::Nonce::new().to_string()));
+            return answer(&e, true);
         }
         // Not kept (a write came meanwhile): rendered for this request too.
     }
@@ -218,7 +218,7 @@ pub async fn serve(State(cache): State<PageCache>, req: Request, next: Next) -> 
         cache.put(key.clone(), entry.clone());
     }
     drop(flight);
-    answer(&entry, None)
+    answer(&entry, false)
 }
 
 /// A render for the cache in progress; when it ends (or its request goes away), whoever waits
@@ -302,13 +302,13 @@ fn csp_nonce(h: &HeaderMap) -> Option<String> {
     Some(csp[start..start + len].to_string()).filter(|n| n.len() >= 16)
 }
 
-/// An entry as an answer: the render's own (`new_nonce` None), or again with a new nonce in the
-/// page and in its CSP.
-fn answer(e: &Entry, new_nonce: Option<String>) -> Response {
+/// An entry as an answer: the render's own (`again` false), or served again with a new nonce in
+/// the page and in its CSP.
+fn answer(e: &Entry, again: bool) -> Response {
     let mut headers = e.headers.clone();
-    let hit = new_nonce.is_some();
-    let body = match (&e.nonce, new_nonce) {
-        (Some(old), Some(new)) => {
+    let body = match &e.nonce {
+        Some(old) if again => {
+            let new = leptos::nonce::Nonce::new().to_string();
             if let Some(csp) = headers
                 .get(header::CONTENT_SECURITY_POLICY)
                 .and_then(|v| v.to_str().ok())
@@ -324,7 +324,7 @@ fn answer(e: &Entry, new_nonce: Option<String>) -> Response {
     *res.headers_mut() = headers;
     res.headers_mut().insert(
         STATUS_HEADER,
-        HeaderValue::from_static(if hit { "hit" } else { "miss" }),
+        HeaderValue::from_static(if again { "hit" } else { "miss" }),
     );
     res
 }

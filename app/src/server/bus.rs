@@ -132,10 +132,15 @@ impl Bus {
 
     /// [`Bus::announce_change`] at once, for a process that ends next (the command line).
     pub async fn announce_change_now(&self, db: &Db) {
-        self.notify(db, CHANGED, serde_json::Value::Null).await;
+        self.announce(db).await;
         if self.inner.backend == Backend::Sqlite {
             flush(self, db).await;
         }
+    }
+
+    async fn announce(&self, db: &Db) {
+        let from = serde_json::json!({ "from": self.inner.origin });
+        self.notify(db, CHANGED, from).await;
     }
 
     /// Subscribes to a topic.
@@ -191,20 +196,24 @@ impl Bus {
                 tokio::spawn(sqlite_relay(self.clone(), db.clone()));
             }
         }
-        // Another process's change (or a missed one: Resync) makes this one's reads stale.
+        // Another process's change (or a missed one: Resync) makes this one's reads stale; its
+        // own announcements come back too (PostgreSQL's LISTEN, SQLite's local delivery) and
+        // change nothing here.
         let mut changes = self.subscribe(CHANGED);
-        let reader = db.clone();
+        let (origin, reader) = (self.inner.origin.clone(), db.clone());
         tokio::spawn(async move {
             loop {
-                let _ = changes.next().await;
-                reader.changed_elsewhere();
+                match changes.next().await {
+                    Signal::Event(p) if p["from"].as_str() == Some(origin.as_str()) => {}
+                    _ => reader.changed_elsewhere(),
+                }
             }
         });
         let (bus, db) = (self.clone(), db.clone());
         tokio::spawn(async move {
             loop {
                 bus.inner.changed.notified().await;
-                bus.notify(&db, CHANGED, serde_json::Value::Null).await;
+                bus.announce(&db).await;
                 tokio::time::sleep(ANNOUNCE_EVERY).await;
             }
         });

@@ -34,7 +34,7 @@ pub struct Db {
     backend: Backend,
     /// How many times a pool was handed out: one per query or transaction. Tests use it to prove
     /// that a page costs a bounded number of queries (no N+1).
-    uses: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    uses: Arc<AtomicU64>,
     /// Moves after every write ends (see [`Db::writes`]).
     writes: Arc<AtomicU64>,
 }
@@ -108,7 +108,7 @@ impl Db {
 
     /// Pool for reads.
     pub fn r(&self) -> &AnyPool {
-        self.uses.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        self.uses.fetch_add(1, Ordering::Relaxed);
         &self.reader
     }
 
@@ -125,7 +125,7 @@ impl Db {
 
     /// Queries (and transactions) issued so far through this handle and its clones.
     pub fn queries(&self) -> u64 {
-        self.uses.load(std::sync::atomic::Ordering::Relaxed)
+        self.uses.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> Backend {

@@ -228,12 +228,14 @@ pub async fn enqueue_tx(
 /// Claims the oldest due job of `lane` (or one whose lease ran out) for `worker` for `lease_ms`.
 pub async fn claim(db: &Db, worker: &str, lease_ms: i64, lane: Lane) -> sqlx::Result<Option<Job>> {
     let now = now_ms();
+    // A job of the lane is due: `$1` the lane, `$2` now.
+    const DUE: &str = "lane = $1 AND ((status = 'queued' AND run_at <= $2) \
+                       OR (status = 'running' AND locked_until < $2))";
     // An idle lane looks with a read: a write every poll would count as a change of the database
     // for the page cache (`Db::writes`) and take SQLite's write lock for nothing.
-    let due: Option<(i64,)> = sqlx::query_as(
-        "SELECT id FROM jobs WHERE lane = $1 \
-         AND ((status = 'queued' AND run_at <= $2) OR (status = 'running' AND locked_until < $2)) LIMIT 1",
-    )
+    let due: Option<(i64,)> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "SELECT id FROM jobs WHERE {DUE} LIMIT 1"
+    )))
     .bind(lane.code())
     .bind(now)
     .fetch_optional(db.r())
@@ -246,17 +248,15 @@ pub async fn claim(db: &Db, worker: &str, lease_ms: i64, lane: Lane) -> sqlx::Re
         Backend::Sqlite => "",
     };
     let sql = format!(
-        "UPDATE jobs SET status = 'running', locked_by = $1, locked_until = $2, attempts = attempts + 1, updated_at = $3 \
-         WHERE id = (SELECT id FROM jobs \
-                     WHERE lane = $4 AND ((status = 'queued' AND run_at <= $3) OR (status = 'running' AND locked_until < $3)) \
-                     ORDER BY run_at, id LIMIT 1{lock}) \
+        "UPDATE jobs SET status = 'running', locked_by = $3, locked_until = $4, attempts = attempts + 1, updated_at = $2 \
+         WHERE id = (SELECT id FROM jobs WHERE {DUE} ORDER BY run_at, id LIMIT 1{lock}) \
          RETURNING id, kind, payload, ref_key, attempts, max_attempts"
     );
     sqlx::query_as(sqlx::AssertSqlSafe(sql))
+        .bind(lane.code())
+        .bind(now)
         .bind(worker)
         .bind(now + lease_ms)
-        .bind(now)
-        .bind(lane.code())
         .fetch_optional(db.w())
         .await
 }
